@@ -1,0 +1,60 @@
+package dev.vmboot.api.memory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Guest physical memory. Multi-byte values are little-endian (x86). Every access is bounds-checked against the
+ * {@link #regions()}: an address outside them raises {@link GuestMemoryException}, and an access never spans two
+ * regions.
+ */
+@ProviderType
+public interface GuestMemory {
+
+    /** The RAM and ROM regions, ordered by address, not overlapping. */
+    List<MemoryRegion> regions();
+
+    /** Whether {@code [address, address + length)} lies entirely in one region. */
+    boolean contains(long address, long length);
+
+    void read(long address, byte[] dst, int offset, int length);
+
+    void write(long address, byte[] src, int offset, int length);
+
+    default byte[] read(long address, int length) {
+        byte[] bytes = new byte[length];
+        read(address, bytes, 0, length);
+        return bytes;
+    }
+
+    default void write(long address, byte[] src) {
+        write(address, src, 0, src.length);
+    }
+
+    /** Copies {@code src.remaining()} bytes to guest memory at {@code address}, consuming {@code src}. */
+    void write(long address, ByteBuffer src);
+
+    /** Fills {@code dst.remaining()} bytes from guest memory at {@code address}. */
+    void read(long address, ByteBuffer dst);
+
+    byte readByte(long address);
+
+    short readShort(long address);
+
+    int readInt(long address);
+
+    long readLong(long address);
+
+    void writeByte(long address, byte value);
+
+    void writeShort(long address, short value);
+
+    void writeInt(long address, int value);
+
+    void writeLong(long address, long value);
+
+    /** Fills {@code [address, address + length)} with zeros. */
+    void zero(long address, long length);
+}

@@ -1,0 +1,56 @@
+package dev.vmboot.api.vm;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import dev.vmboot.api.device.InterruptLine;
+import dev.vmboot.api.device.MmioDevice;
+import dev.vmboot.api.device.PortIoDevice;
+import dev.vmboot.api.memory.GuestMemory;
+
+/** One virtual machine. Set it up while {@link VmState#CREATED}, then {@link #start()} it. */
+@ProviderType
+public interface VirtualMachine extends AutoCloseable {
+
+    MachineSpec spec();
+
+    GuestMemory memory();
+
+    /** Registers a port-I/O device on {@code [base, base + length)}; overlapping a registered range is an error. */
+    void addPortIoDevice(String name, int base, int length, PortIoDevice device);
+
+    /** Registers an MMIO device on {@code [base, base + length)}; overlapping a registered range is an error. */
+    void addMmioDevice(String name, long base, long length, MmioDevice device);
+
+    /** The interrupt controller input {@code gsi} (ISA IRQs are GSIs 0–15). */
+    InterruptLine interruptLine(int gsi);
+
+    /**
+     * Maps a read-only image (flash) so that it occupies {@code [guestAddress, guestAddress + image.remaining())}.
+     * Guest writes to it are dropped.
+     */
+    void mapReadOnly(String name, long guestAddress, ByteBuffer image);
+
+    /** Sets the state the boot vCPU (vCPU 0) starts in. Without it, the vCPU starts at the x86 reset vector. */
+    void setBootCpuState(CpuState state);
+
+    /** Adds ACPI tables or firmware configuration produced by a boot protocol; see {@link PlatformData}. */
+    void setPlatformData(PlatformData data);
+
+    void start();
+
+    /** Asks the machine to stop; returns at once. */
+    void stop();
+
+    VmState state();
+
+    /** Waits for the machine to end; empty on timeout. */
+    Optional<VmExit> awaitExit(Duration timeout) throws InterruptedException;
+
+    /** Stops the machine if needed and releases every file descriptor, mapping and thread. */
+    @Override
+    void close();
+}
