@@ -1,0 +1,155 @@
+package dev.vmboot.shell.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one gogo script given by the framework property {@value #SCRIPT_PROPERTY} (set by {@code bin/vmboot} for a
+ * one-shot command), prints its result, and stops the framework with the script's exit status in the system
+ * property {@value #EXIT_STATUS_PROPERTY} for the launcher. Headless gogo ({@code gosh -c}) cannot do this reliably:
+ * it races with command registration, hangs on exceptions and loses the exit status.
+ *
+ * <p>Because DS activates this component only once the command processor and the vmboot commands are there, the
+ * script cannot run before its commands exist.
+ */
+@Component(immediate = true)
+public class ScriptRunner {
+    static final String SCRIPT_PROPERTY = "vmboot.run";
+    static final String EXIT_STATUS_PROPERTY = "vmboot.exit.status";
+    static final String HOME_PROPERTY = "vmboot.home";
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
+    /** How long to wait for etc/*.cfg to reach Configuration Admin before running anyway. */
+    private static final long CONFIG_WAIT_MILLIS = 3000;
+
+    private final BundleContext context;
+    private final CommandProcessor processor;
+    private final ConfigurationAdmin configAdmin;
+
+    @Activate
+    public ScriptRunner(BundleContext context, @Reference CommandProcessor processor,
+            @Reference VmbootCommands commands, @Reference ConfigurationAdmin configAdmin) {
+        this.context = context;
+        this.processor = processor;
+        this.configAdmin = configAdmin;
+        String script = context.getProperty(SCRIPT_PROPERTY);
+        if (script != null && !script.isBlank()) {
+            Thread t = new Thread(() -> runAndStop(script), "vmboot-script");
+            t.start();
+        }
+    }
+
+    private void runAndStop(String script) {
+        int status = run(script, System.out, System.err);
+        System.setProperty(EXIT_STATUS_PROPERTY, Integer.toString(status));
+        try {
+            context.getBundle(0).stop();
+        } catch (BundleException e) {
+            LOG.error("cannot stop the framework", e);
+            System.exit(status);
+        }
+    }
+
+    int run(String script, PrintStream out, PrintStream err) {
+        awaitConfigurationFiles();
+        try (CommandSession session = processor.createSession(System.in, out, err)) {
+            Object result = executeWhenRegistered(session, script);
+            if (result instanceof ExitStatus exit) {
+                out.println(exit.message());
+                out.flush();
+                return exit.code();
+            }
+            if (result != null) {
+                out.println(session.format(result, Converter.INSPECT));
+            }
+            out.flush();
+            return 0;
+        } catch (Exception e) {
+            out.flush();
+            err.println("vmboot: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            LOG.debug("command failed", e);
+            return 1;
+        }
+    }
+
+    /**
+     * Executes the script, retrying while gogo has not yet seen a command: the command processor tracks command
+     * services on its own, so right after start-up a command can be missing for a moment. "Not found" means nothing
+     * ran, so retrying is safe.
+     */
+    private static Object executeWhenRegistered(CommandSession session, String script) throws Exception {
+        long deadline = System.currentTimeMillis() + 2000;
+        while (true) {
+            try {
+                return session.execute(script);
+            } catch (Exception e) {
+                boolean notFound = e.getClass().getSimpleName().equals("CommandNotFoundException");
+                if (!notFound || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /**
+     * Waits until every {@code etc/*.cfg} has reached Configuration Admin through FileInstall (which installs them
+     * from its own thread), so a one-shot command sees its configuration.
+     */
+    private void awaitConfigurationFiles() {
+        String home = context.getProperty(HOME_PROPERTY);
+        if (home == null) {
+            return;
+        }
+        List<String> files = new ArrayList<>();
+        try (DirectoryStream<Path> cfgs = Files.newDirectoryStream(Path.of(home, "etc"), "*.cfg")) {
+            for (Path p : cfgs) {
+                files.add(p.toFile().toURI().toString()); // FileInstall records File.toURI()
+            }
+        } catch (IOException e) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + CONFIG_WAIT_MILLIS;
+        while (!files.isEmpty() && System.currentTimeMillis() < deadline) {
+            files.removeIf(this::hasConfiguration);
+            if (!files.isEmpty()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        if (!files.isEmpty()) {
+            LOG.warn("configuration files not applied in time: {}", files);
+        }
+    }
+
+    private boolean hasConfiguration(String fileUri) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(felix.fileinstall.filename=" + fileUri + ")");
+            return found != null && found.length > 0;
+        } catch (IOException | InvalidSyntaxException e) {
+            return true;
+        }
+    }
+}

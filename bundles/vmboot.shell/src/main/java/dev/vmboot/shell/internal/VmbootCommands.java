@@ -1,0 +1,331 @@
+package dev.vmboot.shell.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import dev.vmboot.api.boot.BootException;
+import dev.vmboot.api.boot.BootImage;
+import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.api.boot.BootProtocol;
+import dev.vmboot.api.fs.FileSystem;
+import dev.vmboot.api.fs.FileSystemReader;
+import dev.vmboot.api.fs.FileType;
+import dev.vmboot.api.fs.FsNode;
+import dev.vmboot.api.fs.FsPaths;
+import dev.vmboot.api.scan.DiskReport;
+import dev.vmboot.api.scan.DiskScanner;
+import dev.vmboot.api.scan.Location;
+import dev.vmboot.api.vm.Console;
+import dev.vmboot.api.vm.Hypervisor;
+import dev.vmboot.api.vm.MachineSpec;
+import dev.vmboot.api.vm.Personality;
+import dev.vmboot.api.vm.VirtualMachine;
+import dev.vmboot.api.vm.VmExit;
+import dev.vmboot.api.virtio.VirtioDeviceFactory;
+
+/**
+ * The {@code vmboot:*} commands. They hold no logic of their own beyond argument handling and output: scanning is the
+ * {@link DiskScanner}'s, booting the {@link BootProtocol}s' and the {@link Hypervisor}'s, all found as services.
+ */
+@Component(service = VmbootCommands.class, property = {
+    "osgi.command.scope=vmboot",
+    "osgi.command.function=scan", "osgi.command.function=ls", "osgi.command.function=cat",
+    "osgi.command.function=extract", "osgi.command.function=boot", "osgi.command.function=list",
+    "osgi.command.function=stop", "osgi.command.function=devices"
+})
+public class VmbootCommands {
+    private static final DateTimeFormatter LS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DiskScanner scanner;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Hypervisor hypervisor;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private final List<BootProtocol> protocols = new CopyOnWriteArrayList<>();
+
+    @Reference(service = FileSystemReader.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private final List<ServiceReference<FileSystemReader>> readerRefs = new CopyOnWriteArrayList<>();
+
+    @Reference(service = BootProtocol.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private final List<ServiceReference<BootProtocol>> protocolRefs = new CopyOnWriteArrayList<>();
+
+    @Reference(service = VirtioDeviceFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private final List<ServiceReference<VirtioDeviceFactory>> virtioRefs = new CopyOnWriteArrayList<>();
+
+    @Reference(service = Hypervisor.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private final List<ServiceReference<Hypervisor>> hypervisorRefs = new CopyOnWriteArrayList<>();
+
+    private final RunningMachines machines = new RunningMachines();
+
+    @Deactivate
+    void deactivate() {
+        machines.closeAll();
+    }
+
+    private DiskScanner scanner() throws IOException {
+        DiskScanner s = scanner;
+        if (s == null) {
+            throw new IOException("no disk scanner is installed (bundle vmboot.storage)");
+        }
+        return s;
+    }
+
+    @Descriptor("Scan disks for partitions, filesystems and boot candidates (all block devices when none is given)")
+    public void scan(CommandSession session,
+            @Descriptor("print JSON instead of a table") @Parameter(names = "--json", absentValue = "false",
+                    presentValue = "true") boolean json,
+            @Descriptor("image files or block devices") String... disks) throws IOException {
+        PrintStream out = session.getConsole();
+        PrintStream err = System.err;
+        long start = System.nanoTime();
+        List<DiskReport> reports = scanner().scan(List.of(disks), message -> {
+            if (System.nanoTime() - start > 1_000_000_000L) {
+                err.println(message);
+            }
+        });
+        out.print(json ? ScanReportFormat.json(reports) : ScanReportFormat.table(reports));
+        out.flush();
+    }
+
+    @Descriptor("List a directory (or show a file) inside a filesystem: <disk>[:<partition>]:<path>")
+    public void ls(CommandSession session,
+            @Descriptor("location, e.g. disk.img:2:/boot") String location) throws IOException {
+        Location loc = Location.parse(location);
+        PrintStream out = session.getConsole();
+        try (FileSystem fs = scanner().openFileSystem(loc)) {
+            FsNode node = FsPaths.resolve(fs, loc.path().orElse("/"), true);
+            List<FsNode> entries = node.type() == FileType.DIRECTORY ? new ArrayList<>(fs.list(node)) : List.of(node);
+            entries.sort(Comparator.comparing(FsNode::name));
+            for (FsNode e : entries) {
+                String target = e.type() == FileType.SYMLINK ? " -> " + fs.readLink(e) : "";
+                out.printf("%c%s %12d %s %s%s%n", e.type().letter(), permissions(e.mode()), e.size(),
+                        LS_TIME.format(e.modified()), e.name(), target);
+            }
+        }
+        out.flush();
+    }
+
+    @Descriptor("Write a file's bytes from inside a filesystem to standard output: <disk>[:<partition>]:<path>")
+    public void cat(CommandSession session, @Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location)
+            throws IOException {
+        PrintStream out = session.getConsole();
+        copyFile(location, Channels.newChannel(out));
+        out.flush();
+    }
+
+    @Descriptor("Copy a file from inside a filesystem to a host file")
+    public String extract(@Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location,
+            @Descriptor("host file to write") String target) throws IOException {
+        long n;
+        try (WritableByteChannel ch = Files.newByteChannel(Path.of(target), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            n = copyFile(location, ch);
+        }
+        return n + " bytes written to " + target;
+    }
+
+    private long copyFile(String location, WritableByteChannel to) throws IOException {
+        Location loc = Location.parse(location);
+        if (loc.path().isEmpty()) {
+            throw new IllegalArgumentException("'" + location + "' names no file: add :/path");
+        }
+        try (FileSystem fs = scanner().openFileSystem(loc)) {
+            FsNode node = FsPaths.resolve(fs, loc.path().get(), true);
+            if (node.type() != FileType.REGULAR) {
+                throw new IOException(location + " is a " + node.type().name().toLowerCase() + ", not a file");
+            }
+            long total = 0;
+            try (SeekableByteChannel in = fs.open(node)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+                while (in.read(buf) >= 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        total += to.write(buf);
+                    }
+                    buf.clear();
+                }
+            }
+            return total;
+        }
+    }
+
+    @Descriptor("Boot an image in a virtual machine: a location (disk.img:1:/CLOUDHV.fd) or a host file")
+    public ExitStatus boot(CommandSession session,
+            @Descriptor("boot protocol to use instead of the best match") @Parameter(names = {"-p", "--protocol"},
+                    absentValue = "") String protocolName,
+            @Descriptor("guest memory, e.g. 1G") @Parameter(names = {"-m", "--memory"}, absentValue = "1G")
+                    String memory,
+            @Descriptor("number of vCPUs") @Parameter(names = {"-c", "--cpus"}, absentValue = "1") int cpus,
+            @Descriptor("kernel command line") @Parameter(names = {"-a", "--append"}, absentValue = "")
+                    String cmdline,
+            @Descriptor("initial ramdisk (location or host file)") @Parameter(names = {"-i", "--initrd"},
+                    absentValue = "") String initrd,
+            @Descriptor("return at once and leave the VM running") @Parameter(names = {"-d", "--detach"},
+                    absentValue = "false", presentValue = "true") boolean detach,
+            @Descriptor("image to boot") String image) throws Exception {
+        Hypervisor hv = hypervisor;
+        if (hv == null) {
+            throw new IOException("no hypervisor is installed (bundle vmboot.machine)");
+        }
+        Optional<String> unavailable = hv.unavailableReason();
+        if (unavailable.isPresent()) {
+            throw new IOException(unavailable.get());
+        }
+        DiskScanner s = scanner();
+        BootImage bootImage = s.loadImage(image);
+        BootProtocol protocol = chooseProtocol(bootImage, protocolName);
+        BootOptions options = new BootOptions(cmdline,
+                initrd.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(initrd)));
+        MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(),
+                ByteSize.parse(memory), cpus, Personality.CLOUD_HV);
+        MachineSpec spec = protocol.machineFor(bootImage, requested);
+        PrintStream console = session.getConsole();
+        VirtualMachine vm = hv.create(spec, new Console(console, detach ? InputStream.nullInputStream()
+                : session.getKeyboard()));
+        int id;
+        try {
+            protocol.load(bootImage, options, vm);
+            id = machines.add(vm);
+            vm.start();
+        } catch (BootException | RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        if (detach) {
+            return new ExitStatus(0, "started VM " + id + " (" + spec.name() + ", " + protocol.name() + ")");
+        }
+        VmExit exit = vm.awaitExit(Duration.ofDays(3650)).orElseThrow();
+        machines.remove(id);
+        vm.close();
+        return new ExitStatus(exit.exitStatus(), "VM " + id + " ended: " + exit.state().name().toLowerCase()
+                + (exit.detail().isEmpty() ? "" : " (" + exit.detail() + ")"));
+    }
+
+    private BootProtocol chooseProtocol(BootImage image, String forced) throws BootException {
+        List<BootProtocol> present = new ArrayList<>(protocols);
+        if (present.isEmpty()) {
+            throw new BootException("no boot protocols are installed (bundles vmboot.boot.*)");
+        }
+        if (!forced.isEmpty()) {
+            return present.stream().filter(p -> p.name().equals(forced)).findFirst()
+                    .orElseThrow(() -> new BootException("no boot protocol named '" + forced + "'; installed: "
+                            + present.stream().map(BootProtocol::name).toList()));
+        }
+        BootProtocol best = null;
+        int bestScore = 0;
+        for (BootProtocol p : present) {
+            int score = p.probe(image);
+            if (score > bestScore) {
+                best = p;
+                bestScore = score;
+            }
+        }
+        if (best == null) {
+            throw new BootException(image.name() + ": no installed boot protocol can boot it (tried "
+                    + present.stream().map(BootProtocol::name).toList() + ")");
+        }
+        return best;
+    }
+
+    @Descriptor("List the virtual machines started from this shell")
+    public void list(CommandSession session) {
+        PrintStream out = session.getConsole();
+        List<Map.Entry<Integer, VirtualMachine>> all = machines.all();
+        if (all.isEmpty()) {
+            out.println("no virtual machines");
+            return;
+        }
+        out.printf("%-4s %-24s %-12s %10s %5s%n", "ID", "NAME", "STATE", "MEMORY", "CPUS");
+        for (Map.Entry<Integer, VirtualMachine> e : all) {
+            MachineSpec spec = e.getValue().spec();
+            out.printf("%-4d %-24s %-12s %10s %5d%n", e.getKey(), spec.name(),
+                    e.getValue().state().name().toLowerCase(), ByteSize.format(spec.memoryBytes()), spec.vcpus());
+        }
+    }
+
+    @Descriptor("Stop a virtual machine started from this shell")
+    public String stop(@Descriptor("VM number, as vmboot:list shows it") int id) throws InterruptedException {
+        VirtualMachine vm = machines.get(id).orElseThrow(() -> new IllegalArgumentException("no VM " + id));
+        vm.stop();
+        Optional<VmExit> exit = vm.awaitExit(Duration.ofSeconds(10));
+        machines.remove(id);
+        vm.close();
+        return "VM " + id + " " + exit.map(x -> x.state().name().toLowerCase()).orElse("closed");
+    }
+
+    @Descriptor("List the installed plug-ins: filesystem readers, boot protocols, virtio devices, hypervisors")
+    public void devices(CommandSession session) {
+        PrintStream out = session.getConsole();
+        section(out, "filesystem readers", readerRefs, FileSystemReader.TYPE_PROPERTY);
+        section(out, "boot protocols", protocolRefs, BootProtocol.NAME_PROPERTY);
+        section(out, "virtio devices", virtioRefs, VirtioDeviceFactory.TYPE_PROPERTY);
+        section(out, "hypervisors", hypervisorRefs, Constants.SERVICE_ID);
+        Hypervisor hv = hypervisor;
+        if (hv != null) {
+            out.println("  " + hv.name() + ": " + hv.unavailableReason().map(r -> "unavailable: " + r)
+                    .orElse("available"));
+        }
+    }
+
+    private static void section(PrintStream out, String title, List<? extends ServiceReference<?>> refs,
+            String nameProperty) {
+        out.println(title + ":" + (refs.isEmpty() ? " none installed" : ""));
+        List<String> lines = new ArrayList<>();
+        for (ServiceReference<?> ref : refs) {
+            Object name = ref.getProperty(nameProperty);
+            String bundle = ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName() + " "
+                    + ref.getBundle().getVersion();
+            lines.add(String.format("  %-12s %s", name instanceof String[] a ? Arrays.toString(a) : name, bundle));
+        }
+        lines.stream().sorted().forEach(out::println);
+    }
+
+    private static String permissions(int mode) {
+        char[] c = new char[9];
+        String rwx = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++) {
+            c[i] = (mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-';
+        }
+        return new String(c);
+    }
+}
