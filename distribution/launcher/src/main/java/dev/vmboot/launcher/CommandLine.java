@@ -1,0 +1,59 @@
+package dev.vmboot.launcher;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code bin/vmboot} was asked to do: nothing (the interactive shell), {@code -c SCRIPT} (a gogo script), or
+ * {@code COMMAND ARGS...} (shorthand for {@code vmboot:COMMAND 'ARGS'...}).
+ *
+ * @param script the gogo script to run once, empty for the interactive shell
+ * @param help   true for {@code -h}/{@code --help}
+ */
+record CommandLine(Optional<String> script, boolean help) {
+
+    static CommandLine parse(List<String> args) {
+        if (args.isEmpty()) {
+            return new CommandLine(Optional.empty(), false);
+        }
+        String first = args.get(0);
+        if (first.equals("-h") || first.equals("--help")) {
+            return new CommandLine(Optional.empty(), true);
+        }
+        if (first.equals("-c")) {
+            if (args.size() != 2) {
+                throw new IllegalArgumentException("-c takes exactly one script argument, e.g. -c 'vmboot:scan disk.img'");
+            }
+            return new CommandLine(Optional.of(args.get(1)), false);
+        }
+        if (first.startsWith("-")) {
+            throw new IllegalArgumentException("unknown option " + first + " (try --help)");
+        }
+        StringBuilder script = new StringBuilder(first.contains(":") ? first : "vmboot:" + first);
+        for (String arg : args.subList(1, args.size())) {
+            script.append(' ').append(quote(arg));
+        }
+        return new CommandLine(Optional.of(script.toString()), false);
+    }
+
+    /**
+     * Quotes an argument so gogo takes it literally: inside single quotes nothing is special; a single quote itself
+     * closes the quote, is escaped and reopens it, as in sh ({@code it's} becomes {@code 'it'\''s'}).
+     */
+    static String quote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "usage: vmboot                      interactive shell (type 'help' for commands)",
+                "       vmboot COMMAND [ARGS...]    run vmboot:COMMAND once and exit with its status",
+                "       vmboot -c 'SCRIPT'          run a gogo script once",
+                "",
+                "commands: scan [--json] [DISK...], ls LOCATION, cat LOCATION, extract LOCATION FILE,",
+                "          boot [-p PROTOCOL] [-m MEMORY] [-c CPUS] [-a CMDLINE] [-i INITRD] IMAGE, list, stop ID,",
+                "          devices",
+                "locations: <disk>[:<partition>][:<path>], e.g. disk.img:2:/boot/vmlinuz",
+                "");
+    }
+}

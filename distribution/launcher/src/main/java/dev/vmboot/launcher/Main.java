@@ -1,0 +1,127 @@
+package dev.vmboot.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Starts Apache Felix with the bundles in {@code bundle/} and {@code deploy/} of the vmboot home directory.
+ *
+ * <p>Interactive mode starts the gogo jline shell; one-shot mode hands the script to vmboot's script runner (framework
+ * property {@code vmboot.run}) and exits with the status it leaves in {@code vmboot.exit.status}. Each run gets its
+ * own bundle cache in a temporary directory, so concurrent runs (an init script and a person) do not collide.
+ */
+public final class Main {
+    /** Bundles that only make sense with a terminal. */
+    private static final String INTERACTIVE_ONLY = "org.apache.felix.gogo.jline";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cmd;
+        try {
+            cmd = CommandLine.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("vmboot: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (cmd.help()) {
+            System.out.print(CommandLine.usage());
+            return;
+        }
+        Path home = Path.of(System.getProperty("vmboot.home", ".")).toAbsolutePath().normalize();
+        System.exit(run(home, cmd));
+    }
+
+    static int run(Path home, CommandLine cmd) throws Exception {
+        Path cache = Files.createTempDirectory("vmboot-felix-");
+        try {
+            Framework framework = newFramework(home, cache, cmd);
+            framework.init();
+            BundleContext ctx = framework.getBundleContext();
+            List<Bundle> bundles = new ArrayList<>();
+            for (Path jar : jars(home.resolve("bundle"))) {
+                if (cmd.script().isPresent() && jar.getFileName().toString().startsWith(INTERACTIVE_ONLY)) {
+                    continue;
+                }
+                bundles.add(ctx.installBundle("reference:" + jar.toUri()));
+            }
+            for (Path jar : jars(home.resolve("deploy"))) {
+                // The same location FileInstall uses (File.toURI), so it adopts these bundles as its own.
+                bundles.add(ctx.installBundle(jar.toFile().toURI().toString()));
+            }
+            framework.start();
+            for (Bundle b : bundles) {
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    try {
+                        b.start();
+                    } catch (BundleException e) {
+                        System.err.println("vmboot: bundle " + b.getLocation() + " did not start: " + e.getMessage());
+                    }
+                }
+            }
+            framework.waitForStop(0);
+            return Integer.parseInt(System.getProperty("vmboot.exit.status", "0"));
+        } finally {
+            deleteTree(cache);
+        }
+    }
+
+    private static Framework newFramework(Path home, Path cache, CommandLine cmd) {
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put("vmboot.home", home.toString());
+        // FileInstall: etc/*.cfg feed Configuration Admin; etc/org.apache.felix.fileinstall-deploy.cfg adds the
+        // deploy/ watcher (bundles dropped there are installed and started, removed ones uninstalled).
+        props.put("felix.fileinstall.dir", home.resolve("etc").toString());
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        props.put("felix.fileinstall.poll", "1000");
+        props.put("felix.fileinstall.log.level", "2");
+        // Never write configuration back into etc/ (it may be read-only, and FileInstall would rewrite the files).
+        props.put("felix.fileinstall.enableConfigSave", "false");
+        props.put("gosh.home", home.toString());
+        cmd.script().ifPresent(s -> props.put("vmboot.run", s));
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/felix.jar)"));
+        return factory.newFramework(props);
+    }
+
+    private static List<Path> jars(Path dir) throws IOException {
+        List<Path> jars = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jar")) {
+                ds.forEach(jars::add);
+            }
+        }
+        jars.sort(Comparator.naturalOrder());
+        return jars;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}

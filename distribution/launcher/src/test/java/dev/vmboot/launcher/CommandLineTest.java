@@ -1,0 +1,44 @@
+package dev.vmboot.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+    @Test
+    void noArgumentsIsTheInteractiveShell() {
+        assertEquals(new CommandLine(Optional.empty(), false), CommandLine.parse(List.of()));
+    }
+
+    @Test
+    void shorthandBecomesAQuotedVmbootCommand() {
+        assertEquals(Optional.of("vmboot:scan '--json' '/tmp/my disk.img'"),
+                CommandLine.parse(List.of("scan", "--json", "/tmp/my disk.img")).script());
+        assertEquals(Optional.of("felix:lb"), CommandLine.parse(List.of("felix:lb")).script());
+    }
+
+    @Test
+    void quotesAreEscaped() {
+        assertEquals("'it'\\''s'", CommandLine.quote("it's"));
+        assertEquals("'a\\b $x \"q\"'", CommandLine.quote("a\\b $x \"q\""));
+    }
+
+    @Test
+    void dashCTakesOneScript() {
+        assertEquals(Optional.of("vmboot:devices; felix:lb"),
+                CommandLine.parse(List.of("-c", "vmboot:devices; felix:lb")).script());
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("-c")));
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(List.of("--frobnicate")));
+    }
+
+    @Test
+    void help() {
+        assertTrue(CommandLine.parse(List.of("--help")).help());
+        assertTrue(CommandLine.usage().contains("vmboot COMMAND"));
+    }
+}
