@@ -3,35 +3,19 @@ package dev.vmboot.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.inject.Inject;
 
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -43,36 +27,10 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class DistributionIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private CommandProcessor commandProcessor;
+public class DistributionIT extends VmbootContainer {
 
     @Inject
     private ServiceComponentRuntime scr;
-
-    @Configuration
-    public Option[] config() throws IOException {
-        List<Option> opts = new ArrayList<>();
-        Path dir = Path.of(System.getProperty("vmboot.bundle.dir"));
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "*.jar")) {
-            for (Path jar : jars) {
-                String name = jar.getFileName().toString();
-                // The jline shell wants a terminal; the launcher leaves it out of one-shot runs as well.
-                if (name.startsWith("org.apache.felix.gogo.jline") || name.startsWith("jline-")) {
-                    continue;
-                }
-                opts.add(bundle(jar.toUri().toString()));
-            }
-        }
-        opts.add(junitBundles());
-        opts.add(systemProperty("pax.exam.osgi.unresolved.fail").value("true"));
-        opts.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
-        return options(opts.toArray(new Option[0]));
-    }
 
     @Test
     public void everyDistributionBundleIsActive() {
@@ -137,16 +95,4 @@ public class DistributionIT {
         }
     }
 
-    private String run(String script) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        try (CommandSession session = commandProcessor.createSession(new ByteArrayInputStream(new byte[0]), out,
-                out)) {
-            Object result = session.execute(script);
-            if (result != null) {
-                out.println(session.format(result, 0));
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 }

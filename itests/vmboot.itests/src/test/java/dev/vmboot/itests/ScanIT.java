@@ -1,0 +1,116 @@
+package dev.vmboot.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/**
+ * A real GPT disk with a FAT partition, scanned through the commands in Felix; and the FAT reader bundle stopped and
+ * started again while the framework runs: its filesystem shows as unknown, then comes back.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ScanIT extends VmbootContainer {
+    private static Path disk;
+    private static byte[] firmware;
+
+    /**
+     * GPT disk image, partition 1 = FAT32 ESP holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF). Made lazily inside
+     * the container: Pax Exam runs the test methods in the probe bundle, whose copy of this class has its own statics.
+     */
+    private static synchronized Path disk() throws Exception {
+        if (disk != null) {
+            return disk;
+        }
+        Path dir = Files.createTempDirectory("vmboot-scan-it");
+        disk = dir.resolve("disk.img");
+        Path part = dir.resolve("esp.img");
+        Path fw = dir.resolve("CLOUDHV.fd");
+        firmware = pvhElf();
+        Files.write(fw, firmware);
+        exec("truncate", "-s", "70M", disk.toString());
+        exec("sgdisk", "-n", "1:2048:+64M", "-t", "1:ef00", "-c", "1:ESP", disk.toString());
+        exec("mkfs.fat", "-F", "32", "-n", "VMBOOTESP", "-C", part.toString(), Integer.toString(64 * 1024));
+        exec("mmd", "-i", part.toString(), "::/EFI", "::/EFI/vmboot");
+        exec("mcopy", "-i", part.toString(), fw.toString(), "::/EFI/vmboot/CLOUDHV.fd");
+        exec("dd", "if=" + part, "of=" + disk, "bs=1M", "seek=1", "conv=notrunc", "status=none");
+        return disk;
+    }
+
+    @Test
+    public void scanFindsPartitionFilesystemAndFirmware() throws Exception {
+        String out = run("vmboot:scan '" + disk() + "'");
+        assertTrue(out, out.contains("GPT"));
+        assertTrue(out, out.contains("EFI System"));
+        assertTrue(out, out.contains("vfat"));
+        assertTrue(out, out.contains("VMBOOTESP"));
+        assertTrue(out, out.contains("/EFI/vmboot/CLOUDHV.fd"));
+        assertTrue(out, out.contains("PVH_ELF"));
+    }
+
+    @Test
+    public void catReturnsTheExactBytes() throws Exception {
+        Path out = Files.createTempFile("vmboot-extract", ".fd");
+        run("vmboot:extract '" + disk() + ":1:/efi/VMBOOT/cloudhv.fd' '" + out + "'");
+        assertArrayEquals(firmware, Files.readAllBytes(out));
+    }
+
+    @Test
+    public void stoppingTheReaderBundleMakesTheFilesystemUnknownUntilItStartsAgain() throws Exception {
+        Bundle fat = List.of(context.getBundles()).stream()
+                .filter(b -> "vmboot.fs.fat".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        fat.stop();
+        try {
+            String without = run("vmboot:scan '" + disk() + "'");
+            assertTrue(without, !without.contains("vfat") && without.contains("unknown"));
+        } finally {
+            fat.start();
+        }
+        String again = run("vmboot:scan '" + disk() + "'");
+        assertTrue(again, again.contains("vfat") && again.contains("CLOUDHV.fd"));
+    }
+
+    /** The smallest ELF64 a PVH loader accepts: header, one PT_LOAD, one PT_NOTE with XEN_ELFNOTE_PHYS32_ENTRY. */
+    static byte[] pvhElf() {
+        ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        // ELF header (System V ABI, ELF-64 Object File Format)
+        b.put(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
+        b.putShort((short) 2).putShort((short) 62).putInt(1); // ET_EXEC, EM_X86_64, EV_CURRENT
+        b.putLong(0x100000).putLong(64).putLong(0); // e_entry, e_phoff, e_shoff
+        b.putInt(0).putShort((short) 64).putShort((short) 56).putShort((short) 2); // flags, ehsize, phentsize, phnum
+        b.putShort((short) 64).putShort((short) 0).putShort((short) 0);
+        // PT_LOAD: the whole file at 1 MiB
+        b.putInt(1).putInt(5).putLong(0).putLong(0x100000).putLong(0x100000).putLong(4096).putLong(4096)
+                .putLong(0x1000);
+        // PT_NOTE at file offset 0x100
+        b.putInt(4).putInt(4).putLong(0x100).putLong(0).putLong(0).putLong(20).putLong(20).putLong(4);
+        b.position(0x100);
+        b.putInt(4).putInt(4).putInt(18); // namesz, descsz, XEN_ELFNOTE_PHYS32_ENTRY (xen/include/public/elfnote.h)
+        b.put("Xen\0".getBytes(StandardCharsets.US_ASCII)).putInt(0x100000);
+        return b.array();
+    }
+
+    private static void exec(String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MTOOLS_SKIP_CHECK", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}
