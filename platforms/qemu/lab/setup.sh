@@ -33,14 +33,16 @@ ensure_pkgs() {
   apt-get install -y -q --no-install-recommends "$@" >&2
 }
 
-# apt-cache needs lists; a fresh machine may have none.
-apt-cache show linux-image-amd64 >/dev/null 2>&1 || { log "apt-get update"; apt-get update -q >&2; }
-
-# One kernel ABI for everything: the one linux-image-amd64 depends on.
-image_pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-[ -n "$image_pkg" ] || { log "cannot resolve linux-image-amd64's kernel"; exit 1; }
+# One kernel ABI for everything: the one linux-image-amd64 depends on, at the
+# exact version it pins. apt-cache needs lists; a fresh machine may have none.
+meta() { apt-cache show --no-all-versions linux-image-amd64 2>/dev/null | sed -n 's/^Depends: \(linux-image-[0-9][^ ]*\) (= \([^)]*\)).*/\1 \2/p'; }
+read -r image_pkg kpkgver < <(meta) || true
+if [ -z "${image_pkg:-}" ]; then
+  log "apt-get update"; apt-get update -q >&2
+  read -r image_pkg kpkgver < <(meta) || true
+fi
+[ -n "${image_pkg:-}" ] || { log "cannot resolve linux-image-amd64's kernel"; exit 1; }
 kver=${image_pkg#linux-image-}               # e.g. 6.1.0-56-amd64
-kpkgver=$(apt-cache show --no-all-versions "$image_pkg" | awk '/^Version:/{print $2; exit}')
 
 # linux-source-6.1 and the headers must be the same Debian version as the image.
 ensure_pkgs "${pkgs[@]}" "linux-headers-$kver"
@@ -122,6 +124,7 @@ if [ ! -e "$initrd" ]; then
   (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
   mv "$initrd.tmp" "$initrd"
   rm -rf "$r"
+  find "$cache" -maxdepth 1 -name 'initramfs-*.cpio.gz' ! -name "${initrd##*/}" -delete
 fi
 
 ln -sf "$img/boot/vmlinuz-$kver" "$cache/vmlinuz"
