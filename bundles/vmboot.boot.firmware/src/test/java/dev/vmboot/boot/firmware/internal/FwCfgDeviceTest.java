@@ -1,0 +1,111 @@
+package dev.vmboot.boot.firmware.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FwCfgDeviceTest {
+    private static final int SELECTOR = 0;
+    private static final int DATA = 1;
+    private ArrayGuestMemory memory;
+    private FwCfgDevice device;
+
+    @BeforeEach
+    void setUp() {
+        memory = new ArrayGuestMemory(1 << 20);
+        FwCfgItems items = new FwCfgItems(1L << 30, 2, new byte[16]);
+        items.addFile("etc/e820", new byte[] {1, 2, 3, 4, 5});
+        items.addFile("bootorder", "/pci@i0cf8/x".getBytes(StandardCharsets.US_ASCII));
+        device = new FwCfgDevice(items, memory);
+    }
+
+    private byte[] readItem(int selector, int length) {
+        device.write(SELECTOR, 2, selector);
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) device.read(DATA, 1);
+        }
+        return b;
+    }
+
+    @Test
+    void signatureIdCpusAndRamThroughTheDataPort() {
+        assertArrayEquals("QEMU".getBytes(StandardCharsets.US_ASCII), readItem(FwCfgItems.SIGNATURE, 4));
+        assertArrayEquals(new byte[] {3, 0, 0, 0}, readItem(FwCfgItems.ID, 4));
+        assertArrayEquals(new byte[] {2, 0}, readItem(FwCfgItems.NB_CPUS, 2));
+        assertArrayEquals(new byte[] {0, 0, 0, 0x40, 0, 0, 0, 0}, readItem(FwCfgItems.RAM_SIZE, 8));
+        // Past the end and unknown items read as zeros.
+        assertArrayEquals(new byte[] {'Q', 'E', 'M', 'U', 0, 0}, readItem(FwCfgItems.SIGNATURE, 6));
+        assertArrayEquals(new byte[4], readItem(0x7FFF, 4));
+    }
+
+    @Test
+    void fileDirectoryIsSortedBigEndianWithSelectors() {
+        ByteBuffer dir = ByteBuffer.wrap(readItem(FwCfgItems.FILE_DIR, 4 + 2 * 64));
+        assertEquals(2, dir.getInt());
+        assertEquals(12, dir.getInt());
+        assertEquals(0x21, dir.getShort());
+        dir.getShort();
+        byte[] name = new byte[56];
+        dir.get(name);
+        assertEquals("bootorder", new String(name, StandardCharsets.US_ASCII).replace("\0", ""));
+        assertEquals(5, dir.getInt());
+        assertEquals(0x20, dir.getShort());
+    }
+
+    @Test
+    void dmaSelectAndReadCopiesIntoGuestRamAndClearsControl() {
+        long access = 0x1000;
+        long target = 0x2000;
+        memory.write(target, new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
+        writeAccess(access, (0x20 << 16) | FwCfgDevice.DMA_SELECT | FwCfgDevice.DMA_READ, 7, target);
+        startDma(access);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 0, 0, 9}, memory.read(target, 8));
+        assertEquals(0, memory.readInt(access));
+    }
+
+    @Test
+    void dmaSkipThenDataPortContinuesAtTheOffset() {
+        long access = 0x1000;
+        writeAccess(access, (0x20 << 16) | FwCfgDevice.DMA_SELECT | FwCfgDevice.DMA_SKIP, 3, 0);
+        startDma(access);
+        assertEquals(4, device.read(DATA, 1));
+    }
+
+    @Test
+    void hostileTargetsFailWithTheErrorBitAndWritesAreRefused() {
+        long access = 0x1000;
+        writeAccess(access, (0x20 << 16) | FwCfgDevice.DMA_SELECT | FwCfgDevice.DMA_READ, 5, (1L << 20) - 2);
+        startDma(access);
+        assertEquals(FwCfgDevice.DMA_ERROR, Integer.reverseBytes(memory.readInt(access)));
+        writeAccess(access, FwCfgDevice.DMA_WRITE, 4, 0x3000);
+        startDma(access);
+        assertEquals(FwCfgDevice.DMA_ERROR, Integer.reverseBytes(memory.readInt(access)));
+        // A descriptor outside RAM is ignored: nothing to write the status to, and no exception.
+        device.write(4, 4, Integer.reverseBytes(1));
+        device.write(8, 4, 0);
+    }
+
+    @Test
+    void dmaAddressRegisterReadsTheSignature() {
+        assertEquals(0x554D4551, device.read(4, 4)); // "QEMU"
+        assertEquals(0x47464320, device.read(8, 4)); // " CFG"
+    }
+
+    private void writeAccess(long at, int control, int length, long address) {
+        memory.writeInt(at, Integer.reverseBytes(control));
+        memory.writeInt(at + 4, Integer.reverseBytes(length));
+        memory.writeLong(at + 8, Long.reverseBytes(address));
+    }
+
+    /** The guest writes the big-endian halves with 32-bit port writes, as OVMF's QemuFwCfgLib does. */
+    private void startDma(long access) {
+        device.write(4, 4, Integer.reverseBytes((int) (access >>> 32)));
+        device.write(8, 4, Integer.reverseBytes((int) access));
+    }
+}
