@@ -57,7 +57,7 @@ done
     [ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
   done
   printf 'export HOME=%q\n' "$home"
-  printf 'cd %q || exit 85\n' "$PWD"
+  printf 'cd %q || { echo "LAB: cwd not visible in L1 (under /tmp? use --rw)"; exit 85; }\n' "$PWD"
   printf 'exec'; printf ' %q' "$@"; echo
 } >"$job/job.sh"
 

@@ -62,7 +62,7 @@ img=$cache/image
 if [ ! -e "$img/.done" ]; then
   log "unpacking $image_pkg $kpkgver"
   rm -rf "$img" "$cache/dl" && mkdir -p "$cache/dl"
-  (cd "$cache/dl" && apt-get download "$image_pkg=$kpkgver" 2>/dev/null >&2)
+  (cd "$cache/dl" && apt-get download -q -o APT::Sandbox::User=root "$image_pkg=$kpkgver" >&2)
   dpkg-deb -x "$cache"/dl/*.deb "$img"
   rm -rf "$cache/dl"
   touch "$img/.done"
