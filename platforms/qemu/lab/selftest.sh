@@ -38,9 +38,12 @@ for i in $(seq "$1"); do
     sleep 0.2
   done
   took=$(ms "$t")
-  kill "$q" 2>/dev/null; wait "$q" 2>/dev/null
+  kill "$q" 2>/dev/null; wait "$q" 2>/dev/null; qst=$?
   if [ "$res" = shell ]; then ok=$((ok + 1)); echo "ovmf run $i: Shell> after $took ms"
-  else echo "ovmf run $i: FAILED ($res) after $took ms"; fi
+  else
+    echo "ovmf run $i: FAILED ($res, status $qst) after $took ms; serial tail:"
+    tail -c 300 "$log" | cat -v; echo; dmesg | tail -5
+  fi
 done
 [ "$1" = 0 ] || { echo "ovmf: $ok/$1 runs reached Shell>"; [ "$ok" = "$1" ]; }
 EOF
