@@ -1,7 +1,12 @@
 package dev.vmboot.shell.internal;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +63,11 @@ public class ScriptRunner {
     }
 
     private void runAndStop(String script) {
-        int status = run(script, System.out, System.err);
+        // The process's own descriptors, not System.out: gogo replaces System.out with a per-thread multiplexer that
+        // writes back into the session, which would loop.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+        int status = run(script, new FileInputStream(FileDescriptor.in), out, err);
         System.setProperty(EXIT_STATUS_PROPERTY, Integer.toString(status));
         try {
             context.getBundle(0).stop();
@@ -68,9 +77,9 @@ public class ScriptRunner {
         }
     }
 
-    int run(String script, PrintStream out, PrintStream err) {
+    int run(String script, InputStream in, PrintStream out, PrintStream err) {
         awaitConfigurationFiles();
-        try (CommandSession session = processor.createSession(System.in, out, err)) {
+        try (CommandSession session = processor.createSession(in, out, err)) {
             Object result = executeWhenRegistered(session, script);
             if (result instanceof ExitStatus exit) {
                 out.println(exit.message());
@@ -84,7 +93,11 @@ public class ScriptRunner {
             return 0;
         } catch (Exception e) {
             out.flush();
-            err.println("vmboot: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            Throwable cause = e;
+            while (cause instanceof InvocationTargetException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             LOG.debug("command failed", e);
             return 1;
         }
