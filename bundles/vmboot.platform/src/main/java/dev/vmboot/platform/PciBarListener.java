@@ -1,0 +1,12 @@
+package dev.vmboot.platform;
+
+/**
+ * Told when guest software moves a BAR or switches its decoding, so the VMM can unregister the old range (if
+ * {@code previous.decoded()}) and register the new one (if {@code current.decoded()}). Called on the thread that wrote
+ * the configuration register, after the function's lock is released.
+ */
+@FunctionalInterface
+public interface PciBarListener {
+
+    void barChanged(PciFunction function, PciBarMapping previous, PciBarMapping current);
+}

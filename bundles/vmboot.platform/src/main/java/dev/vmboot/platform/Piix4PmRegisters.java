@@ -1,0 +1,86 @@
+package dev.vmboot.platform;
+
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.vmboot.api.device.PortIoDevice;
+
+/**
+ * The PIIX4 power-management I/O block at PMBA (82371AB PIIX4 datasheet, 7.3 "Power Management I/O Registers"): PM1
+ * status (0x00, write-1-to-clear), PM1 enable (0x02), PM1 control (0x04: SCI_EN bit 0, SLP_TYP bits 12:10, SLP_EN bit
+ * 13) and the 24-bit PM timer (0x08). The rest of the 64 bytes is plain storage. Writing SLP_EN with the S5 sleep type
+ * powers off; QEMU's i440FX DSDT declares \_S5 as type 0 and OVMF's ResetShutdown writes SLP_TYP 0 then SLP_EN.
+ */
+public final class Piix4PmRegisters implements PortIoDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Piix4PmRegisters.class);
+
+    public static final int LENGTH = 64;
+    static final int PM1_STATUS = 0x00;
+    static final int PM1_ENABLE = 0x02;
+    static final int PM1_CONTROL = 0x04;
+    static final int PM_TIMER = 0x08;
+    /** ACPI 6.5, 4.8.3.2.1 PM1 Control: SLP_TYP bits 12:10, SLP_EN bit 13 (write-only, reads 0). */
+    private static final int SLP_EN = 1 << 13;
+    private static final int SLP_TYP_SHIFT = 10;
+    private static final int SLP_TYP_MASK = 0x7;
+    /** The \_S5 sleep type of QEMU's i440FX DSDT; the ACPI tables given to the guest must agree. */
+    public static final int S5_SLEEP_TYPE = 0;
+
+    private final AcpiPmTimer timer;
+    private final PowerEvents power;
+    private final byte[] registers = new byte[LENGTH];
+
+    /** @param timer a 24-bit PM timer */
+    public Piix4PmRegisters(AcpiPmTimer timer, PowerEvents power) {
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.power = Objects.requireNonNull(power, "power");
+    }
+
+    @Override
+    public synchronized int read(int offset, int size) {
+        if (offset < 0 || offset + size > LENGTH) {
+            return PortAccess.allOnes(size);
+        }
+        int timerValue = timer.count();
+        int value = 0;
+        for (int i = 0; i < size; i++) {
+            int at = offset + i;
+            int b = at >= PM_TIMER && at < PM_TIMER + 4 ? timerValue >>> (8 * (at - PM_TIMER)) : registers[at];
+            value |= (b & 0xFF) << (8 * i);
+        }
+        return value;
+    }
+
+    @Override
+    public void write(int offset, int size, int value) {
+        if (offset < 0 || offset + size > LENGTH) {
+            return;
+        }
+        int control;
+        synchronized (this) {
+            for (int i = 0; i < size; i++) {
+                int at = offset + i;
+                int b = (value >>> (8 * i)) & 0xFF;
+                if (at < PM1_STATUS + 2) {
+                    registers[at] &= (byte) ~b; // write 1 to clear
+                } else if (at < PM_TIMER || at >= PM_TIMER + 4) {
+                    registers[at] = (byte) b; // the timer is read-only
+                }
+            }
+            control = (registers[PM1_CONTROL] & 0xFF) | (registers[PM1_CONTROL + 1] & 0xFF) << 8;
+            registers[PM1_CONTROL + 1] &= (byte) ~(SLP_EN >>> 8); // SLP_EN reads as 0
+        }
+        if (PciFunction.overlaps(offset, size, PM1_CONTROL, 2) && (control & SLP_EN) != 0) {
+            int type = (control >>> SLP_TYP_SHIFT) & SLP_TYP_MASK;
+            if (type == S5_SLEEP_TYPE) {
+                LOG.debug("guest entered S5 through PM1a control");
+                power.powerOff();
+            } else {
+                LOG.warn("guest asked for sleep type {}, which is not supported; ignored", type);
+            }
+        }
+    }
+}
