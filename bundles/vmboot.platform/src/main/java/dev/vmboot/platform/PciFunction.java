@@ -259,9 +259,11 @@ public class PciFunction {
                 continue;
             }
             PciBarMapping now = currentMapping(bars[i]);
-            if (!now.equals(mappings[i])) {
-                changes.add(new PciBarMapping[] { mappings[i], now });
-                mappings[i] = now;
+            PciBarMapping before = mappings[i];
+            mappings[i] = now;
+            // Address changes of an undecoded BAR (firmware programming it before enabling) need no action.
+            if (!now.equals(before) && (before.decoded() || now.decoded())) {
+                changes.add(new PciBarMapping[] { before, now });
             }
         }
         return changes;
