@@ -1,0 +1,69 @@
+package dev.vmboot.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class AcpiDevicesTest {
+
+    private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
+    private final RecordingPowerEvents power = new RecordingPowerEvents();
+
+    @Test
+    void pmTimerCountsAtThreePointFiveSevenMegahertz() {
+        AcpiPmTimer timer = new AcpiPmTimer(true, nanos::get);
+        assertEquals(0, timer.read(0, 4));
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(3_579_545, timer.read(0, 4));
+        nanos.addAndGet(1_000L); // 1 µs = 3.58 ticks
+        assertEquals(3_579_548, timer.read(0, 4));
+        assertEquals((3_579_548 >>> 8) & 0xFF, timer.read(1, 1) & 0xFF, "byte access at offset 1");
+    }
+
+    @Test
+    void twentyFourBitTimerWraps() {
+        AcpiPmTimer timer = new AcpiPmTimer(false, nanos::get);
+        nanos.addAndGet(5_000_000_000L); // 17 897 725 ticks = 0x111_18FD
+        assertEquals(17_897_725 & 0xFF_FFFF, timer.read(0, 4));
+        AcpiPmTimer wide = new AcpiPmTimer(true, nanos::get);
+        nanos.addAndGet(3_600_000_000_000L); // an hour: beyond 32 bits of ticks
+        assertEquals((int) (3_600L * 3_579_545L), wide.count());
+    }
+
+    @Test
+    void cloudHvSleepControlPowersOffAndResets() {
+        AcpiSleepControl control = new AcpiSleepControl(power);
+        control.write(0, 1, 0x34); // SLP_TYP 5 | SLP_EN: OvmfPkg CloudHv ResetShutdown
+        assertEquals(1, power.powerOffs);
+        control.write(0, 1, 0x01); // FADT RESET_VALUE
+        assertEquals(1, power.resets);
+        control.write(0, 1, 0x20 | 3 << 2); // S3: not supported
+        control.write(0, 1, 0x14); // SLP_TYP 5 without SLP_EN
+        assertEquals(1, power.powerOffs);
+        assertEquals(1, power.resets);
+        assertEquals(0, control.read(0, 1));
+    }
+
+    @Test
+    void piix4PmBlockTimerStatusAndPowerOff() {
+        AcpiPmTimer timer = new AcpiPmTimer(false, nanos::get);
+        Piix4PmRegisters pm = new Piix4PmRegisters(timer, power);
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(3_579_545, pm.read(Piix4PmRegisters.PM_TIMER, 4));
+        pm.write(Piix4PmRegisters.PM_TIMER, 4, 0);
+        assertEquals(3_579_545, pm.read(Piix4PmRegisters.PM_TIMER, 4), "the timer is read-only");
+        pm.write(Piix4PmRegisters.PM1_ENABLE, 2, 0x0121);
+        assertEquals(0x0121, pm.read(Piix4PmRegisters.PM1_ENABLE, 2));
+        pm.write(Piix4PmRegisters.PM1_CONTROL, 2, 0x0001); // SCI_EN, as OVMF BDS sets it
+        assertEquals(0x0001, pm.read(Piix4PmRegisters.PM1_CONTROL, 2));
+        assertEquals(0, power.powerOffs);
+        pm.write(Piix4PmRegisters.PM1_CONTROL, 2, 0x2001); // SLP_TYP 0 | SLP_EN
+        assertEquals(1, power.powerOffs);
+        assertEquals(0x0001, pm.read(Piix4PmRegisters.PM1_CONTROL, 2), "SLP_EN reads as 0");
+        pm.write(Piix4PmRegisters.PM1_CONTROL, 2, 0x2401); // S1
+        assertEquals(1, power.powerOffs);
+        assertEquals(0xFFFF, pm.read(63, 2), "beyond the block");
+    }
+}
