@@ -173,7 +173,7 @@ public final class Uart16550 implements PortIoDevice {
      * @return false when {@code timeoutMillis} passed first
      */
     public synchronized boolean awaitReceiveSpace(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        long deadline = System.nanoTime() + Math.min(timeoutMillis, Long.MAX_VALUE / 4_000_000L) * 1_000_000L;
         while (loopback() || rxCount >= capacity()) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
