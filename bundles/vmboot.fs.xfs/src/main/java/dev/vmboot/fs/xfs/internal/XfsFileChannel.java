@@ -1,0 +1,159 @@
+package dev.vmboot.fs.xfs.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+
+import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.storage.BlockDevice;
+
+/**
+ * A read-only channel on a regular file: each read is cut at extent boundaries and goes straight from the device
+ * into the caller's buffer; holes and unwritten extents read as zeros.
+ */
+final class XfsFileChannel implements SeekableByteChannel {
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    private final BlockDevice device;
+    private final ExtentMap extents;
+    private final int blockLog;
+    private final long size;
+    private final long ino;
+    private long position;
+    private boolean open = true;
+    /** The extent the last read ended in, to skip the binary search on sequential reads. */
+    private int hint = -1;
+
+    XfsFileChannel(BlockDevice device, ExtentMap extents, int blockLog, long size, long ino) {
+        this.device = device;
+        this.extents = extents;
+        this.blockLog = blockLog;
+        this.size = size;
+        this.ino = ino;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ensureOpen();
+        if (position >= size) {
+            return -1;
+        }
+        int total = 0;
+        while (dst.hasRemaining() && position < size) {
+            long want = Math.min(dst.remaining(), size - position);
+            long block = position >> blockLog;
+            int i = locate(block);
+            long chunk;
+            if (i >= 0 && block < extents.fileBlock(i) + extents.blockCount(i)) {
+                long extentStart = extents.fileBlock(i) << blockLog;
+                long extentEnd = extentStart + (extents.blockCount(i) << blockLog);
+                chunk = Math.min(want, extentEnd - position);
+                if (extents.unwritten(i)) {
+                    zeroFill(dst, (int) chunk);
+                } else {
+                    long devicePos = (extents.deviceBlock(i) << blockLog) + (position - extentStart);
+                    readDevice(devicePos, dst, (int) chunk);
+                }
+            } else {
+                long nextStart = i + 1 < extents.size() ? extents.fileBlock(i + 1) << blockLog : Long.MAX_VALUE;
+                chunk = Math.min(want, nextStart - position);
+                zeroFill(dst, (int) chunk);
+            }
+            position += chunk;
+            total += (int) chunk;
+        }
+        return total;
+    }
+
+    private int locate(long block) {
+        int h = hint;
+        if (h >= 0 && h < extents.size() && extents.fileBlock(h) <= block
+                && (h + 1 == extents.size() || extents.fileBlock(h + 1) > block)) {
+            return h;
+        }
+        if (h + 1 >= 0 && h + 1 < extents.size() && extents.fileBlock(h + 1) <= block
+                && (h + 2 == extents.size() || extents.fileBlock(h + 2) > block)) {
+            hint = h + 1;
+            return h + 1;
+        }
+        hint = extents.floor(block);
+        return hint;
+    }
+
+    private void readDevice(long devicePos, ByteBuffer dst, int length) throws IOException {
+        int limit = dst.limit();
+        dst.limit(dst.position() + length);
+        try {
+            long pos = devicePos;
+            while (dst.hasRemaining()) {
+                int n = device.read(pos, dst);
+                if (n < 0) {
+                    throw new CorruptFilesystemException("XFS file data (inode " + ino + ")", pos,
+                            "extent beyond the end of the device: truncated image?");
+                }
+                pos += n;
+            }
+        } finally {
+            dst.limit(limit);
+        }
+    }
+
+    private static void zeroFill(ByteBuffer dst, int length) {
+        int left = length;
+        while (left > 0) {
+            int n = Math.min(left, ZEROS.length);
+            dst.put(ZEROS, 0, n);
+            left -= n;
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+        ensureOpen();
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position " + newPosition);
+        }
+        position = newPosition;
+        return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        return size;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long newSize) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+    }
+}
