@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Boot time of vmboot vs QEMU-KVM, side by side in one run (alternating, so both see the same machine state),
+# medians of N runs each (default 5), and the ratio vmboot ÷ QEMU (smaller is better):
+#   (a) Debian's OVMF.fd from process start until "Shell>" appears on the serial output
+#       vmboot: bin/vmboot boot -m 512M /usr/share/ovmf/OVMF.fd
+#       QEMU:   qemu-system-x86_64 -accel kvm -cpu host -m 512 -bios /usr/share/ovmf/OVMF.fd -serial stdio ...
+#       goal <= 0.70. Both include OVMF's 5 s "Press ESC in 5 seconds to skip startup.nsh" countdown.
+#   (b) Debian's kernel (vmlinux, PVH entry) with the busybox initramfs (platforms/qemu/guest) from process start
+#       until its init prints "VMBOOT-GUEST-OK"
+#       vmboot: bin/vmboot boot -p pvh -m 512M -c 1 -i initramfs.cpio.gz -a 'console=ttyS0 quiet' vmlinux
+#       QEMU:   qemu-system-x86_64 -accel kvm -cpu host -m 512 -kernel vmlinux -initrd ... -append ...
+#       goal <= 0.80.
+# Times are wall-clock from fork to the first byte of the pattern read from the process's stdout: they include the
+# JVM start for vmboot and QEMU's own start-up. Where vmboot cannot boot (yet), its column says why instead of a
+# number; nothing is ever estimated.
+#
+# Needs KVM: where /dev/kvm is usable it runs directly; otherwise it runs itself inside the nested lab
+# (platforms/qemu/lab/run.sh), where KVM is itself nested under TCG, so absolute times are 10-50x real hardware;
+# the ratios are what counts.
+# Usage: bench/boot.sh [runs]        (build first: mvn -B install -DskipTests)
+#        bench/boot.sh --inner RUNS GUEST_DIR   (what the lab runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=$root/distribution/target/vmboot/bin/vmboot
+ovmf=/usr/share/ovmf/OVMF.fd
+
+if [ "${1:-}" != --inner ]; then
+    runs=${1:-5}
+    case $runs in ''|*[!0-9]*) echo "usage: bench/boot.sh [runs]" >&2; exit 2 ;; esac
+    guest=$(platforms/qemu/guest/prepare.sh)
+    # shellcheck source=scripts/kvm-usable.sh
+    . scripts/kvm-usable.sh
+    if kvm_usable; then
+        exec "$0" --inner "$runs" "$guest"
+    fi
+    echo "boot: no usable /dev/kvm here: running in the nested lab (KVM under TCG; compare ratios, not times)"
+    # Per run: OVMF ~20-60 s per side, kernel ~5-30 s per side, plus bounded failures.
+    exec platforms/qemu/lab/run.sh --timeout $((600 + runs * 600)) -- "$0" --inner "$runs" "$guest"
+fi
+
+runs=$2 guest=$3
+[ -c /dev/kvm ] || { echo "boot: no /dev/kvm" >&2; exit 1; }
+work=$(mktemp -d /tmp/vmboot-bench-boot.XXXXXX)
+cleanup() { # every process group the script started (each VMM run is one), whatever state it is in
+    local g
+    if [ -f "$work/pgids" ]; then
+        while read -r g; do kill -KILL -- "-$g" 2>/dev/null || true; done <"$work/pgids"
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The guests' standard input: a FIFO that this script holds open for writing and never writes to, so neither VMM
+# sees end-of-file or a key press (a key would stop OVMF's countdown and change what is measured).
+mkfifo "$work/stdin"
+exec {hold}<>"$work/stdin"
+
+# time_to NAME TIMEOUT_S PATTERN CMD...: runs CMD in its own process group and prints the milliseconds until
+# PATTERN appears on its stdout; on failure prints "FAIL <reason>" (timeout, or the process ended, with the last
+# line it printed). The process group is killed either way.
+time_to() {
+    local name=$1 tmo=$2 pat=$3; shift 3
+    local delim=${pat: -1} head=${pat%?}
+    local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
+    local t0 deadline now left chunk pid res=""
+    rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
+    t0=${EPOCHREALTIME/./}
+    setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
+    pid=$!
+    echo "$pid" >>"$work/pgids"   # time_to runs in a subshell: the EXIT trap of the script reads this file
+    exec {rd}<"$fifo"
+    deadline=$((t0 + tmo * 1000000))
+    while :; do
+        now=${EPOCHREALTIME/./}
+        left=$(( (deadline - now) / 1000000 ))
+        [ "$left" -gt 0 ] || { res="FAIL no '$pat' within ${tmo}s"; break; }
+        if IFS= read -r -d "$delim" -t "$left" -u "$rd" chunk; then
+            printf '%s%s' "$chunk" "$delim" >>"$log"
+            case $chunk in
+                *"$head") res=$(( (${EPOCHREALTIME/./} - t0) / 1000 )); break ;;
+            esac
+        else
+            # read failed: timeout (status > 128) or end of output (the process closed stdout / exited).
+            [ -n "$chunk" ] && printf '%s' "$chunk" >>"$log"
+            if [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then res="FAIL no '$pat' within ${tmo}s"
+            else
+                wait "$pid" 2>/dev/null && st=0 || st=$?
+                res="FAIL exited (status $st) without '$pat': $(last_words "$err" "$log")"
+            fi
+            break
+        fi
+    done
+    exec {rd}<&-
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    echo "$res"
+}
+
+last_words() { # the last non-empty line of stderr, else of stdout, cleaned of escape sequences
+    local f line=""
+    for f in "$@"; do
+        line=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$f" | grep -v '^[[:space:]]*$' | tail -1 || true)
+        [ -n "$line" ] && break
+    done
+    echo "${line:-no output}" | cut -c1-200
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+# bench NAME GOAL PATTERN TIMEOUT_S -- QEMU_CMD... -- VMBOOT_CMD...
+bench() {
+    local name=$1 goal=$2 pat=$3 tmo=$4; shift 5
+    local qemu=() vmb=()
+    while [ "$1" != -- ]; do qemu+=("$1"); shift; done; shift
+    vmb=("$@")
+    local qt=() vt=() vreason="" qreason="" r i
+    for i in $(seq "$runs"); do
+        local qr vr
+        r=$(time_to "$name-qemu-$i" "$tmo" "$pat" "${qemu[@]}")
+        case $r in FAIL*) qreason=${r#FAIL }; qr="FAILED: $qreason" ;; *) qt+=("$r"); qr="$r ms" ;; esac
+        if [ -n "$vreason" ]; then vr="skipped"
+        elif [ ! -x "$bin" ]; then vreason="not built ($bin missing)"; vr="not built"
+        else
+            r=$(time_to "$name-vmboot-$i" "$tmo" "$pat" "${vmb[@]}")
+            case $r in FAIL*) vreason=${r#FAIL }; vr="FAILED: $vreason" ;; *) vt+=("$r"); vr="$r ms" ;; esac
+        fi
+        echo "  $name run $i: qemu $qr; vmboot $vr"
+    done
+    local qm vm
+    qm=$(printf '%s\n' "${qt[@]}" | median)
+    # One failed vmboot run voids the vmboot result: a median over the runs that happened to work would hide it.
+    [ -n "$vreason" ] && vt=()
+    vm=$(printf '%s\n' "${vt[@]}" | median)
+    printf '%s: qemu-kvm median %s (%d/%d runs reached it)\n' "$name" "$([ -n "$qm" ] && echo "$qm ms" || echo n/a)" \
+        "${#qt[@]}" "$runs"
+    if [ -n "$vreason" ]; then
+        echo "$name: vmboot: $vreason"
+        echo "$name: ratio vmboot/qemu: n/a (goal <= $goal)"
+    else
+        printf '%s: vmboot median %s ms (%d/%d runs)\n' "$name" "$vm" "${#vt[@]}" "$runs"
+        if [ -n "$qm" ]; then
+            awk -v n="$name" -v v="$vm" -v q="$qm" -v g="$goal" 'BEGIN {
+                r = v / q; printf "%s: ratio vmboot/qemu: %.2f (goal <= %s): %s\n", n, r, g, (r <= g ? "met" : "NOT met") }'
+        else
+            echo "$name: ratio vmboot/qemu: n/a (no QEMU baseline)"
+        fi
+    fi
+}
+
+echo "boot: $runs runs per side, alternating; host $(uname -r), $(nproc) CPUs, $(qemu-system-x86_64 --version | head -1)"
+echo "boot: guest images from $guest"
+qemu_base=(qemu-system-x86_64 -accel kvm -cpu host -m 512 -smp 1 -nodefaults -no-user-config -display none
+    -serial stdio -no-reboot)
+append='console=ttyS0 quiet'
+
+echo "(a) OVMF.fd to \"Shell>\" (both include OVMF's 5 s startup.nsh countdown; goal <= 0.70)"
+bench ovmf 0.70 'Shell>' 240 -- \
+    "${qemu_base[@]}" -bios "$ovmf" -- \
+    "$bin" boot -m 512M -c 1 "$ovmf"
+
+echo "(b) Debian kernel via PVH to the init marker (goal <= 0.80)"
+bench pvh 0.80 'VMBOOT-GUEST-OK' 180 -- \
+    "${qemu_base[@]}" -kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz" -append "$append" -- \
+    "$bin" boot -p pvh -m 512M -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" "$guest/vmlinux"
+
+if [ -x bench/vm-exits.sh ]; then
+    echo "(c) port-I/O exits per second: see bench/vm-exits.sh"
+fi
