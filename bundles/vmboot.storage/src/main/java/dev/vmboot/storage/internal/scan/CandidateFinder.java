@@ -1,0 +1,138 @@
+package dev.vmboot.storage.internal.scan;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.vmboot.api.boot.BootCandidate;
+import dev.vmboot.api.boot.ImageKind;
+import dev.vmboot.api.fs.FileSystem;
+import dev.vmboot.api.fs.FileType;
+import dev.vmboot.api.fs.FsNode;
+import dev.vmboot.api.fs.FsPaths;
+import dev.vmboot.storage.internal.scan.BootFileClassifier.Classification;
+
+/**
+ * Walks the configured places of one filesystem and classifies the files it meets by content. Directories are
+ * visited once each, symlinked directories are not entered (symlinked files are followed), and both the depth and the
+ * number of files examined are bounded.
+ */
+final class CandidateFinder {
+    private static final Logger LOG = LoggerFactory.getLogger(CandidateFinder.class);
+    /** Smaller than any ELF, FV or bzImage header worth looking at. */
+    private static final long MIN_FILE = 64;
+
+    private final FileSystem fs;
+    private final String location;
+    private final ScanSettings settings;
+    private final List<BootCandidate> found = new ArrayList<>();
+    private final Set<Long> visitedDirectories = new HashSet<>();
+    private final Set<String> examinedPaths = new HashSet<>();
+    private int examined;
+    private final List<String> problems = new ArrayList<>();
+
+    /** Candidates, best first, and the problems met on the way (unreadable directories or files). */
+    record Result(List<BootCandidate> candidates, List<String> problems) {
+    }
+
+    private CandidateFinder(FileSystem fs, String location, ScanSettings settings) {
+        this.fs = fs;
+        this.location = location;
+        this.settings = settings;
+    }
+
+    static Result find(FileSystem fs, String location, ScanSettings settings) {
+        CandidateFinder f = new CandidateFinder(fs, location, settings);
+        for (String place : settings.places()) {
+            boolean recursive = place.endsWith("/**");
+            String dir = recursive ? place.substring(0, place.length() - 3) : place;
+            f.place(dir.isEmpty() ? "/" : dir, recursive ? settings.maxDepth() : 0);
+        }
+        f.found.sort(Comparator.comparingInt(BootCandidate::rank).reversed().thenComparing(BootCandidate::path));
+        return new Result(List.copyOf(f.found), List.copyOf(f.problems));
+    }
+
+    private void place(String dir, int depth) {
+        FsNode node;
+        try {
+            node = FsPaths.resolve(fs, dir);
+        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            return;
+        } catch (IOException e) {
+            problems.add(dir + ": " + e.getMessage());
+            return;
+        }
+        if (node.type() == FileType.DIRECTORY) {
+            walk(node, dir, depth);
+        }
+    }
+
+    private void walk(FsNode dir, String path, int depthLeft) {
+        if (!visitedDirectories.add(dir.id()) || examined >= settings.maxFilesPerVolume()) {
+            return;
+        }
+        List<FsNode> entries;
+        try {
+            entries = fs.list(dir);
+        } catch (IOException e) {
+            problems.add(path + ": " + e.getMessage());
+            return;
+        }
+        List<FsNode> subdirectories = new ArrayList<>();
+        for (FsNode e : entries) {
+            if (examined >= settings.maxFilesPerVolume()) {
+                LOG.info("{}: stopped after examining {} files (scanner setting maxFilesPerVolume)", location,
+                        examined);
+                return;
+            }
+            String child = path.endsWith("/") ? path + e.name() : path + "/" + e.name();
+            switch (e.type()) {
+                case DIRECTORY -> subdirectories.add(e);
+                case REGULAR -> examine(e, child);
+                case SYMLINK -> followLink(child);
+                default -> { }
+            }
+        }
+        if (depthLeft > 0) {
+            for (FsNode d : subdirectories) {
+                walk(d, path.endsWith("/") ? path + d.name() : path + "/" + d.name(), depthLeft - 1);
+            }
+        }
+    }
+
+    private void followLink(String path) {
+        try {
+            FsNode target = FsPaths.resolve(fs, path);
+            if (target.type() == FileType.REGULAR) {
+                examine(target, path);
+            }
+        } catch (IOException e) {
+            LOG.debug("{}:{}: dangling or unreadable symlink: {}", location, path, e.getMessage());
+        }
+    }
+
+    private void examine(FsNode file, String path) {
+        if (file.size() < MIN_FILE || !examinedPaths.add(path)) {
+            return;
+        }
+        examined++;
+        try (SeekableByteChannel ch = fs.open(file)) {
+            Classification c = BootFileClassifier.classify(ch, settings.maxPeekBytes());
+            if (c.kind() != ImageKind.UNKNOWN) {
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                found.add(new BootCandidate(location, path, c.kind(), c.compression(), file.size(),
+                        CandidateRanking.rank(name, c.kind())));
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(path + ": " + e.getMessage());
+        }
+    }
+}

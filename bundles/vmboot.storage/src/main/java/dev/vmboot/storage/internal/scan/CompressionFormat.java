@@ -1,0 +1,86 @@
+package dev.vmboot.storage.internal.scan;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZUtils;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
+
+import dev.vmboot.api.boot.Compression;
+
+/** Compression recognised by its magic number, and a decompressing stream for it (Apache Commons Compress). */
+final class CompressionFormat {
+    /** RFC 1952 §2.3.1: ID1 ID2, CM = 8 (deflate). */
+    private static final byte[] GZIP = {0x1F, (byte) 0x8B, 0x08};
+    /** XZ file format 1.1.0 §2.1.1.1: header magic. */
+    private static final byte[] XZ = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0x00};
+    /** RFC 8878 §3.1.1: Zstandard frame magic 0xFD2FB528, little-endian. */
+    private static final byte[] ZSTD = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD};
+    /** LZ4 Frame Format 1.6.x: magic 0x184D2204, little-endian. */
+    private static final byte[] LZ4_FRAME = {0x04, 0x22, 0x4D, 0x18};
+
+    private CompressionFormat() {
+    }
+
+    /** The compression whose magic {@code head} starts with, or {@link Compression#NONE}. */
+    static Compression detect(byte[] head) {
+        if (startsWith(head, GZIP)) {
+            return Compression.GZIP;
+        }
+        if (startsWith(head, XZ)) {
+            return Compression.XZ;
+        }
+        if (startsWith(head, ZSTD)) {
+            return Compression.ZSTD;
+        }
+        if (startsWith(head, LZ4_FRAME)) {
+            return Compression.LZ4;
+        }
+        return Compression.NONE;
+    }
+
+    /**
+     * Wraps {@code compressed} in a decompressing stream.
+     *
+     * @throws IOException if the format's library is not installed (xz, zstd-jni) or the header is bad
+     */
+    static InputStream decompress(Compression compression, InputStream compressed) throws IOException {
+        InputStream in = new BufferedInputStream(compressed, 64 * 1024);
+        switch (compression) {
+            case GZIP:
+                return new GzipCompressorInputStream(in, true);
+            case XZ:
+                if (!XZUtils.isXZCompressionAvailable()) {
+                    throw new IOException("xz decompression needs the org.tukaani.xz library, which is not installed");
+                }
+                return new XZCompressorInputStream(in, true);
+            case ZSTD:
+                if (!ZstdUtils.isZstdCompressionAvailable()) {
+                    throw new IOException("zstd decompression needs the zstd-jni library (com.github.luben), which is"
+                            + " not installed");
+                }
+                return new ZstdCompressorInputStream(in);
+            case LZ4:
+                return new FramedLZ4CompressorInputStream(in, true);
+            default:
+                return in;
+        }
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic) {
+        if (head.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if (head[i] != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
