@@ -78,6 +78,10 @@ final class XfsFileSystem implements FileSystem {
         return sb;
     }
 
+    XfsVolume volume() {
+        return volume;
+    }
+
     @Override
     public String type() {
         return XfsReader.TYPE;
