@@ -18,6 +18,8 @@ import dev.vmboot.api.fs.FsNode;
  */
 final class BoundedWalk {
     private static final int SAMPLE = 64 * 1024;
+    /** Entries visited at most: a corrupt directory pointing at an ancestor must not make the walk exponential. */
+    private static final int MAX_ENTRIES = 50_000;
 
     private BoundedWalk() {
     }
@@ -34,6 +36,9 @@ final class BoundedWalk {
             throw new IOException("deeper than 64 at " + prefix);
         }
         for (FsNode n : fs.list(dir)) {
+            if (out.size() >= MAX_ENTRIES) {
+                throw new IOException("more than " + MAX_ENTRIES + " entries: a directory cycle?");
+            }
             String p = prefix + "/" + n.name();
             String detail = n.type() + " " + n.size() + " " + n.mode() + " " + n.modified();
             if (n.type() == FileType.DIRECTORY) {
