@@ -3,6 +3,7 @@
 #   vmlinuz            Debian's bzImage (the one the nested lab unpacked: platforms/qemu/lab/setup.sh)
 #   vmlinux            its ELF, extracted by extract-vmlinux.sh (carries the PVH entry note)
 #   initramfs.cpio.gz  made by make-initramfs.sh (prints VMBOOT-GUEST-OK ..., powers off)
+#   kernel-release     the kernel's release string (what uname -r prints in the guest)
 # Cached in ${VMBOOT_LAB_CACHE:-/var/cache/vmboot-lab}/guest/<kver>-<hash of these scripts>/. Where that cache is
 # read-only (inside the lab, which sees the host root read-only) and not built yet, the images are built in
 # FALLBACK_DIR instead (default: none, then it fails). The kernel comes from the lab's cache; outside the lab,
@@ -24,7 +25,7 @@ if [ -z "$kernel" ]; then
     [ -n "$kernel" ] || { log "no Debian kernel under $cache_root/*/image/boot (run platforms/qemu/lab/setup.sh)"; exit 1; }
 fi
 kver=${kernel##*/vmlinuz-}
-key=$(cat "$here/make-initramfs.sh" "$here/extract-vmlinux.sh" | sha256sum | cut -c1-12)
+key=$(cat "$here/make-initramfs.sh" "$here/extract-vmlinux.sh" "$here/prepare.sh" | sha256sum | cut -c1-12)
 
 build() { # dir: fills it; the .done stamp is written last
     local dir=$1
@@ -34,6 +35,7 @@ build() { # dir: fills it; the .done stamp is written last
     cp "$kernel" "$dir/vmlinuz"
     "$here/extract-vmlinux.sh" "$kernel" "$dir/vmlinux" 2>/dev/null
     "$here/make-initramfs.sh" "$dir/initramfs.cpio.gz"
+    echo "$kver" > "$dir/kernel-release"
     touch "$dir/.done"
 }
 
