@@ -77,6 +77,10 @@ final class XfsDirectory {
                 }
                 lastDb = db;
                 DirectoryBlocks.Block b = blocks.read(db);
+                if (b == null) {
+                    throw new CorruptFilesystemException("XFS directory (inode " + dir.ino() + ")", dir.offset(),
+                            "data block " + db + " is mapped by an unwritten extent");
+                }
                 int magic = BigEndian.getInt(b.data(), 0);
                 blockForm = db == 0 && (magic == DirectoryDataBlock.BLOCK_MAGIC_V5
                         || magic == DirectoryDataBlock.BLOCK_MAGIC_V4);
