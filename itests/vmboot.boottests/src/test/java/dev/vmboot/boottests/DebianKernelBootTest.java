@@ -51,6 +51,27 @@ class DebianKernelBootTest {
         bootAndCheck("pvh-vmlinux", "pvh", guest.vmlinux(), "console=ttyS0 quiet vmboot.test=pvh");
     }
 
+    /**
+     * With vmboot.echo=1 the init prints VMBOOT-GUEST-READY, reads one line from its console and prints it back:
+     * what is written to bin/vmboot's standard input must reach the guest's UART (ttyS0) unchanged.
+     */
+    @Test
+    void standardInputReachesTheGuestConsole() throws Exception {
+        String line = "typed into vmboot's stdin 0123456789 ~!@#$%^&*()_+";
+        try (VmbootProcess vm = VmbootProcess.boot(env, "linux-echo", List.of("-p", "linux", "-m", "512M",
+                "-c", "1", "-i", guest.initramfs().toString(), "-a", "console=ttyS0 quiet vmboot.echo=1",
+                guest.bzImage().toString()))) {
+            vm.awaitOutput("VMBOOT-GUEST-READY", TO_MARKER);
+            vm.type(line + "\r");   // the tty turns CR into NL (ICRNL), as a terminal's Enter key
+            vm.awaitOutput(GuestMarker.PREFIX, TO_EXIT);
+            int status = vm.awaitExit(TO_EXIT);
+
+            assertTrue(vm.output().contains("\nVMBOOT-GUEST-ECHO " + line + "\r\n"),
+                    "the guest read back exactly the typed line" + vm.diagnostics());
+            assertEquals(0, status, "clean power-off" + vm.diagnostics());
+        }
+    }
+
     private static void bootAndCheck(String name, String protocol, Path kernel, String cmdline) throws Exception {
         try (VmbootProcess vm = VmbootProcess.boot(env, name, List.of("-p", protocol, "-m", "512M",
                 "-c", Integer.toString(CPUS), "-i", guest.initramfs().toString(), "-a", cmdline, kernel.toString()))) {
