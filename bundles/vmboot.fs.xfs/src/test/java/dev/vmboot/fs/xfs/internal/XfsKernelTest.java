@@ -2,6 +2,7 @@ package dev.vmboot.fs.xfs.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vmboot.api.fs.CorruptFilesystemException;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
@@ -182,6 +184,37 @@ class XfsKernelTest {
         FsNode big = FsPaths.resolve(fs, "/big");
         assertTrue(fs.lookup(big, "entry-000000-with-a-longer-name").isEmpty(), "deleted entry");
         assertTrue(fs.lookup(big, "entry-000001-with-a-longer-name").isPresent());
+    }
+
+    @Test
+    void bmbtNodePointingToItselfOrTwiceToOneLeafIsCorrupt() throws IOException {
+        requireImage();
+        XfsFileSystem xfs = (XfsFileSystem) fs;
+        XfsSuperblock sb = xfs.superblock();
+        XfsInode inode = ((XfsNode) FsPaths.resolve(fs, "/frag/holes.bin")).inode();
+        byte[] root = inode.dataFork();
+        long nodeFsb = BigEndian.getLong(root, 4 + (root.length - 4) / 16 * 8);
+        long nodeOffset = sb.deviceBlock(nodeFsb, 1, "test") << sb.blockLog();
+        byte[] node = device.readBytes(nodeOffset, sb.blockSize());
+        assertEquals(1, BigEndian.getU16(node, 4), "the root's children are level-1 nodes");
+        int ptrs = BmapBtree.HEADER_V5 + (sb.blockSize() - BmapBtree.HEADER_V5) / 16 * 8;
+
+        byte[] loop = node.clone();
+        XfsCorruptionTest.putLong(loop, ptrs, nodeFsb);
+        XfsCorruptionTest.fixCrc(loop, 0, loop.length, BmapBtree.CRC_OFFSET);
+        assertCorruptOpen(new PatchedBlockDevice(device).patch(nodeOffset, loop), "a loop?");
+
+        byte[] twice = node.clone();
+        XfsCorruptionTest.putLong(twice, ptrs + 8, BigEndian.getLong(node, ptrs));
+        XfsCorruptionTest.fixCrc(twice, 0, twice.length, BmapBtree.CRC_OFFSET);
+        assertCorruptOpen(new PatchedBlockDevice(device).patch(nodeOffset, twice), "overlaps");
+    }
+
+    private static void assertCorruptOpen(PatchedBlockDevice dev, String message) throws IOException {
+        FileSystem corrupt = new XfsReader().open(dev);
+        FsNode file = FsPaths.resolve(corrupt, "/frag/holes.bin");
+        CorruptFilesystemException e = assertThrows(CorruptFilesystemException.class, () -> corrupt.open(file));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     @Test
