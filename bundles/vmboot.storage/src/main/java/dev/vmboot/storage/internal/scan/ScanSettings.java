@@ -29,7 +29,7 @@ public record ScanSettings(List<String> places, int maxDepth, int maxFilesPerVol
         if (maxDepth < 0 || maxDepth > 64) {
             throw new IllegalArgumentException("maxDepth " + maxDepth + " is not between 0 and 64");
         }
-        if (maxFilesPerVolume < 1 || maxPeekBytes < StreamContent.HEAD || maxImageBytes < 1
+        if (maxFilesPerVolume < 1 || maxPeekBytes < BootFileClassifier.HEAD || maxImageBytes < 1
                 || maxImageBytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("limits must be positive and maxImageBytes below 2 GiB");
         }
