@@ -45,7 +45,7 @@ final class XfsFileSystem implements FileSystem {
         if (sectSize > 512 && sectSize <= 32768 && sectSize <= device.size()) {
             sector = device.readBytes(0, sectSize);
         }
-        XfsSuperblock sb = XfsSuperblock.parse(sector, device.size());
+        XfsSuperblock sb = XfsSuperblock.parse(sector);
         if (sb.deviceBytes() > device.size()) {
             throw new CorruptFilesystemException("XFS superblock", 8, "the filesystem has " + sb.deviceBytes()
                     + " bytes but the device only " + device.size() + ": truncated image?");

@@ -115,7 +115,7 @@ public record XfsSuperblock(int blockSize, long dataBlocks, byte[] uuid, byte[] 
      *
      * @param sector at least {@code sb_sectsize} bytes from byte 0 of the device (or 512 if shorter is all there is)
      */
-    public static XfsSuperblock parse(byte[] sector, long deviceSize) throws CorruptFilesystemException {
+    public static XfsSuperblock parse(byte[] sector) throws CorruptFilesystemException {
         if (sector.length < 512) {
             throw new CorruptFilesystemException(STRUCTURE, 0, "device too small (" + sector.length + " bytes)");
         }

@@ -24,7 +24,7 @@ class XfsSuperblockTest {
         Path image = XfsImages.mkfs(work.resolve("sb.img"), 64L << 20, "-L", "bootvol", "-m", "uuid=" + uuid,
                 "-d", "agcount=4", "-b", "size=2048", "-n", "size=8192");
         byte[] sector = Files.readAllBytes(image);
-        XfsSuperblock sb = XfsSuperblock.parse(sector, sector.length);
+        XfsSuperblock sb = XfsSuperblock.parse(sector);
         assertEquals(5, sb.version());
         assertEquals("bootvol", sb.label());
         assertEquals(uuid, sb.uuidString());
@@ -41,7 +41,7 @@ class XfsSuperblockTest {
     void inodeNumbersSplitIntoAgBlockAndIndex() throws IOException {
         Path image = XfsImages.mkfs(work.resolve("ino.img"), 64L << 20, "-d", "agcount=4");
         byte[] data = Files.readAllBytes(image);
-        XfsSuperblock sb = XfsSuperblock.parse(data, data.length);
+        XfsSuperblock sb = XfsSuperblock.parse(data);
         long ino = (3L << (sb.agBlockLog() + sb.inodesPerBlockLog())) | (5L << sb.inodesPerBlockLog()) | 1;
         assertEquals(((3 * sb.agBlocks() + 5) << sb.blockLog()) + sb.inodeSize(), sb.inodeOffset(ino));
         assertThrows(CorruptFilesystemException.class,
