@@ -13,7 +13,7 @@ import dev.vmboot.storage.internal.BlockStorage;
 /**
  * Warm scan timing outside the framework, for {@code bench/scan.sh} until {@code vmboot:scan} has a bench option:
  * {@code ScanBench RUNS IMAGE READER_CLASS...}. The reader classes (from the reader bundles' jars on the class path)
- * are created with their no-argument constructors, as DS would. After as many warm-up scans as measured ones it prints
+ * are created with their no-argument constructors, as DS would. After at least 50 warm-up scans it prints
  * each run, the median, and what the last scan found.
  */
 public final class ScanBench {
@@ -35,7 +35,7 @@ public final class ScanBench {
         }
         ScanEngine engine = new ScanEngine(new BlockStorage(), readers, ScanSettings.defaults());
         List<DiskReport> last = null;
-        for (int i = 0; i < Math.max(runs, 20); i++) {
+        for (int i = 0; i < Math.max(runs, 50); i++) {
             last = engine.scan(List.of(image), m -> { });
         }
         long[] ms = new long[runs];

@@ -304,6 +304,47 @@ class ScanEngineTest {
         assertTrue(reports.get(0).error().orElseThrow().contains("no such file"));
     }
 
+    @Test
+    void isoHybridImageListsItsPartitionsAndTheWholeIso() throws IOException {
+        Path esp = dir.resolve("esp.img");
+        ExternalTool.run("mkfs.fat", "-C", esp.toString(), "1440");
+        Files.createDirectories(dir.resolve("tree"));
+        Files.writeString(dir.resolve("tree/a.txt"), "a");
+        Path iso = dir.resolve("hybrid.iso");
+        ExternalTool.run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-append_partition", "2", "0xef",
+                esp.toString(), "-o", iso.toString(), dir.resolve("tree").toString());
+        DiskReport r = engine().scan(List.of(iso.toString()), m -> { }).get(0);
+        assertEquals(List.of(iso + ":1", iso + ":2", iso + ":0"), r.volumes().stream().map(VolumeReport::location)
+                .toList());
+        assertEquals(Optional.empty(), r.volumes().get(2).partition());
+    }
+
+    @Test
+    void aReaderThatFailsUncheckedInOpenIsReportedNotThrown() throws IOException {
+        readers.clear();
+        readers.add(new FileSystemReader() {
+            @Override
+            public String type() {
+                return "aaa-npe";
+            }
+
+            @Override
+            public boolean probe(BlockDevice device) {
+                return true;
+            }
+
+            @Override
+            public FileSystem open(BlockDevice device) {
+                throw new ArrayIndexOutOfBoundsException("Index 9 out of bounds for length 4");
+            }
+        });
+        readers.add(fake);
+        DiskReport r = engine().scan(List.of(disk.toString()), m -> { }).get(0);
+        assertEquals(Optional.of("fakefs"), r.volumes().get(0).fsType(), "the next reader still gets its turn");
+        assertEquals(Optional.of("unknown filesystem (tried aaa-npe, fakefs): aaa-npe: Index 9 out of bounds for length 4"),
+                r.volumes().get(2).error());
+    }
+
     private static byte[] bytes(BootImage image) {
         ByteBuffer b = image.contents();
         byte[] out = new byte[b.remaining()];
