@@ -55,7 +55,10 @@ public final class PartitionTableReader {
         int deviceSectorSize = disk.logicalSectorSize();
         int gptSectorSize = gptSectorSize(disk, deviceSectorSize);
         boolean protective = mbr != null && mbr.hasProtectiveEntry();
-        if (gptSectorSize > 0 || protective) {
+        boolean classicEntries = mbr != null && mbr.entries().stream().anyMatch(e -> !e.isEmpty());
+        // Like Linux (block/partitions/efi.c without "gpt" on the command line): a GPT header next to a classic MBR
+        // without a protective entry is a leftover from an earlier GPT, and the MBR wins.
+        if (protective || gptSectorSize > 0 && !classicEntries) {
             int sectorSize = gptSectorSize > 0 ? gptSectorSize : deviceSectorSize;
             if (sectorSize != deviceSectorSize) {
                 warnings.add("GPT header found with " + sectorSize + "-byte sectors on a device with "
@@ -65,7 +68,7 @@ public final class PartitionTableReader {
                 warnings.add("GPT without a valid protective MBR"
                         + (mbrProblem.isEmpty() ? "" : " (" + mbrProblem + ")"));
             } else if (!protective) {
-                warnings.add("GPT, but the MBR has no protective (0xEE) partition");
+                warnings.add("GPT, but the MBR has no partitions at all (not even the protective 0xEE one)");
             } else if (!mbr.nonProtectiveEntries().isEmpty()) {
                 warnings.add("hybrid MBR: it lists " + mbr.nonProtectiveEntries().size()
                         + " partition(s) besides the GPT protective one; using the GPT");
@@ -78,7 +81,11 @@ public final class PartitionTableReader {
             }
             return new PartitionTable(PartitionScheme.GPT, gpt.header().diskGuid(), gpt.partitions(), warnings);
         }
-        if (mbr != null && mbr.entries().stream().anyMatch(e -> !e.isEmpty())) {
+        if (classicEntries) {
+            if (gptSectorSize > 0) {
+                warnings.add("a GPT header at LBA 1 is ignored: the MBR has no protective (0xEE) partition, so the"
+                        + " GPT is a leftover");
+            }
             List<Partition> partitions = MbrPartitions.read(disk, mbr, deviceSectorSize, iso, warnings);
             if (iso) {
                 warnings.add("ISO 9660 hybrid image: its MBR partitions are listed, the ISO filesystem is the"

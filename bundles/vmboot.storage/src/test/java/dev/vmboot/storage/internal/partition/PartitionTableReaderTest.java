@@ -194,6 +194,33 @@ class PartitionTableReaderTest {
     }
 
     @Test
+    void aClassicMbrWinsOverALeftoverGptHeader() throws IOException {
+        Path img = sgdiskImage();
+        byte[] mbr = new byte[512];
+        mbrEntryWithStatus(mbr, 0, 0, 0x80, 0x83, 2048, 8192);
+        signature(mbr, 0);
+        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+            f.seek(446);
+            f.write(mbr, 446, 66);
+        }
+        PartitionTable t = read(img);
+        assertEquals(PartitionScheme.MBR, t.scheme());
+        assertEquals(1, t.partitions().size());
+        assertEquals(8192 * 512L, t.partitions().get(0).length());
+        assertTrue(t.warnings().get(0).startsWith("a GPT header at LBA 1 is ignored"), t.warnings().toString());
+    }
+
+    @Test
+    void gptWithAnEmptyMbrIsUsedWithAWarning() throws IOException {
+        Path img = sgdiskImage();
+        patch(img, 446 + 4, (byte) 0); // protective entry's type byte
+        PartitionTable t = read(img);
+        assertEquals(PartitionScheme.GPT, t.scheme());
+        assertEquals(4, t.partitions().size());
+        assertTrue(t.warnings().get(0).startsWith("GPT, but the MBR has no partitions"), t.warnings().toString());
+    }
+
+    @Test
     void ebrChainThatLoopsIsCorrupt() throws IOException {
         byte[] disk = new byte[(int) (4 * MIB)];
         mbrEntry(disk, 0, 0, 0x05, 2048, 4096); // extended partition at LBA 2048
