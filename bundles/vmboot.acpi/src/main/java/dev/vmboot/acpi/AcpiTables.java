@@ -1,0 +1,86 @@
+package dev.vmboot.acpi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.vmboot.api.memory.GuestMemory;
+
+/**
+ * A complete, linked set of ACPI tables at fixed guest addresses: the RSDP first (16-byte aligned, ACPI 6.5 5.2.5.1),
+ * then DSDT, FACP, APIC (MADT), MCFG and the XSDT that lists FACP, APIC and MCFG; each table 16-byte aligned.
+ *
+ * @param rsdpAddress where the RSDP is
+ * @param tables      every table, RSDP first, in address order
+ */
+public record AcpiTables(long rsdpAddress, List<Table> tables) {
+
+    private static final int ALIGNMENT = 16;
+
+    /** One table and its guest physical address. */
+    public record Table(String signature, long address, byte[] bytes) {
+        public long end() {
+            return address + bytes.length;
+        }
+    }
+
+    public AcpiTables {
+        tables = List.copyOf(tables);
+    }
+
+    /**
+     * Builds the tables for {@code platform} at {@code base} (16-byte aligned), which must leave them all below
+     * {@code limit}.
+     */
+    public static AcpiTables build(SdtHeader oem, PlatformDescription platform, long base, long limit) {
+        if ((base & (ALIGNMENT - 1)) != 0) {
+            throw new IllegalArgumentException("the RSDP must be 16-byte aligned: 0x" + Long.toHexString(base));
+        }
+        long dsdtAt = align(base + Rsdp.SIZE);
+        byte[] dsdt = Dsdt.build(oem, platform);
+        long fadtAt = align(dsdtAt + dsdt.length);
+        byte[] fadt = Fadt.build(oem, platform, dsdtAt);
+        long madtAt = align(fadtAt + fadt.length);
+        byte[] madt = Madt.build(oem, platform);
+        long mcfgAt = align(madtAt + madt.length);
+        byte[] mcfg = Mcfg.build(oem, platform);
+        long xsdtAt = align(mcfgAt + mcfg.length);
+        byte[] xsdt = Xsdt.build(oem, List.of(fadtAt, madtAt, mcfgAt));
+        byte[] rsdp = Rsdp.build(oem, xsdtAt);
+        List<Table> tables = new ArrayList<>();
+        tables.add(new Table("RSD PTR ", base, rsdp));
+        tables.add(new Table(Dsdt.SIGNATURE, dsdtAt, dsdt));
+        tables.add(new Table(Fadt.SIGNATURE, fadtAt, fadt));
+        tables.add(new Table(Madt.SIGNATURE, madtAt, madt));
+        tables.add(new Table(Mcfg.SIGNATURE, mcfgAt, mcfg));
+        tables.add(new Table(Xsdt.SIGNATURE, xsdtAt, xsdt));
+        AcpiTables result = new AcpiTables(base, tables);
+        if (result.end() > limit) {
+            throw new IllegalArgumentException(String.format("ACPI tables [0x%x, 0x%x) do not fit below 0x%x", base,
+                    result.end(), limit));
+        }
+        return result;
+    }
+
+    /** One past the last table byte. */
+    public long end() {
+        return tables.get(tables.size() - 1).end();
+    }
+
+    /** The table with {@code signature} ("RSD PTR " for the RSDP). */
+    public Table table(String signature) {
+        return tables.stream().filter(t -> t.signature().equals(signature)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no table " + signature));
+    }
+
+    /** Zeroes {@code [rsdpAddress, end())} in guest memory and writes every table there. */
+    public void writeTo(GuestMemory memory) {
+        memory.zero(rsdpAddress, end() - rsdpAddress);
+        for (Table t : tables) {
+            memory.write(t.address(), t.bytes());
+        }
+    }
+
+    private static long align(long a) {
+        return (a + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}

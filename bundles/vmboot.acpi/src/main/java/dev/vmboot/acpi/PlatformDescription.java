@@ -1,0 +1,102 @@
+package dev.vmboot.acpi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the ACPI tables describe: the CPUs, interrupt controllers, fixed ports and PCI host bridge windows of the
+ * virtual platform. {@link #cloudHypervisor} gives cloud-hypervisor's layout (arch/src/x86_64/layout.rs), which EDK2
+ * CloudHv and vmboot's CLOUD_HV personality use.
+ *
+ * @param vcpus              number of processors (one enabled Local APIC each, APIC IDs 0..vcpus-1)
+ * @param localApicAddress   Local APIC MMIO base
+ * @param ioApicId           I/O APIC ID
+ * @param ioApicAddress      I/O APIC MMIO base
+ * @param pcatCompat         whether dual 8259 PICs exist (MADT flag PCAT_COMPAT: the OS masks them)
+ * @param overrides          MADT Interrupt Source Overrides (ISA IRQ → GSI); empty when ISA IRQ n is GSI n
+ * @param ecamBase           PCI Express ECAM base (segment 0, from bus 0)
+ * @param ecamEndBus         last bus the ECAM window decodes (1 MiB per bus)
+ * @param pmTimerPort        32-bit ACPI PM timer I/O port
+ * @param sleepControlPort   hardware-reduced sleep control/status register (also the reset register)
+ * @param resetValue         value written to the reset register to reset the machine
+ * @param serialPort         COM1 I/O base (8 ports)
+ * @param serialIrq          COM1 ISA IRQ
+ * @param mmio32Base         32-bit PCI MMIO window start
+ * @param mmio32Limit        32-bit PCI MMIO window end (inclusive)
+ * @param mmio64Base         64-bit PCI MMIO window start (0 = no 64-bit window)
+ * @param mmio64Size         64-bit PCI MMIO window size
+ * @param pciInterruptGsiBase first of the four GSIs PCI INTA–INTD are swizzled onto (_PRT)
+ */
+public record PlatformDescription(int vcpus, long localApicAddress, int ioApicId, long ioApicAddress,
+        boolean pcatCompat, List<InterruptOverride> overrides, long ecamBase, int ecamEndBus, int pmTimerPort,
+        int sleepControlPort, int resetValue, int serialPort, int serialIrq, long mmio32Base, long mmio32Limit,
+        long mmio64Base, long mmio64Size, int pciInterruptGsiBase) {
+
+    /** layout.rs: APIC_START. */
+    public static final long LOCAL_APIC_ADDRESS = 0xFEE0_0000L;
+    /** layout.rs: IOAPIC_START. */
+    public static final long IO_APIC_ADDRESS = 0xFEC0_0000L;
+    /** layout.rs: PCI_MMCONFIG_START, 256 MiB = buses 0–255 at 1 MiB each (PCIe Base 4.0, 7.2.2). */
+    public static final long ECAM_BASE = 0xE800_0000L;
+    public static final long ECAM_SIZE = 256L << 20;
+    /** OvmfPkg/Include/IndustryStandard/CloudHv.h: CLOUDHV_ACPI_TIMER_IO_ADDRESS. */
+    public static final int PM_TIMER_PORT = 0x608;
+    /** CloudHv.h: CLOUDHV_ACPI_SHUTDOWN_IO_ADDRESS; cloud-hypervisor's ACPI shutdown device. */
+    public static final int SLEEP_CONTROL_PORT = 0x600;
+    public static final int RESET_VALUE = 1;
+    public static final int COM1_PORT = 0x3F8;
+    public static final int COM1_IRQ = 4;
+    /** layout.rs: MEM_32BIT_DEVICES_START / SIZE: 0xC000_0000, 640 MiB. */
+    public static final long MMIO32_BASE = 0xC000_0000L;
+    public static final long MMIO32_LIMIT = 0xE7FF_FFFFL;
+    /** The IOAPIC has 24 pins; PCI INTx use GSIs 16–19 like a PC's PIRQ lines. */
+    public static final int PCI_INTERRUPT_GSI_BASE = 16;
+    /** The 64-bit window vmboot offers: 64 GiB from the first 1 GiB boundary at or above max(RAM end, 4 GiB). */
+    public static final long MMIO64_SIZE = 64L << 30;
+    private static final long GIB = 1L << 30;
+    /** Keep the 64-bit window below 2^39 (512 GiB), which every x86-64 CPU with VT-x/AMD-V can address. */
+    private static final long MMIO64_CEILING = 1L << 39;
+
+    /**
+     * An ACPI MADT Interrupt Source Override (ACPI 6.5, 5.2.12.5).
+     *
+     * @param source ISA IRQ
+     * @param gsi    global system interrupt it is wired to
+     * @param flags  MPS INTI flags (Table 5.26): bits 1:0 polarity, bits 3:2 trigger mode; 0 = bus default
+     */
+    public record InterruptOverride(int source, int gsi, int flags) {
+    }
+
+    public PlatformDescription {
+        if (vcpus < 1 || vcpus > 255) {
+            throw new IllegalArgumentException("vcpus must be 1..255 (xAPIC IDs), not " + vcpus);
+        }
+        overrides = List.copyOf(Objects.requireNonNull(overrides, "overrides"));
+        if (ecamEndBus < 0 || ecamEndBus > 255) {
+            throw new IllegalArgumentException("ECAM end bus " + ecamEndBus);
+        }
+        if (mmio32Limit < mmio32Base) {
+            throw new IllegalArgumentException("empty 32-bit MMIO window");
+        }
+        if (mmio64Size < 0 || (mmio64Size > 0 && mmio64Base < (4 * GIB))) {
+            throw new IllegalArgumentException("the 64-bit MMIO window must lie above 4 GiB");
+        }
+    }
+
+    /**
+     * cloud-hypervisor's platform with {@code vcpus} processors and guest RAM ending (exclusive) at
+     * {@code ramEnd}: in-kernel PIC present, ISA IRQs identity-mapped onto IOAPIC pins, ECAM buses 0–255.
+     */
+    public static PlatformDescription cloudHypervisor(int vcpus, long ramEnd) {
+        long mmio64Base = Math.max(4 * GIB, (ramEnd + GIB - 1) & -GIB);
+        long mmio64Size = mmio64Base + MMIO64_SIZE <= MMIO64_CEILING ? MMIO64_SIZE : 0;
+        return new PlatformDescription(vcpus, LOCAL_APIC_ADDRESS, 0, IO_APIC_ADDRESS, true, List.of(), ECAM_BASE,
+                (int) (ECAM_SIZE >> 20) - 1, PM_TIMER_PORT, SLEEP_CONTROL_PORT, RESET_VALUE, COM1_PORT, COM1_IRQ,
+                MMIO32_BASE, MMIO32_LIMIT, mmio64Size == 0 ? 0 : mmio64Base, mmio64Size, PCI_INTERRUPT_GSI_BASE);
+    }
+
+    /** The GSI PCI device {@code slot}'s interrupt pin ({@code 0} = INTA) is routed to. */
+    public int pciInterruptGsi(int slot, int pin) {
+        return pciInterruptGsiBase + ((slot + pin) & 3);
+    }
+}

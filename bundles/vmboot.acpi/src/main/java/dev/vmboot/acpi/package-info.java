@@ -1,0 +1,10 @@
+/**
+ * Byte-exact ACPI tables for the virtual platform (ACPI 6.5): RSDP, XSDT, FADT (hardware-reduced), MADT, MCFG and a
+ * DSDT written with a small AML encoder, laid out together by {@link dev.vmboot.acpi.AcpiTables}.
+ */
+@Export
+@Version("0.1.0")
+package dev.vmboot.acpi;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,58 @@
+package dev.vmboot.acpi;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Runs ACPICA's {@code iasl -d} (Debian acpica-tools) on a table and returns what it said and wrote. */
+final class Iasl {
+
+    /** The disassembler's console output and the .dsl it produced. */
+    record Disassembly(int exitCode, String output, String dsl) {
+    }
+
+    static boolean available() {
+        return Files.isExecutable(Path.of("/usr/bin/iasl"));
+    }
+
+    static Disassembly disassemble(Path dir, String name, byte[] table) throws IOException, InterruptedException {
+        assumeTrue(available(), "iasl (acpica-tools) is not installed");
+        Path dat = dir.resolve(name + ".dat");
+        Files.write(dat, table);
+        Process p = new ProcessBuilder("iasl", "-d", dat.getFileName().toString()).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("iasl did not finish");
+        }
+        Path dsl = dir.resolve(name + ".dsl");
+        return new Disassembly(p.exitValue(), out,
+                Files.exists(dsl) ? Files.readString(dsl, StandardCharsets.ISO_8859_1) : "");
+    }
+
+    /** Compiles ASL or a data-table source with {@code iasl}; fails unless it succeeds without errors. */
+    static byte[] compile(Path dir, String name, String source) throws IOException, InterruptedException {
+        assumeTrue(available(), "iasl (acpica-tools) is not installed");
+        Path asl = dir.resolve(name + ".asl");
+        Files.writeString(asl, source, StandardCharsets.ISO_8859_1);
+        Process p = new ProcessBuilder("iasl", asl.getFileName().toString()).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("iasl did not finish");
+        }
+        if (p.exitValue() != 0 || !out.contains(" 0 Errors")) {
+            throw new AssertionError("iasl could not compile " + name + ":\n" + out);
+        }
+        return Files.readAllBytes(dir.resolve(name + ".aml"));
+    }
+
+    private Iasl() {
+    }
+}
