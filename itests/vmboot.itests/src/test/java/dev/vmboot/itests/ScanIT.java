@@ -19,7 +19,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 /**
- * A real GPT disk with a FAT partition, scanned through the commands in Felix; and the FAT reader bundle stopped and
+ * A real GPT disk with an XFS partition, scanned through the commands in Felix; and the XFS reader bundle stopped and
  * started again while the framework runs: its filesystem shows as unknown, then comes back.
  */
 @RunWith(PaxExam.class)
@@ -29,7 +29,7 @@ public class ScanIT extends VmbootContainer {
     private static byte[] firmware;
 
     /**
-     * GPT disk image, partition 1 = FAT32 ESP holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF). Made lazily inside
+     * GPT disk image, partition 1 = XFS holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF). Made lazily inside
      * the container: Pax Exam runs the test methods in the probe bundle, whose copy of this class has its own statics.
      */
     private static synchronized Path disk() throws Exception {
@@ -38,16 +38,20 @@ public class ScanIT extends VmbootContainer {
         }
         Path dir = Files.createTempDirectory("vmboot-scan-it");
         disk = dir.resolve("disk.img");
-        Path part = dir.resolve("esp.img");
+        Path part = dir.resolve("part.xfs");
         Path fw = dir.resolve("CLOUDHV.fd");
         firmware = pvhElf();
         Files.write(fw, firmware);
-        exec("truncate", "-s", "70M", disk.toString());
-        exec("sgdisk", "-n", "1:2048:+64M", "-t", "1:ef00", "-c", "1:ESP", disk.toString());
-        exec("mkfs.fat", "-F", "32", "-n", "VMBOOTESP", "-C", part.toString(), Integer.toString(64 * 1024));
-        exec("mmd", "-i", part.toString(), "::/EFI", "::/EFI/vmboot");
-        exec("mcopy", "-i", part.toString(), fw.toString(), "::/EFI/vmboot/CLOUDHV.fd");
-        exec("dd", "if=" + part, "of=" + disk, "bs=1M", "seek=1", "conv=notrunc", "status=none");
+        // mkfs.xfs protofile: root, /EFI, /EFI/vmboot, the firmware file (mkfs.xfs(8), "-p protofile").
+        Path proto = dir.resolve("proto");
+        Files.writeString(proto, "/dummy\n0 0\nd--755 0 0\nEFI d--755 0 0\nvmboot d--755 0 0\nCLOUDHV.fd ---644 0 0 "
+                + fw + "\n$\n$\n$\n");
+        exec("truncate", "-s", "300M", part.toString());
+        exec("mkfs.xfs", "-q", "-L", "VMBOOTXFS", "-p", proto.toString(), part.toString());
+        exec("truncate", "-s", "302M", disk.toString());
+        exec("sgdisk", "-n", "1:2048:+300M", "-t", "1:8300", "-c", "1:data", disk.toString());
+        exec("dd", "if=" + part, "of=" + disk, "bs=1M", "seek=1", "conv=notrunc,sparse", "status=none");
+        Files.delete(part);
         return disk;
     }
 
@@ -55,9 +59,9 @@ public class ScanIT extends VmbootContainer {
     public void scanFindsPartitionFilesystemAndFirmware() throws Exception {
         String out = run("vmboot:scan '" + disk() + "'");
         assertTrue(out, out.contains("GPT"));
-        assertTrue(out, out.contains("EFI System"));
-        assertTrue(out, out.contains("vfat"));
-        assertTrue(out, out.contains("VMBOOTESP"));
+        assertTrue(out, out.contains("Linux filesystem"));
+        assertTrue(out, out.contains("xfs"));
+        assertTrue(out, out.contains("VMBOOTXFS"));
         assertTrue(out, out.contains("/EFI/vmboot/CLOUDHV.fd"));
         assertTrue(out, out.contains("PVH_ELF"));
     }
@@ -65,23 +69,23 @@ public class ScanIT extends VmbootContainer {
     @Test
     public void catReturnsTheExactBytes() throws Exception {
         Path out = Files.createTempFile("vmboot-extract", ".fd");
-        run("vmboot:extract '" + disk() + ":1:/efi/VMBOOT/cloudhv.fd' '" + out + "'");
+        run("vmboot:extract '" + disk() + ":1:/EFI/vmboot/CLOUDHV.fd' '" + out + "'");
         assertArrayEquals(firmware, Files.readAllBytes(out));
     }
 
     @Test
     public void stoppingTheReaderBundleMakesTheFilesystemUnknownUntilItStartsAgain() throws Exception {
-        Bundle fat = List.of(context.getBundles()).stream()
-                .filter(b -> "vmboot.fs.fat".equals(b.getSymbolicName())).findFirst().orElseThrow();
-        fat.stop();
+        Bundle reader = List.of(context.getBundles()).stream()
+                .filter(b -> "vmboot.fs.xfs".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        reader.stop();
         try {
             String without = run("vmboot:scan '" + disk() + "'");
-            assertTrue(without, !without.contains("vfat") && without.contains("unknown"));
+            assertTrue(without, !without.contains(" xfs ") && without.contains("unknown"));
         } finally {
-            fat.start();
+            reader.start();
         }
         String again = run("vmboot:scan '" + disk() + "'");
-        assertTrue(again, again.contains("vfat") && again.contains("CLOUDHV.fd"));
+        assertTrue(again, again.contains(" xfs ") && again.contains("CLOUDHV.fd"));
     }
 
     /** The smallest ELF64 a PVH loader accepts: header, one PT_LOAD, one PT_NOTE with XEN_ELFNOTE_PHYS32_ENTRY. */
