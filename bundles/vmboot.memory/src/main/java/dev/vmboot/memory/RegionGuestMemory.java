@@ -128,6 +128,14 @@ public final class RegionGuestMemory implements GuestMemory {
         layout = new Layout(starts, ends, all.toArray(new Backing[0]), List.copyOf(regions));
     }
 
+    /**
+     * Removes every region: later accesses fail as addresses outside guest memory. A hypervisor calls this before it
+     * releases the native memory behind direct buffers, so a late device access is an exception, not a crash.
+     */
+    public synchronized void unmapAll() {
+        layout = new Layout(new long[0], new long[0], new Backing[0], List.of());
+    }
+
     /** A memory of heap buffers, one per region (each at most 2 GiB - 1): for tests and tools. */
     public static RegionGuestMemory onHeap(MemoryRegion... regions) {
         RegionGuestMemory m = new RegionGuestMemory();

@@ -147,4 +147,12 @@ class RegionGuestMemoryTest {
         assertThrows(GuestMemoryException.class, () -> m.readByte(0x2000));
         assertThrows(GuestMemoryException.class, () -> m.readByte(0x0FFF));
     }
+
+    @Test
+    void unmapAllTurnsLaterAccessesIntoErrors() {
+        memory.writeInt(0x10, 5);
+        memory.unmapAll();
+        assertTrue(memory.regions().isEmpty());
+        assertThrows(GuestMemoryException.class, () -> memory.readInt(0x10));
+    }
 }
