@@ -1,0 +1,62 @@
+package dev.vmboot.machine.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.vmboot.kvm.CpuidEntry;
+
+/**
+ * What the guest's CPUID says, derived from KVM_GET_SUPPORTED_CPUID the way cloud-hypervisor
+ * ({@code arch/src/x86_64/mod.rs}) and gokvm ({@code kvm/cpuid.go}, {@code machine.go}) do it.
+ */
+final class CpuidPolicy {
+    /** Leaf 1 ECX bit 31: "running under a hypervisor" (reserved for that use, SDM 2A CPUID). */
+    static final int LEAF1_ECX_HYPERVISOR = 1 << 31;
+    /** Leaf 6 ECX bit 3: energy-performance bias (IA32_ENERGY_PERF_BIAS MSR). */
+    static final int LEAF6_ECX_EPB = 1 << 3;
+    /** Leaf 7.0 EDX bit 4: fast short REP MOVSB. */
+    static final int LEAF7_EDX_FSRM = 1 << 4;
+
+    private CpuidPolicy() {
+    }
+
+    /** The entries for vCPU {@code apicId}. */
+    static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int apicId) {
+        List<CpuidEntry> out = new ArrayList<>(supported.size());
+        for (CpuidEntry e : supported) {
+            switch (e.function()) {
+            case 0x1:
+                // Initial APIC ID in EBX[31:24] must match the vCPU's LAPIC ID or SMP bring-up and ACPI MADT
+                // disagree; and tell the guest it runs under a hypervisor (cloud-hypervisor sets both).
+                e = e.withEbx((e.ebx() & 0x00FF_FFFF) | (apicId << 24)).withEcx(e.ecx() | LEAF1_ECX_HYPERVISOR);
+                break;
+            case 0x6:
+                // KVM does not virtualise IA32_ENERGY_PERF_BIAS; a guest that sees EPB and writes the MSR takes
+                // a #GP. cloud-hypervisor clears the bit for that reason.
+                e = e.withEcx(e.ecx() & ~LEAF6_ECX_EPB);
+                break;
+            case 0x7:
+                if (e.index() == 0) {
+                    // gokvm issue #56: FSRM advertised by KVM on some hosts made guests' REP MOVSB paths end in an
+                    // "unexpected kvm exit reason 8" (shutdown); gokvm clears it, and so do we.
+                    e = e.withEdx(e.edx() & ~LEAF7_EDX_FSRM);
+                }
+                break;
+            case 0xA:
+                // Architectural performance monitoring: no virtual PMU is set up, so report none (gokvm zeroes the
+                // leaf; cloud-hypervisor hides the PMU unless asked) instead of counters that do not count.
+                e = new CpuidEntry(e.function(), e.index(), e.flags(), 0, 0, 0, 0);
+                break;
+            case 0xB:
+            case 0x1F:
+                // Extended topology: EDX is the x2APIC ID of this logical processor.
+                e = e.withEdx(apicId);
+                break;
+            default:
+                break;
+            }
+            out.add(e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,609 @@
+package dev.vmboot.machine.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.vmboot.api.device.InterruptLine;
+import dev.vmboot.api.device.MmioDevice;
+import dev.vmboot.api.device.PortIoDevice;
+import dev.vmboot.api.memory.GuestMemory;
+import dev.vmboot.api.memory.MemoryRegion;
+import dev.vmboot.api.vm.Console;
+import dev.vmboot.api.vm.CpuState;
+import dev.vmboot.api.vm.MachineSpec;
+import dev.vmboot.api.vm.Personality;
+import dev.vmboot.api.vm.PlatformData;
+import dev.vmboot.api.vm.VirtualMachine;
+import dev.vmboot.api.vm.VmExit;
+import dev.vmboot.api.vm.VmState;
+import dev.vmboot.kvm.AnonymousMemory;
+import dev.vmboot.kvm.CpuidEntry;
+import dev.vmboot.kvm.Kvm;
+import dev.vmboot.kvm.KvmException;
+import dev.vmboot.kvm.KvmExit;
+import dev.vmboot.kvm.KvmRegs;
+import dev.vmboot.kvm.KvmRun;
+import dev.vmboot.kvm.KvmSregs;
+import dev.vmboot.kvm.KvmVcpu;
+import dev.vmboot.kvm.KvmVm;
+import dev.vmboot.memory.RegionGuestMemory;
+import dev.vmboot.platform.PlatformConfig;
+import dev.vmboot.platform.PlatformDevices;
+import dev.vmboot.platform.PortIoRange;
+import dev.vmboot.platform.PowerEvents;
+
+/**
+ * A KVM virtual machine: guest RAM in two memory slots around the 32-bit hole ({@link X86Layout}), the in-kernel
+ * PIC/IOAPIC/LAPICs and PIT, the platform devices of its {@link Personality}, and one thread per vCPU looping on
+ * {@code KVM_RUN}. Port and MMIO exits go to {@link PortIoBus} and {@link MmioBus}.
+ * <p>
+ * Ending: the first final event wins (power-off, reset request, triple fault, failure, {@link #stop()}); every vCPU
+ * is then kicked out of the guest and {@link #awaitExit} returns once all vCPU threads have ended.
+ */
+final class KvmVirtualMachine implements VirtualMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(KvmVirtualMachine.class);
+
+    /** Guest RAM buffers are 1 GiB direct buffers (RegionGuestMemory chunks). */
+    private static final int CHUNK_SHIFT = 30;
+    private static final long PAGE = 4096;
+    /** Local APIC register offsets in the KVM_GET_LAPIC page (SDM 3A, table 10-1). */
+    private static final int APIC_LVT0 = 0x350;
+    private static final int APIC_LVT1 = 0x360;
+    /** LVT delivery mode, bits 10:8: ExtINT and NMI. */
+    private static final int APIC_MODE_EXTINT = 0x7;
+    private static final int APIC_MODE_NMI = 0x4;
+    /** IA32_MISC_ENABLE bit 0, fast string operations: the value cloud-hypervisor and Firecracker boot with. */
+    static final int MSR_IA32_MISC_ENABLE = 0x1A0;
+    /** FNINIT's x87 control word and the power-on MXCSR (SDM 1, 8.1.5 and 10.2.3). */
+    private static final int FPU_FCW_DEFAULT = 0x37F;
+    private static final int MXCSR_DEFAULT = 0x1F80;
+
+    private final MachineSpec spec;
+    private final Console console;
+    private final KvmVm vm;
+    private final List<KvmVcpu> vcpus = new ArrayList<>();
+    private final List<AnonymousMemory> mappings = new ArrayList<>();
+    private final RegionGuestMemory memory = new RegionGuestMemory();
+    private final PortIoBus ports = new PortIoBus();
+    private final MmioBus mmio = new MmioBus();
+    private final PlatformDevices platform;
+    private final Map<Integer, String> vcpuReports = new ConcurrentSkipListMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private int nextSlot;
+    private CpuState bootState;
+    private PlatformData platformData = new PlatformData(Map.of());
+    private Thread consolePump;
+
+    // Guarded by this.
+    private VmState state = VmState.CREATED;
+    private VmExit exit;
+    private boolean closed;
+    private int runningThreads;
+
+    /** Also the flag the vCPU loops poll. */
+    private volatile boolean stopping;
+
+    KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console) throws IOException {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.console = Objects.requireNonNull(console, "console");
+        this.vm = kvm.createVm();
+        try {
+            vm.setTssAddress(X86Layout.KVM_TSS_START);
+            vm.setIdentityMapAddress(X86Layout.KVM_IDENTITY_MAP_START);
+            vm.createIrqchip();
+            vm.createPit2();
+            mapRam();
+            List<CpuidEntry> cpuid = kvm.supportedCpuid();
+            for (int i = 0; i < spec.vcpus(); i++) {
+                KvmVcpu vcpu = vm.createVcpu(i);
+                vcpus.add(vcpu);
+                vcpu.setCpuid(CpuidPolicy.forVcpu(cpuid, i));
+                setLocalInterruptPins(vcpu);
+            }
+            Personality personality = spec.personality() == null ? Personality.CLOUD_HV : spec.personality();
+            long mem = spec.memoryBytes();
+            platform = PlatformDevices.create(PlatformConfig.of(personality, X86Layout.ramBelow4GiB(mem),
+                    mem - X86Layout.ramBelow4GiB(mem), console.output(), new Power(), this::interruptLine,
+                    this::portRangeMoved));
+            for (PortIoRange r : platform.portIoRanges()) {
+                ports.register(r.name(), r.base(), r.length(), r.device());
+            }
+            for (dev.vmboot.platform.MmioRange r : platform.mmioRanges()) {
+                mmio.register(r.name(), r.base(), r.length(), r.device());
+            }
+        } catch (IOException | RuntimeException e) {
+            releaseNative();
+            throw e;
+        }
+        LOG.info("VM {}: {} MiB, {} vCPU(s), {}", spec.name(), spec.memoryBytes() >> 20, spec.vcpus(),
+                platform.personality());
+    }
+
+    private void mapRam() throws KvmException {
+        long size = (spec.memoryBytes() + PAGE - 1) & ~(PAGE - 1);
+        AnonymousMemory ram = AnonymousMemory.allocate(size);
+        mappings.add(ram);
+        long offset = 0;
+        for (MemoryRegion r : X86Layout.ramRegions(size)) {
+            vm.setUserMemoryRegion(nextSlot++, 0, r.guestAddress(), r.size(), ram.hostAddress() + offset);
+            memory.map(r, ram.buffers(offset, r.size(), CHUNK_SHIFT));
+            offset += r.size();
+        }
+    }
+
+    /**
+     * LINT0 as ExtINT (the 8259's output) and LINT1 as NMI, as the MP specification's virtual-wire mode wants and
+     * cloud-hypervisor / Firecracker program them ({@code set_lint}); the mask bits stay as KVM reset them.
+     */
+    private static void setLocalInterruptPins(KvmVcpu vcpu) throws KvmException {
+        byte[] lapic = vcpu.getLapic();
+        ByteBuffer b = ByteBuffer.wrap(lapic).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(APIC_LVT0, (b.getInt(APIC_LVT0) & ~0x700) | (APIC_MODE_EXTINT << 8));
+        b.putInt(APIC_LVT1, (b.getInt(APIC_LVT1) & ~0x700) | (APIC_MODE_NMI << 8));
+        vcpu.setLapic(lapic);
+    }
+
+    // ---- set-up ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public MachineSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** The platform devices (UART, CMOS, PCI root bus...) of this machine. */
+    PlatformDevices platform() {
+        return platform;
+    }
+
+    @Override
+    public void addPortIoDevice(String name, int base, int length, PortIoDevice device) {
+        ports.register(name, base, length, device);
+    }
+
+    @Override
+    public void addMmioDevice(String name, long base, long length, MmioDevice device) {
+        mmio.register(name, base, length, device);
+    }
+
+    @Override
+    public InterruptLine interruptLine(int gsi) {
+        if (gsi < 0 || gsi > 23) {
+            throw new IllegalArgumentException("GSI " + gsi + " is not an input of the in-kernel IOAPIC (0-23)");
+        }
+        return asserted -> {
+            try {
+                vm.irqLine(gsi, asserted);
+            } catch (KvmException e) {
+                LOG.warn("VM {}: cannot set GSI {}: {}", spec.name(), gsi, e.getMessage());
+            }
+        };
+    }
+
+    @Override
+    public synchronized void mapReadOnly(String name, long guestAddress, ByteBuffer image) {
+        requireCreated("mapReadOnly");
+        if ((guestAddress & (PAGE - 1)) != 0 || image.remaining() == 0) {
+            throw new IllegalArgumentException(String.format("%s: a read-only image needs a page-aligned address and "
+                    + "some bytes (0x%x, %d bytes)", name, guestAddress, image.remaining()));
+        }
+        long size = (image.remaining() + PAGE - 1) & ~(PAGE - 1);
+        MemoryRegion region = new MemoryRegion(guestAddress, size, true);
+        AnonymousMemory rom;
+        try {
+            rom = AnonymousMemory.allocate(size);
+        } catch (KvmException e) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+        List<ByteBuffer> buffers = rom.buffers(0, size, CHUNK_SHIFT);
+        try {
+            ByteBuffer src = image.duplicate();
+            for (ByteBuffer b : buffers) {
+                ByteBuffer part = src.slice();
+                part.limit(Math.min(part.remaining(), b.capacity()));
+                b.duplicate().put(part);
+                src.position(src.position() + part.limit());
+            }
+            memory.map(region, buffers);
+            vm.setUserMemoryRegion(nextSlot++, KvmVm.MEM_READONLY, guestAddress, size, rom.hostAddress());
+        } catch (KvmException | RuntimeException e) {
+            rom.close();
+            throw new IllegalStateException(name + ": cannot map read-only at 0x" + Long.toHexString(guestAddress)
+                    + ": " + e.getMessage(), e);
+        }
+        mappings.add(rom);
+        // Writes to a KVM_MEM_READONLY slot exit as MMIO: drop them (flash in ROM mode; OVMF then uses RAM variables).
+        mmio.register(name, guestAddress, size, new RomWrites(name, guestAddress));
+        LOG.info("VM {}: {} mapped read-only at [0x{}, 0x{})", spec.name(), name, Long.toHexString(guestAddress),
+                Long.toHexString(guestAddress + size));
+    }
+
+    /** Where guest writes to a read-only image land: reads are served from the image, writes are ignored. */
+    private final class RomWrites implements MmioDevice {
+        private final String name;
+        private final long base;
+        private boolean warned;
+
+        RomWrites(String name, long base) {
+            this.name = name;
+            this.base = base;
+        }
+
+        @Override
+        public long read(long offset, int size) {
+            long v = 0;
+            for (int i = 0; i < size; i++) {
+                v |= (memory.readByte(base + offset + i) & 0xFFL) << (8 * i);
+            }
+            return v;
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+            if (!warned) {
+                warned = true;
+                LOG.debug("VM {}: guest writes to read-only {} (first at +0x{}) are dropped", spec.name(), name,
+                        Long.toHexString(offset));
+            }
+        }
+    }
+
+    @Override
+    public synchronized void setBootCpuState(CpuState state) {
+        requireCreated("setBootCpuState");
+        this.bootState = Objects.requireNonNull(state, "state");
+    }
+
+    /**
+     * Keeps the data for whoever serves it: this machine has no fw_cfg device of its own (the firmware boot protocol
+     * registers one with its files).
+     */
+    @Override
+    public synchronized void setPlatformData(PlatformData data) {
+        requireCreated("setPlatformData");
+        this.platformData = Objects.requireNonNull(data, "data");
+        LOG.debug("VM {}: platform data with {} file(s)", spec.name(), data.fwCfgFiles().size());
+    }
+
+    synchronized PlatformData platformData() {
+        return platformData;
+    }
+
+    private void requireCreated(String what) {
+        if (state != VmState.CREATED) {
+            throw new IllegalStateException(what + ": VM " + spec.name() + " is " + state + ", not CREATED");
+        }
+    }
+
+    // ---- life cycle -------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void start() {
+        requireCreated("start");
+        if (bootState != null) {
+            try {
+                applyBootState(vcpus.get(0), bootState);
+            } catch (KvmException e) {
+                throw new IllegalStateException("VM " + spec.name() + ": cannot set the boot vCPU state: "
+                        + e.getMessage(), e);
+            }
+        }
+        state = VmState.RUNNING;
+        for (KvmVcpu vcpu : vcpus) {
+            Thread t = new Thread(() -> runVcpu(vcpu), "vmboot-vcpu-" + spec.name() + "-" + vcpu.id());
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        runningThreads = threads.size();
+        threads.forEach(Thread::start);
+        consolePump = new Thread(this::pumpConsoleInput, "vmboot-console-" + spec.name());
+        consolePump.setDaemon(true);
+        consolePump.start();
+    }
+
+    private static void applyBootState(KvmVcpu vcpu, CpuState s) throws KvmException {
+        KvmSregs sregs = new KvmSregs();
+        vcpu.getSregs(sregs);
+        CpuStateTranslation.applySregs(s, sregs);
+        vcpu.setSregs(sregs);
+        vcpu.setRegs(CpuStateTranslation.regs(s));
+        vcpu.setFpu(FPU_FCW_DEFAULT, MXCSR_DEFAULT);
+        Map<Integer, Long> msrs = new java.util.TreeMap<>(s.msrs());
+        msrs.putIfAbsent(MSR_IA32_MISC_ENABLE, 1L);
+        int[] idx = new int[msrs.size()];
+        long[] val = new long[msrs.size()];
+        int i = 0;
+        for (Map.Entry<Integer, Long> e : msrs.entrySet()) {
+            idx[i] = e.getKey();
+            val[i++] = e.getValue();
+        }
+        vcpu.setMsrs(idx, val);
+    }
+
+    /** Console input to COM1. Blocks in {@code read}; a chunk read after the machine ended is dropped. */
+    private void pumpConsoleInput() {
+        InputStream in = console.input();
+        if (in == null) {
+            return;
+        }
+        byte[] buffer = new byte[64];
+        try {
+            int n;
+            while (!stopping && (n = in.read(buffer)) > 0) {
+                int done = 0;
+                while (done < n && !stopping) {
+                    done += platform.uart().offer(buffer, done, n - done);
+                    if (done < n) {
+                        platform.uart().awaitReceiveSpace(100);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("VM {}: console input ended: {}", spec.name(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runVcpu(KvmVcpu vcpu) {
+        KvmRun run = vcpu.runState();
+        try {
+            while (!stopping) {
+                if (!vcpu.run()) {
+                    continue; // interrupted: look at the stop flag again
+                }
+                int reason = run.exitReason();
+                switch (reason) {
+                case KvmExit.IO:
+                    handleIo(run);
+                    break;
+                case KvmExit.MMIO:
+                    handleMmio(run);
+                    break;
+                case KvmExit.INTR:
+                    break;
+                case KvmExit.HLT:
+                    // Only without an in-kernel LAPIC; with it, HLT waits inside KVM for an interrupt.
+                    finish(VmState.STOPPED, "vCPU " + vcpu.id() + " halted");
+                    break;
+                case KvmExit.SHUTDOWN:
+                    finish(VmState.TRIPLE_FAULT, "triple fault on vCPU " + vcpu.id() + "\n" + dump(vcpu));
+                    break;
+                case KvmExit.SYSTEM_EVENT:
+                    systemEvent(vcpu, run.systemEventType());
+                    break;
+                case KvmExit.FAIL_ENTRY:
+                    finish(VmState.FAILED, String.format("KVM could not enter vCPU %d (hardware entry failure "
+                            + "reason 0x%x)%n%s", vcpu.id(), run.failEntryReason(), dump(vcpu)));
+                    break;
+                case KvmExit.INTERNAL_ERROR:
+                    finish(VmState.FAILED, String.format("KVM internal error on vCPU %d, suberror %d%s, data %s%n%s",
+                            vcpu.id(), run.internalSuberror(), run.internalSuberror() == 1 ? " (emulation failure)"
+                                    : "", java.util.Arrays.toString(run.internalData()), dump(vcpu)));
+                    break;
+                default:
+                    finish(VmState.FAILED, "unexpected KVM exit " + KvmExit.name(reason) + " on vCPU " + vcpu.id()
+                            + "\n" + dump(vcpu));
+                    break;
+                }
+            }
+        } catch (KvmException | RuntimeException e) {
+            LOG.error("VM {}: vCPU {} failed", spec.name(), vcpu.id(), e);
+            finish(VmState.FAILED, "vCPU " + vcpu.id() + ": " + e.getMessage());
+        } finally {
+            vcpuEnded(vcpu);
+        }
+    }
+
+    private void handleIo(KvmRun run) {
+        int port = run.ioPort();
+        int size = run.ioSize();
+        int count = run.ioCount();
+        if (run.ioDirection() == KvmExit.IO_OUT) {
+            for (int i = 0; i < count; i++) {
+                ports.write(port, size, run.ioData(i));
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                run.setIoData(i, ports.read(port, size));
+            }
+        }
+    }
+
+    private void handleMmio(KvmRun run) {
+        long address = run.mmioAddress();
+        int len = run.mmioLength();
+        if (len < 1 || len > 8) {
+            return;
+        }
+        if (run.mmioIsWrite()) {
+            mmio.write(address, len, run.mmioData());
+        } else {
+            run.setMmioData(mmio.read(address, len));
+        }
+    }
+
+    private void systemEvent(KvmVcpu vcpu, int type) {
+        switch (type) {
+        case KvmExit.SYSTEM_EVENT_SHUTDOWN:
+            finish(VmState.POWERED_OFF, "the guest powered off (system event on vCPU " + vcpu.id() + ")");
+            break;
+        case KvmExit.SYSTEM_EVENT_RESET:
+            finish(VmState.RESET, "the guest asked for a reset; the policy is to stop");
+            break;
+        default:
+            finish(VmState.FAILED, "the guest crashed (system event " + type + " on vCPU " + vcpu.id() + ")");
+        }
+    }
+
+    /** Registers and segment state of {@code vcpu}, for a crash report. Call on the vCPU's own thread. */
+    static String dump(KvmVcpu vcpu) {
+        try {
+            KvmRegs regs = new KvmRegs();
+            KvmSregs sregs = new KvmSregs();
+            vcpu.getRegs(regs);
+            vcpu.getSregs(sregs);
+            return regs + "\n" + sregs;
+        } catch (KvmException e) {
+            return "(registers unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    private final class Power implements PowerEvents {
+        @Override
+        public void powerOff() {
+            finish(VmState.POWERED_OFF, "the guest powered off");
+        }
+
+        @Override
+        public void reset() {
+            finish(VmState.RESET, "the guest asked for a reset; the policy is to stop");
+        }
+    }
+
+    private void portRangeMoved(PortIoRange previous, PortIoRange current) {
+        if (previous != null) {
+            ports.unregister(previous.base());
+        }
+        if (current != null) {
+            try {
+                ports.register(current.name(), current.base(), current.length(), current.device());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("VM {}: the guest moved {} onto other ports: {}", spec.name(), current.name(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Records how the machine ends (the first call wins) and kicks every vCPU out of the guest. Kicks happen under
+     * this lock, and a vCPU thread's last act takes it too, so no signal goes to a thread that has ended.
+     */
+    private synchronized void finish(VmState how, String detail) {
+        if (exit == null) {
+            exit = new VmExit(how, detail);
+            if (how == VmState.TRIPLE_FAULT || how == VmState.FAILED) {
+                LOG.error("VM {}: {}: {}", spec.name(), how, detail);
+            } else {
+                LOG.info("VM {}: {}: {}", spec.name(), how, detail);
+            }
+        }
+        stopping = true;
+        if (!closed) {
+            for (KvmVcpu v : vcpus) {
+                v.kick();
+            }
+        }
+        if (state == VmState.CREATED) {
+            state = exit.state();
+            ended.countDown();
+        }
+    }
+
+    private void vcpuEnded(KvmVcpu vcpu) {
+        String report;
+        try {
+            KvmRegs regs = new KvmRegs();
+            vcpu.getRegs(regs);
+            report = String.format("vCPU %d at rip=0x%x, %s", vcpu.id(), regs.rip,
+                    KvmVcpu.mpStateName(vcpu.getMpState()));
+        } catch (KvmException e) {
+            report = "vCPU " + vcpu.id() + ": " + e.getMessage();
+        }
+        vcpuReports.put(vcpu.id(), report);
+        synchronized (this) {
+            if (exit == null) {
+                exit = new VmExit(VmState.FAILED, "vCPU " + vcpu.id() + " ended unexpectedly");
+            }
+            if (--runningThreads == 0) {
+                String detail = exit.detail();
+                if (exit.state() == VmState.STOPPED) {
+                    detail = detail + "; " + String.join("; ", vcpuReports.values());
+                }
+                exit = new VmExit(exit.state(), detail);
+                state = exit.state();
+                ended.countDown();
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        finish(VmState.STOPPED, "stopped from outside");
+    }
+
+    @Override
+    public synchronized VmState state() {
+        return state;
+    }
+
+    @Override
+    public Optional<VmExit> awaitExit(Duration timeout) throws InterruptedException {
+        if (!ended.await(Math.max(0, Math.min(timeout.toMillis(), Long.MAX_VALUE / 2)), TimeUnit.MILLISECONDS)) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            return Optional.of(exit);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        boolean allEnded = true;
+        for (Thread t : threads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            allEnded &= !t.isAlive();
+        }
+        if (consolePump != null) {
+            consolePump.interrupt();
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (!allEnded) {
+            // Unmapping memory under a running vCPU thread would crash the JVM; leak instead and say so.
+            LOG.error("VM {}: a vCPU thread did not end; its file descriptors and memory are left allocated",
+                    spec.name());
+            return;
+        }
+        releaseNative();
+    }
+
+    private void releaseNative() {
+        memory.unmapAll();
+        for (KvmVcpu v : vcpus) {
+            v.close();
+        }
+        vm.close();
+        for (AnonymousMemory m : mappings) {
+            m.close();
+        }
+        mappings.clear();
+    }
+}

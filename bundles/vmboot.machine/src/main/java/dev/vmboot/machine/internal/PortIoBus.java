@@ -1,0 +1,132 @@
+package dev.vmboot.machine.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.vmboot.api.device.PortIoDevice;
+
+/**
+ * The x86 I/O port space (64 Ki ports). Devices own non-overlapping ranges; an access goes to the device whose range
+ * holds its first port, with the offset from the range's base. Ports nobody owns read as all ones and ignore writes,
+ * as on a PC bus with nothing driving it. Lookups are a binary search over arrays replaced as a whole on change, so
+ * the vCPU threads never lock.
+ */
+final class PortIoBus {
+    private static final Logger LOG = LoggerFactory.getLogger(PortIoBus.class);
+
+    private record Range(String name, int base, int length, PortIoDevice device) {
+        int end() {
+            return base + length;
+        }
+    }
+
+    private volatile Range[] ranges = new Range[0];
+    private volatile int[] bases = new int[0];
+    private final UnhandledAccessLog unhandled = new UnhandledAccessLog(LOG, "port I/O");
+    private final UnhandledAccessLog failures = new UnhandledAccessLog(LOG, "port I/O device failure");
+
+    /** @throws IllegalArgumentException if the range is outside the port space or overlaps a registered one */
+    synchronized void register(String name, int base, int length, PortIoDevice device) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(device, "device");
+        if (base < 0 || length <= 0 || base + length > 0x1_0000) {
+            throw new IllegalArgumentException(String.format("%s: ports 0x%x+%d are outside 0..0xffff", name, base,
+                    length));
+        }
+        for (Range r : ranges) {
+            if (base < r.end() && r.base < base + length) {
+                throw new IllegalArgumentException(String.format("%s at ports 0x%x-0x%x overlaps %s at 0x%x-0x%x",
+                        name, base, base + length - 1, r.name, r.base, r.end() - 1));
+            }
+        }
+        List<Range> list = new ArrayList<>(List.of(ranges));
+        list.add(new Range(name, base, length, device));
+        publish(list);
+    }
+
+    /** Removes the range registered at {@code base}; returns whether there was one. */
+    synchronized boolean unregister(int base) {
+        List<Range> list = new ArrayList<>(List.of(ranges));
+        boolean removed = list.removeIf(r -> r.base == base);
+        if (removed) {
+            publish(list);
+        }
+        return removed;
+    }
+
+    private void publish(List<Range> list) {
+        list.sort(Comparator.comparingInt(Range::base));
+        Range[] r = list.toArray(new Range[0]);
+        int[] b = new int[r.length];
+        for (int i = 0; i < r.length; i++) {
+            b[i] = r[i].base;
+        }
+        bases = b;
+        ranges = r;
+    }
+
+    private Range find(int port) {
+        Range[] r = ranges;
+        int lo = 0;
+        int hi = r.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (r[mid].base <= port) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return hi >= 0 && port < r[hi].end() ? r[hi] : null;
+    }
+
+    /** A guest IN of {@code size} (1, 2, 4) bytes; unused high bits are cleared. */
+    int read(int port, int size) {
+        int mask = size >= 4 ? -1 : (1 << (8 * size)) - 1;
+        Range r = find(port);
+        if (r == null) {
+            unhandled.record(port, size, false, 0);
+            return mask;
+        }
+        try {
+            return r.device.read(port - r.base, size) & mask;
+        } catch (RuntimeException e) {
+            failed(r, port, e);
+            return mask;
+        }
+    }
+
+    /** A guest OUT of the low {@code size} bytes of {@code value}. */
+    void write(int port, int size, int value) {
+        Range r = find(port);
+        if (r == null) {
+            unhandled.record(port, size, true, value & 0xFFFF_FFFFL);
+            return;
+        }
+        try {
+            r.device.write(port - r.base, size, size >= 4 ? value : value & ((1 << (8 * size)) - 1));
+        } catch (RuntimeException e) {
+            failed(r, port, e);
+        }
+    }
+
+    private void failed(Range r, int port, RuntimeException e) {
+        if (failures.firstTime(port)) {
+            LOG.warn("port 0x{} ({}): device failed; the access is ignored", Integer.toHexString(port), r.name, e);
+        }
+    }
+
+    /** The registered ranges as "name@0xbase+length", for diagnostics and tests. */
+    List<String> describe() {
+        List<String> out = new ArrayList<>();
+        for (Range r : ranges) {
+            out.add(String.format("%s@0x%x+%d", r.name, r.base, r.length));
+        }
+        return out;
+    }
+}
