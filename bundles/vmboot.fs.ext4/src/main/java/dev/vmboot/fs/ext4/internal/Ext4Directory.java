@@ -99,13 +99,14 @@ final class Ext4Directory {
         long offset = physical * blockSize;
         int end = blockSize;
         if (sb.metadataCsum()) {
-            if (DirectoryBlock.hasTail(b)) {
-                DirectoryBlock.verifyLeaf(b, dir, where, offset);
-                end = blockSize - DirectoryBlock.TAIL_SIZE;
-            } else if (dir.hasFlag(Ext4Inode.FL_INDEX) && logical == 0) {
+            // Index blocks first: a dx_tail made from a former leaf's tail can look like a dirent tail.
+            if (dir.hasFlag(Ext4Inode.FL_INDEX) && logical == 0) {
                 DirectoryBlock.checkDx(b, rootCountOffset(b, offset), dir, true, where, offset);
             } else if (dir.hasFlag(Ext4Inode.FL_INDEX) && DirectoryBlock.isDxNode(b, blockSize)) {
                 DirectoryBlock.checkDx(b, DirectoryBlock.DX_NODE_ENTRIES, dir, true, where, offset);
+            } else if (DirectoryBlock.hasTail(b)) {
+                DirectoryBlock.verifyLeaf(b, dir, where, offset);
+                end = blockSize - DirectoryBlock.TAIL_SIZE;
             } else {
                 throw new CorruptFilesystemException(where, offset, "directory block " + logical
                         + " has no checksum tail");
