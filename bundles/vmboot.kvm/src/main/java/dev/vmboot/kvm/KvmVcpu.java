@@ -179,7 +179,11 @@ public final class KvmVcpu implements AutoCloseable {
         return KvmStructs.MSRS_HEADER_SIZE + (long) i * KvmStructs.MSR_ENTRY_SIZE;
     }
 
-    /** {@code KVM_SET_FPU} with an initialised x87/SSE state: the given control word and MXCSR, all else zero. */
+    /**
+     * {@code KVM_SET_FPU} with an initialised x87/SSE state: the given control word, all else zero. KVM copies the x87
+     * words and XMM registers but not {@code mxcsr} (arch/x86/kvm/x86.c, kvm_arch_vcpu_ioctl_set_fpu); the value is
+     * still passed for a kernel that does.
+     */
     public void setFpu(int fcw, int mxcsr) throws KvmException {
         try (Memory m = new Memory(KvmStructs.FPU_SIZE)) {
             m.clear();
@@ -189,11 +193,11 @@ public final class KvmVcpu implements AutoCloseable {
         }
     }
 
-    /** {@code KVM_GET_FPU}: returns {fcw, mxcsr}. */
-    public int[] getFpuControl() throws KvmException {
+    /** {@code KVM_GET_FPU}: the x87 control word. */
+    public int getFpuControlWord() throws KvmException {
         try (Memory m = new Memory(KvmStructs.FPU_SIZE)) {
             fd.ioctl("KVM_GET_FPU", KvmIoctls.GET_FPU, m);
-            return new int[] {m.getShort(KvmStructs.FPU_FCW) & 0xFFFF, m.getInt(KvmStructs.FPU_MXCSR)};
+            return m.getShort(KvmStructs.FPU_FCW) & 0xFFFF;
         }
     }
 

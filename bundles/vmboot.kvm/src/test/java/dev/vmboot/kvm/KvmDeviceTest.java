@@ -38,8 +38,8 @@ class KvmDeviceTest {
                 assertEquals(KvmVcpu.MP_STATE_RUNNABLE, vcpu.getMpState());
                 vcpu.setMsrs(new int[] {0x174}, new long[] {0x10}); // IA32_SYSENTER_CS
                 assertEquals(0x10, vcpu.getMsrs(new int[] {0x174})[0]);
-                vcpu.setFpu(0x37F, 0x1F80);
-                assertEquals(0x1F80, vcpu.getFpuControl()[1]);
+                vcpu.setFpu(0x27F, 0x1F80); // double-precision rounding instead of the default 0x37F
+                assertEquals(0x27F, vcpu.getFpuControlWord());
                 byte[] lapic = vcpu.getLapic();
                 vcpu.setLapic(lapic);
             }
