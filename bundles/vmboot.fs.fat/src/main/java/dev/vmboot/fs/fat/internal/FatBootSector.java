@@ -16,6 +16,7 @@ import dev.vmboot.api.fs.CorruptFilesystemException;
  * @param fatCount          BPB_NumFATs, at least 1
  * @param rootEntries       BPB_RootEntCnt, 0 on FAT32
  * @param totalSectors      BPB_TotSec16, or BPB_TotSec32 when that is 0
+ * @param totalSectorsField the offset in sector 0 of the field {@code totalSectors} came from (19 or 32)
  * @param fatSectors        BPB_FATSz16, or BPB_FATSz32 when that is 0
  * @param clusterCount      data clusters, numbered 2..clusterCount+1
  * @param type              FAT12/16/32 by cluster count
@@ -24,7 +25,7 @@ import dev.vmboot.api.fs.CorruptFilesystemException;
  * @param label             BS_VolLab trimmed, empty if absent or "NO NAME"
  */
 record FatBootSector(int bytesPerSector, int sectorsPerCluster, int reservedSectors, int fatCount, int rootEntries,
-        long totalSectors, long fatSectors, long clusterCount, FatType type, long rootCluster, long serial,
+        long totalSectors, int totalSectorsField, long fatSectors, long clusterCount, FatType type, long rootCluster, long serial,
         String label) {
 
     static final String STRUCTURE = "FAT boot sector";
@@ -62,6 +63,49 @@ record FatBootSector(int bytesPerSector, int sectorsPerCluster, int reservedSect
     /** Byte offset of cluster {@code cluster} (2..clusterCount+1). */
     long clusterOffset(long cluster) {
         return dataOffset() + (cluster - 2) * clusterSize();
+    }
+
+    /** Bytes of the whole volume (BPB_TotSec times BPB_BytsPerSec). */
+    long volumeBytes() {
+        return totalSectors * bytesPerSector;
+    }
+
+    /**
+     * Refuses a volume that does not fit {@code deviceSize} bytes: a truncated image or a partition cut short. The
+     * message says where the device ends (in which FAT, the root directory or at which cluster) and what is missing.
+     */
+    void checkFits(long deviceSize) throws CorruptFilesystemException {
+        if (volumeBytes() <= deviceSize) {
+            return;
+        }
+        throw corrupt(totalSectorsField, "volume of " + totalSectors + " sectors (" + volumeBytes()
+                + " bytes) on a device of " + deviceSize + " bytes: truncated image, cut off from "
+                + regionAt(deviceSize));
+    }
+
+    /** What lies at byte {@code offset} of the volume, for messages. */
+    String regionAt(long offset) {
+        if (offset < fatOffset()) {
+            return "byte " + offset + " of the reserved sectors (every FAT, the root directory and all "
+                    + clusterCount + " data clusters are missing)";
+        }
+        long fatBytes = fatSectors * bytesPerSector;
+        if (offset < rootDirectoryOffset()) {
+            long fat = (offset - fatOffset()) / fatBytes;
+            return "byte " + (offset - fatOffset() - fat * fatBytes) + " of FAT " + (fat + 1) + " of " + fatCount
+                    + " (all " + clusterCount + " data clusters are missing)";
+        }
+        if (offset < dataOffset()) {
+            return "byte " + (offset - rootDirectoryOffset()) + " of the root directory (all " + clusterCount
+                    + " data clusters are missing)";
+        }
+        long cluster = 2 + (offset - dataOffset()) / clusterSize();
+        long last = clusterCount + 1;
+        if (cluster > last) {
+            return "byte " + offset + ", past the last cluster (only sectors no cluster uses are missing)";
+        }
+        return "cluster " + cluster + " (clusters " + cluster + ".." + last + ", " + (last - cluster + 1) + " of "
+                + clusterCount + ", are missing or incomplete)";
     }
 
     /** Volume serial as blkid prints it, {@code XXXX-XXXX}; empty without one. */
@@ -114,8 +158,10 @@ record FatBootSector(int bytesPerSector, int sectorsPerCluster, int reservedSect
             throw corrupt(21, String.format("media descriptor 0x%02X is not 0xF0 or 0xF8-0xFF", media));
         }
         long totalSectors = b.getShort(19) & 0xFFFF; // BPB_TotSec16
+        int totalSectorsField = 19;
         if (totalSectors == 0) {
             totalSectors = b.getInt(32) & 0xFFFF_FFFFL; // BPB_TotSec32
+            totalSectorsField = 32;
         }
         if (totalSectors == 0) {
             throw corrupt(32, "total sector count is 0");
@@ -174,7 +220,7 @@ record FatBootSector(int bytesPerSector, int sectorsPerCluster, int reservedSect
             label = ShortName.decodeLabel(raw);
         }
         return new FatBootSector(bytesPerSector, sectorsPerCluster, reserved, fatCount, rootEntries, totalSectors,
-                fatSectors, clusterCount, type, rootCluster, serial, label);
+                totalSectorsField, fatSectors, clusterCount, type, rootCluster, serial, label);
     }
 
     private static CorruptFilesystemException corrupt(long offset, String problem) {

@@ -54,15 +54,7 @@ final class FatFileSystem implements FileSystem {
                     "device of " + device.size() + " bytes is too small");
         }
         FatBootSector boot = FatBootSector.parse(ByteBuffer.wrap(device.readBytes(0, 512)));
-        if (boot.dataOffset() > device.size()) {
-            throw new CorruptFilesystemException(FatBootSector.STRUCTURE, 0, "data region at byte "
-                    + boot.dataOffset() + " lies beyond the device's " + device.size() + " bytes: truncated?");
-        }
-        long volumeBytes = boot.totalSectors() * boot.bytesPerSector();
-        if (volumeBytes > device.size()) {
-            LOG.warn("{}: FAT volume of {} bytes on a device of {}: truncated?", device.name(), volumeBytes,
-                    device.size());
-        }
+        boot.checkFits(device.size());
         LOG.debug("{}: {} with {} clusters of {} bytes", device.name(), boot.type(), boot.clusterCount(),
                 boot.clusterSize());
         return new FatFileSystem(device, boot);
