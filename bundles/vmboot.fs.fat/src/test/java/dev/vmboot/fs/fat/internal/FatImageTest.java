@@ -37,6 +37,7 @@ import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
 import dev.vmboot.api.storage.FileBlockDevice;
 import dev.vmboot.testkit.ExternalTool;
+import dev.vmboot.testkit.MemoryBlockDevice;
 import dev.vmboot.testkit.TreeManifest;
 
 /** FAT12, FAT16 and FAT32 images made by mkfs.fat and filled by mcopy, read back and compared with the host tree. */
