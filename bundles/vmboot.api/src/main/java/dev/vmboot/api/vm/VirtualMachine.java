@@ -34,6 +34,14 @@ public interface VirtualMachine extends AutoCloseable {
      */
     void mapReadOnly(String name, long guestAddress, ByteBuffer image);
 
+    /**
+     * Reads {@code size} (1, 2 or 4) bytes at {@code offset} of the configuration space of PCI function
+     * {@code 00:device.function} on the root bus, as the guest would read them, without touching the guest's
+     * config address latch (0xCF8). An absent function reads all-ones. Lets a protocol describe firmware-programmed
+     * state, such as the PIIX4 PM base, in tables it hands over late.
+     */
+    int readPciConfig(int device, int function, int offset, int size);
+
     /** Sets the state the boot vCPU (vCPU 0) starts in. Without it, the vCPU starts at the x86 reset vector. */
     void setBootCpuState(CpuState state);
 

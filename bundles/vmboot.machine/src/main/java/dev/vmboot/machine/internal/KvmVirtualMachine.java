@@ -236,6 +236,14 @@ final class KvmVirtualMachine implements VirtualMachine {
                 Long.toHexString(guestAddress + size));
     }
 
+    @Override
+    public int readPciConfig(int device, int function, int offset, int size) {
+        if (size != 1 && size != 2 && size != 4) {
+            throw new IllegalArgumentException("PCI config reads are 1, 2 or 4 bytes, not " + size);
+        }
+        return platform.pciBus().readConfig(0, device, function, offset, size);
+    }
+
     /** Where guest writes to a read-only image land: reads are served from the image, writes are ignored. */
     private final class RomWrites implements MmioDevice {
         private final String name;

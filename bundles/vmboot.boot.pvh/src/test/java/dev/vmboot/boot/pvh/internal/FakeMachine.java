@@ -63,6 +63,11 @@ final class FakeMachine implements VirtualMachine {
     }
 
     @Override
+    public int readPciConfig(int device, int function, int offset, int size) {
+        return -1; // no PCI functions
+    }
+
+    @Override
     public void setPlatformData(PlatformData data) {
         platformData = data;
     }
