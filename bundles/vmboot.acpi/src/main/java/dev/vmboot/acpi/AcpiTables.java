@@ -7,7 +7,8 @@ import dev.vmboot.api.memory.GuestMemory;
 
 /**
  * A complete, linked set of ACPI tables at fixed guest addresses: the RSDP first (16-byte aligned, ACPI 6.5 5.2.5.1),
- * then DSDT, FACP, APIC (MADT), MCFG and the XSDT that lists FACP, APIC and MCFG; each table 16-byte aligned.
+ * then DSDT, FACS (only on a platform with ACPI fixed hardware; 64-byte aligned), FACP, APIC (MADT), MCFG (only with a PCI
+ * Express ECAM window) and the XSDT that lists FACP, APIC and MCFG; each table 16-byte aligned.
  *
  * @param rsdpAddress where the RSDP is
  * @param tables      every table, RSDP first, in address order
@@ -35,24 +36,37 @@ public record AcpiTables(long rsdpAddress, List<Table> tables) {
         if ((base & (ALIGNMENT - 1)) != 0) {
             throw new IllegalArgumentException("the RSDP must be 16-byte aligned: 0x" + Long.toHexString(base));
         }
-        long dsdtAt = align(base + Rsdp.SIZE);
-        byte[] dsdt = Dsdt.build(oem, platform);
-        long fadtAt = align(dsdtAt + dsdt.length);
-        byte[] fadt = Fadt.build(oem, platform, dsdtAt);
-        long madtAt = align(fadtAt + fadt.length);
-        byte[] madt = Madt.build(oem, platform);
-        long mcfgAt = align(madtAt + madt.length);
-        byte[] mcfg = Mcfg.build(oem, platform);
-        long xsdtAt = align(mcfgAt + mcfg.length);
-        byte[] xsdt = Xsdt.build(oem, List.of(fadtAt, madtAt, mcfgAt));
-        byte[] rsdp = Rsdp.build(oem, xsdtAt);
         List<Table> tables = new ArrayList<>();
-        tables.add(new Table("RSD PTR ", base, rsdp));
+        long dsdtAt = align(base + Rsdp.SIZE, ALIGNMENT);
+        byte[] dsdt = Dsdt.build(oem, platform);
         tables.add(new Table(Dsdt.SIGNATURE, dsdtAt, dsdt));
+        long next = dsdtAt + dsdt.length;
+        long facsAt = 0;
+        if (platform.power() instanceof PowerManagement.Pm1Blocks) {
+            facsAt = align(next, Facs.ALIGNMENT);
+            tables.add(new Table(Facs.SIGNATURE, facsAt, Facs.build()));
+            next = facsAt + Facs.LENGTH;
+        }
+        List<Long> listed = new ArrayList<>();
+        long fadtAt = align(next, ALIGNMENT);
+        byte[] fadt = Fadt.build(oem, platform, dsdtAt, facsAt);
         tables.add(new Table(Fadt.SIGNATURE, fadtAt, fadt));
+        listed.add(fadtAt);
+        long madtAt = align(fadtAt + fadt.length, ALIGNMENT);
+        byte[] madt = Madt.build(oem, platform);
         tables.add(new Table(Madt.SIGNATURE, madtAt, madt));
-        tables.add(new Table(Mcfg.SIGNATURE, mcfgAt, mcfg));
-        tables.add(new Table(Xsdt.SIGNATURE, xsdtAt, xsdt));
+        listed.add(madtAt);
+        next = madtAt + madt.length;
+        if (platform.pciExpress()) {
+            long mcfgAt = align(next, ALIGNMENT);
+            byte[] mcfg = Mcfg.build(oem, platform);
+            tables.add(new Table(Mcfg.SIGNATURE, mcfgAt, mcfg));
+            listed.add(mcfgAt);
+            next = mcfgAt + mcfg.length;
+        }
+        long xsdtAt = align(next, ALIGNMENT);
+        tables.add(new Table(Xsdt.SIGNATURE, xsdtAt, Xsdt.build(oem, listed)));
+        tables.add(0, new Table("RSD PTR ", base, Rsdp.build(oem, xsdtAt)));
         AcpiTables result = new AcpiTables(base, tables);
         if (result.end() > limit) {
             throw new IllegalArgumentException(String.format("ACPI tables [0x%x, 0x%x) do not fit below 0x%x", base,
@@ -80,7 +94,7 @@ public record AcpiTables(long rsdpAddress, List<Table> tables) {
         }
     }
 
-    private static long align(long a) {
-        return (a + ALIGNMENT - 1) & -ALIGNMENT;
+    private static long align(long a, int alignment) {
+        return (a + alignment - 1) & -alignment;
     }
 }

@@ -7,14 +7,16 @@ import java.util.List;
  * The Differentiated System Description Table (ACPI 6.5, 5.2.11.1): header, then an AML definition block. vmboot's
  * describes
  * <ul>
- * <li>{@code \_S5}: the soft-off sleep type, written to the hardware-reduced sleep control register (7.4.2.5);</li>
- * <li>{@code \_SB.PCI0}: the PCI Express host bridge (PNP0A08, compatible PNP0A03; 6.1.5, 6.5.6 _SEG, 6.5.5 _BBN), its
+ * <li>{@code \_S5}: the soft-off sleep type, written to the hardware-reduced sleep control register (7.4.2.5) or to
+ * PM1 control's SLP_TYP (4.8.3.2.1), by the platform's {@link PowerManagement};</li>
+ * <li>{@code \_SB.PCI0}: the PCI host bridge (PNP0A08 compatible with PNP0A03 when it is PCI Express, else PNP0A03;
+ * 6.1.5, 6.5.6 _SEG, 6.5.5 _BBN), its
  * windows in {@code _CRS} (bus 0, I/O 0–0xCF7 and 0xD00–0xFFFF around the 0xCF8 config ports, the 32-bit MMIO window
  * and an optional 64-bit one) and {@code _PRT} (6.2.13) routing INTA–INTD of every slot onto four GSIs with the usual
  * (slot + pin) mod 4 swizzle;</li>
  * <li>{@code \_SB.COM1}: the 16550 UART (PNP0501) with its 8 ports and ISA IRQ;</li>
  * <li>{@code \_SB.MRES}: motherboard resources (PNP0C02) reserving the ECAM window, which Linux checks MCFG
- * against;</li>
+ * against (only with ECAM);</li>
  * <li>{@code \_SB.Cnnn}: one processor device (ACPI0007, 8.4) per vCPU with {@code _UID} = MADT processor UID.</li>
  * </ul>
  */
@@ -30,9 +32,6 @@ public final class Dsdt {
     private static final int SERIAL_PORTS = 8;
     /** _STA (6.3.7): present, enabled, shown in UI, functioning. */
     private static final int STA_PRESENT_AND_WORKING = 0x0F;
-    /** \_S5: SLP_TYP 5, as cloud-hypervisor's sleep device and CloudHv firmware use it. */
-    public static final int S5_SLEEP_TYPE = 5;
-
     private Dsdt() {
     }
 
@@ -47,14 +46,16 @@ public final class Dsdt {
         List<byte[]> sb = new ArrayList<>();
         sb.add(pciHostBridge(p));
         sb.add(serialPort(p));
-        sb.add(motherboardResources(p));
+        if (p.pciExpress()) {
+            sb.add(motherboardResources(p));
+        }
         for (int cpu = 0; cpu < p.vcpus(); cpu++) {
             sb.add(Aml.device(String.format("C%03X", cpu),
                     Aml.name("_HID", Aml.string("ACPI0007")),
                     Aml.name("_UID", Aml.integer(cpu))));
         }
         return Aml.concat(
-                Aml.name("\\_S5", Aml.pkg(Aml.integer(S5_SLEEP_TYPE), Aml.integer(0), Aml.integer(0),
+                Aml.name("\\_S5", Aml.pkg(Aml.integer(p.power().s5SleepType()), Aml.integer(0), Aml.integer(0),
                         Aml.integer(0))),
                 Aml.scope("\\_SB", sb.toArray(byte[][]::new)));
     }
@@ -77,9 +78,14 @@ public final class Dsdt {
                         Aml.integer(p.pciInterruptGsi(slot, pin))));
             }
         }
-        return Aml.device("PCI0",
-                Aml.name("_HID", Aml.eisaId("PNP0A08")),
-                Aml.name("_CID", Aml.eisaId("PNP0A03")),
+        List<byte[]> identity = new ArrayList<>();
+        if (p.pciExpress()) {
+            identity.add(Aml.name("_HID", Aml.eisaId("PNP0A08")));
+            identity.add(Aml.name("_CID", Aml.eisaId("PNP0A03")));
+        } else {
+            identity.add(Aml.name("_HID", Aml.eisaId("PNP0A03")));
+        }
+        return Aml.device("PCI0", Aml.concat(identity.toArray(byte[][]::new)),
                 Aml.name("_SEG", Aml.integer(0)),
                 Aml.name("_BBN", Aml.integer(0)),
                 Aml.name("_UID", Aml.integer(0)),

@@ -140,7 +140,7 @@ class AcpiTablesTest {
         PlatformDescription c = PlatformDescription.cloudHypervisor(1, 1L << 30);
         PlatformDescription p = new PlatformDescription(1, c.localApicAddress(), 0, c.ioApicAddress(), false,
                 java.util.List.of(new PlatformDescription.InterruptOverride(0, 2, 0)), c.ecamBase(), c.ecamEndBus(),
-                c.pmTimerPort(), c.sleepControlPort(), c.resetValue(), c.serialPort(), c.serialIrq(), c.mmio32Base(),
+                c.power(), c.serialPort(), c.serialIrq(), c.mmio32Base(),
                 c.mmio32Limit(), 0, 0, 16);
         byte[] m = Madt.build(OEM, p);
         ByteBuffer b = le(m);
