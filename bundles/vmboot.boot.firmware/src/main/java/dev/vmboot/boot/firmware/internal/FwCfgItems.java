@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The items behind QEMU's firmware configuration interface: fixed items by selector and a directory of named files.
@@ -27,6 +28,8 @@ final class FwCfgItems {
     static final int ID_TRADITIONAL_AND_DMA = 0x3;
 
     private final Map<Integer, byte[]> items = new HashMap<>();
+    /** Files made when first selected, by selector; replaced in {@link #items} once made. */
+    private final Map<Integer, Supplier<byte[]>> lazy = new HashMap<>();
     private final List<FwCfgFile> files = new ArrayList<>();
 
     FwCfgItems(long ramSize, int cpus, byte[] uuid) {
@@ -51,8 +54,28 @@ final class FwCfgItems {
         items.put(FILE_DIR, directory());
     }
 
+    /**
+     * Adds a file of {@code size} bytes whose contents are made when the guest first selects it, so they can describe
+     * what the firmware set up before (QEMU builds its ACPI tables that way, after firmware has programmed the PM base).
+     * The directory announces {@code size} from the start; {@code contents} must keep to it.
+     */
+    synchronized void addLazyFile(String name, int size, Supplier<byte[]> contents) {
+        addFile(name, new byte[size]);
+        lazy.put(FILE_FIRST + files.size() - 1, contents);
+    }
+
     /** The item for {@code selector}, or an empty array for one that does not exist (reads give zeros). */
     synchronized byte[] item(int selector) {
+        Supplier<byte[]> maker = lazy.remove(selector);
+        if (maker != null) {
+            byte[] made = maker.get();
+            int announced = items.get(selector).length;
+            if (made.length != announced) {
+                throw new IllegalStateException(String.format("fw_cfg item 0x%x was announced with %d bytes but made "
+                        + "with %d", selector, announced, made.length));
+            }
+            items.put(selector, made.clone());
+        }
         return items.getOrDefault(selector, new byte[0]);
     }
 

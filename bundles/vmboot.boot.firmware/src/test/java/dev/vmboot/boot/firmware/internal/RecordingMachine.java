@@ -3,7 +3,9 @@ package dev.vmboot.boot.firmware.internal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.vmboot.api.device.InterruptLine;
@@ -29,6 +31,8 @@ final class RecordingMachine implements VirtualMachine {
     final GuestMemory memory;
     final List<PortDevice> ports = new ArrayList<>();
     final List<Mapping> mappings = new ArrayList<>();
+    /** PCI configuration dwords by {@code device << 16 | function << 8 | offset}; absent ones read all-ones. */
+    final Map<Integer, Integer> pciConfig = new HashMap<>();
     CpuState cpuState;
 
     RecordingMachine(MachineSpec spec, GuestMemory memory) {
@@ -69,6 +73,13 @@ final class RecordingMachine implements VirtualMachine {
     @Override
     public void setBootCpuState(CpuState state) {
         cpuState = state;
+    }
+
+    @Override
+    public int readPciConfig(int device, int function, int offset, int size) {
+        int dword = pciConfig.getOrDefault(device << 16 | function << 8 | (offset & ~3), -1);
+        int value = dword >>> (8 * (offset & 3));
+        return size == 4 ? value : value & ((1 << (8 * size)) - 1);
     }
 
     @Override
