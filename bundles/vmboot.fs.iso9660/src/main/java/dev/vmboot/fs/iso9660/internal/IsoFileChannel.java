@@ -1,0 +1,53 @@
+package dev.vmboot.fs.iso9660.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.storage.BlockDevice;
+
+/**
+ * A plain (uncompressed) file: each read is cut where the data stops being contiguous on the device (a section's end,
+ * an interleave gap) and goes straight from the device into the caller's buffer.
+ */
+final class IsoFileChannel extends ReadOnlyChannel {
+    private final BlockDevice device;
+    private final FileExtents extents;
+    private final String owner;
+
+    /** @param owner names the file for errors */
+    IsoFileChannel(BlockDevice device, FileExtents extents, String owner) {
+        super(extents.size());
+        this.device = device;
+        this.extents = extents;
+        this.owner = owner;
+    }
+
+    @Override
+    protected int readAt(long at, ByteBuffer dst, int max) throws IOException {
+        int chunk = (int) Math.min(max, extents.contiguous(at));
+        long devicePos = extents.deviceOffset(at);
+        read(device, devicePos, dst, chunk, owner);
+        return chunk;
+    }
+
+    /** Reads exactly {@code length} bytes at {@code devicePos} into {@code dst}. */
+    static void read(BlockDevice device, long devicePos, ByteBuffer dst, int length, String owner)
+            throws IOException {
+        int limit = dst.limit();
+        dst.limit(dst.position() + length);
+        try {
+            long pos = devicePos;
+            while (dst.hasRemaining()) {
+                int n = device.read(pos, dst);
+                if (n < 0) {
+                    throw new CorruptFilesystemException(owner, pos, "data beyond the end of the device ("
+                            + device.size() + " bytes): truncated image?");
+                }
+                pos += n;
+            }
+        } finally {
+            dst.limit(limit);
+        }
+    }
+}
