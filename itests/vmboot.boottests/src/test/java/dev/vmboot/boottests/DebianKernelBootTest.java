@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class DebianKernelBootTest {
 
     private static final int CPUS = 2;
+    private static final Path OVMF = Path.of("/usr/share/ovmf/OVMF.fd");
     private static final long MEMORY_KIB = 512 * 1024;
     /**
      * MemTotal is the RAM the kernel manages: guest RAM less firmware holes, the kernel image and early
@@ -49,6 +50,33 @@ class DebianKernelBootTest {
     @Test
     void vmlinuxThroughPvh() throws Exception {
         bootAndCheck("pvh-vmlinux", "pvh", guest.vmlinux(), "console=ttyS0 quiet vmboot.test=pvh");
+    }
+
+    /**
+     * Debian's OVMF given the bzImage over fw_cfg (QEMU's -bios with -kernel): the firmware starts it through its EFI
+     * stub with ACPI tables it installed from vmboot's table loader. Both vCPUs come up only if the MADT arrived, and the
+     * power-off goes through the FADT's PM1a control block and the DSDT's \_S5.
+     */
+    @Test
+    void bzImageThroughOvmfWithAcpiFromTheTableLoader() throws Exception {
+        String cmdline = "console=ttyS0 quiet vmboot.test=ovmf";
+        try (VmbootProcess vm = VmbootProcess.boot(env, "ovmf-linux", List.of("-p", "firmware", "-m", "512M",
+                "-c", Integer.toString(CPUS), "-k", guest.bzImage().toString(), "-i", guest.initramfs().toString(),
+                "-a", cmdline, OVMF.toString()))) {
+            vm.awaitOutput(GuestMarker.PREFIX, TO_MARKER);
+            int status = vm.awaitExit(TO_EXIT);
+            String console = vm.output();
+            GuestMarker marker = GuestMarker.find(console)
+                    .orElseThrow(() -> new AssertionError("no complete marker line" + vm.diagnostics()));
+            assertEquals(CPUS, marker.nproc(), "online CPUs (MADT)" + vm.diagnostics());
+            // OVMF's QemuLoadImageLib appends "initrd=initrd" for the EFI stub, which then loads the initrd from it
+            assertEquals(cmdline + " initrd=initrd", marker.cmdline(), "the command line OVMF passed on"
+                    + vm.diagnostics());
+            assertTrue(marker.memKib() <= MEMORY_KIB && marker.memKib() >= MEMORY_KIB / 2,
+                    "MemTotal " + marker.memKib() + " KiB under OVMF" + vm.diagnostics());
+            assertTrue(console.contains("reboot: Power down"), "the kernel powered off" + vm.diagnostics());
+            assertEquals(0, status, "ACPI S5 through PM1a control ends bin/vmboot with status 0" + vm.diagnostics());
+        }
     }
 
     /**

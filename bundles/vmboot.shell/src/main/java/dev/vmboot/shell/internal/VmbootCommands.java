@@ -200,6 +200,8 @@ public class VmbootCommands {
                     String cmdline,
             @Descriptor("initial ramdisk (location or host file)") @Parameter(names = {"-i", "--initrd"},
                     absentValue = "") String initrd,
+            @Descriptor("a Linux kernel (bzImage) for UEFI firmware to boot, handed over fw_cfg like QEMU's -kernel")
+                    @Parameter(names = {"-k", "--kernel"}, absentValue = "") String kernel,
             @Descriptor("return at once and leave the VM running") @Parameter(names = {"-d", "--detach"},
                     absentValue = "false", presentValue = "true") boolean detach,
             @Descriptor("image to boot") String image) throws Exception {
@@ -215,7 +217,8 @@ public class VmbootCommands {
         BootImage bootImage = s.loadImage(image);
         BootProtocol protocol = chooseProtocol(bootImage, protocolName);
         BootOptions options = new BootOptions(cmdline,
-                initrd.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(initrd)));
+                initrd.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(initrd)),
+                kernel.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(kernel)));
         MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(),
                 ByteSize.parse(memory), cpus, Personality.CLOUD_HV);
         MachineSpec spec = protocol.machineFor(bootImage, requested);

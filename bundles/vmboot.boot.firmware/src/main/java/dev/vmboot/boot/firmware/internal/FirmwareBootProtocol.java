@@ -52,10 +52,11 @@ public class FirmwareBootProtocol implements BootProtocol {
     @Override
     public void load(BootImage image, BootOptions options, VirtualMachine vm) throws BootException {
         FlashImage flash = FlashImage.of(image);
-        vm.mapReadOnly("flash " + image.name(), flash.base(), flash.image());
         MachineSpec spec = vm.spec();
         UUID uuid = UUID.nameUUIDFromBytes(spec.name().getBytes(StandardCharsets.UTF_8));
         FwCfgItems items = new FwCfgItems(spec.memoryBytes(), spec.vcpus(), uuidBytes(uuid));
+        LinuxKernelItems.add(items, options);
+        vm.mapReadOnly("flash " + image.name(), flash.base(), flash.image());
         items.addFile("etc/e820", E820Table.of(vm.memory().regions()));
         // S3 and S4 disabled (etc/system-states: one byte per S-state 0..5, bit 7 = enabled).
         items.addFile("etc/system-states", new byte[] {(byte) 0x80, 0, 0, 0, 0, (byte) 0x80});

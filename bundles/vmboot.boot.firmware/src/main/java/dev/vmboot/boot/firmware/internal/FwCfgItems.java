@@ -43,6 +43,14 @@ final class FwCfgItems {
         items.put(FILE_DIR, directory());
     }
 
+    /** Sets a fixed (non-file) item, such as the kernel a firmware is to boot. */
+    synchronized void addItem(int selector, byte[] contents) {
+        if (selector >= FILE_FIRST || selector == FILE_DIR || items.containsKey(selector)) {
+            throw new IllegalArgumentException(String.format("fw_cfg item 0x%x is taken or a file selector", selector));
+        }
+        items.put(selector, contents.clone());
+    }
+
     /** Adds a file; its selector is the next free one. */
     synchronized void addFile(String name, byte[] contents) {
         if (files.stream().anyMatch(f -> f.name().equals(name))) {

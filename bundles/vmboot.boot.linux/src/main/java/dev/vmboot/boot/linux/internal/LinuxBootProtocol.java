@@ -91,6 +91,10 @@ public final class LinuxBootProtocol implements BootProtocol {
     @Override
     public void load(BootImage image, BootOptions options, VirtualMachine vm) throws BootException {
         BzImage bz = parse(image);
+        if (options.kernel().isPresent()) {
+            throw new BootException(name() + " boots " + image.name() + " itself; --kernel is for UEFI flash images "
+                    + "(protocol firmware), which boot the kernel they are given");
+        }
         SetupHeader h = bz.header();
         GuestMemory memory = vm.memory();
         List<E820Entry> e820 = E820Map.of(memory.regions());

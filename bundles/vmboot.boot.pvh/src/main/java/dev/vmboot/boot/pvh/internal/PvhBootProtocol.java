@@ -94,6 +94,10 @@ public final class PvhBootProtocol implements BootProtocol {
     @Override
     public void load(BootImage image, BootOptions options, VirtualMachine vm) throws BootException {
         PvhImage pvh = parse(image);
+        if (options.kernel().isPresent()) {
+            throw new BootException(name() + " boots " + image.name() + " itself; --kernel is for UEFI flash images "
+                    + "(protocol firmware), which boot the kernel they are given");
+        }
         GuestMemory memory = vm.memory();
         List<MemoryMapEntry> memmap = GuestMemoryMap.of(memory.regions());
         checkLowMemory(memory);
