@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
@@ -68,16 +68,22 @@ public final class Main {
                 // The same location FileInstall uses (File.toURI), so it adopts these bundles as its own.
                 bundles.add(ctx.installBundle(jar.toFile().toURI().toString()));
             }
-            framework.start();
+            // Marked for start before the framework starts, so that it starts them all on reaching its start level
+            // and only then becomes ACTIVE (firing STARTED): a one-shot script waits for that, so every service
+            // (the disk scanner, the readers) is there when it runs.
+            ctx.addFrameworkListener(e -> {
+                if (e.getType() == FrameworkEvent.ERROR && e.getBundle() != null && e.getBundle().getBundleId() != 0) {
+                    Throwable why = e.getThrowable();
+                    System.err.println("vmboot: bundle " + e.getBundle().getLocation() + " did not start: "
+                            + (why == null ? "" : why.getMessage()));
+                }
+            });
             for (Bundle b : bundles) {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    try {
-                        b.start();
-                    } catch (BundleException e) {
-                        System.err.println("vmboot: bundle " + b.getLocation() + " did not start: " + e.getMessage());
-                    }
+                    b.start();
                 }
             }
+            framework.start();
             framework.waitForStop(0);
             return Integer.parseInt(System.getProperty("vmboot.exit.status", "0"));
         } finally {

@@ -12,12 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -44,6 +49,8 @@ public class ScriptRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
     /** How long to wait for etc/*.cfg to reach Configuration Admin before running anyway. */
     private static final long CONFIG_WAIT_MILLIS = 3000;
+    /** How long to wait for the framework to finish starting the bundles before running anyway. */
+    private static final long FRAMEWORK_START_WAIT_MILLIS = 30_000;
 
     private final BundleContext context;
     private final CommandProcessor processor;
@@ -78,6 +85,7 @@ public class ScriptRunner {
     }
 
     int run(String script, InputStream in, PrintStream out, PrintStream err) {
+        awaitFrameworkStarted();
         awaitConfigurationFiles();
         try (CommandSession session = processor.createSession(in, out, err)) {
             Object result = executeWhenRegistered(session, script);
@@ -120,6 +128,32 @@ public class ScriptRunner {
                 }
                 Thread.sleep(10);
             }
+        }
+    }
+
+    /**
+     * Waits until the framework has started every bundle (the launcher marks them all for start before starting the
+     * framework, which becomes ACTIVE only after them): this component is activated while the bundles are still
+     * being started, and a command run then may find its services (the disk scanner, a reader) missing.
+     */
+    private void awaitFrameworkStarted() {
+        CountDownLatch started = new CountDownLatch(1);
+        FrameworkListener listener = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                started.countDown();
+            }
+        };
+        context.addFrameworkListener(listener);
+        try {
+            if (context.getBundle(0).getState() != Bundle.ACTIVE
+                    && !started.await(FRAMEWORK_START_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("the framework has not finished starting its bundles after {} ms; running anyway",
+                        FRAMEWORK_START_WAIT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            context.removeFrameworkListener(listener);
         }
     }
 
