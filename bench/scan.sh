@@ -1,14 +1,9 @@
 #!/usr/bin/env bash
-# Warm scan of a 4-partition GPT disk image (ext4, xfs, vfat, iso9660), median of N scans (default 20).
-# The filesystems are built one by one with Debian's tools (no loop devices) and dd'ed into the partitions of an
-# sgdisk'd sparse image. Target: <= 50 ms per warm scan.
-#
-# Measurement, in order of preference:
-#   1. inside the running framework: bin/vmboot -c 'vmboot:scan --bench N IMAGE' (needs the --bench option in
-#      vmboot.shell: N scans after N warm-up scans, printing the median; used when the distribution has it);
-#   2. otherwise ScanBench (vmboot.storage test sources): the same ScanEngine the DS component wraps, with the reader
-#      classes of every bundles/vmboot.fs.*/target/*.jar built so far, created as DS would, in one JVM.
-# Usage: bench/scan.sh [runs]   (build first: mvn -o install in bundles/vmboot.storage and the reader bundles)
+# Warm scan of a 4-partition GPT disk image (ext4, xfs, vfat, iso9660) inside the running framework, N measured
+# scans (default 20) after at least 50 warm-up ones: bin/vmboot -c 'vmboot:scan --bench N IMAGE' prints what the
+# last scan found and min/median/max per scan. The filesystems are built one by one with Debian's tools (no loop
+# devices) and dd'ed into the partitions of an sgdisk'd sparse image. Target: <= 50 ms per warm scan.
+# Usage: bench/scan.sh [runs]   (build first: mvn -B install -DskipTests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
@@ -68,28 +63,5 @@ proto_dir() {
 cat "$img" > /dev/null   # warm page cache: this measures the CPU path of a warm scan, not the disk
 
 bin=distribution/target/vmboot/bin/vmboot
-if [ -x "$bin" ] && out=$("$bin" -c "vmboot:scan --bench $runs '$img'" 2>&1) && grep -q median <<<"$out"; then
-    echo "$out"
-    exit 0
-fi
-
-readers=()
-jars=()
-for jar in bundles/vmboot.fs.*/target/vmboot.fs.*-SNAPSHOT.jar; do
-    [ -f "$jar" ] || continue
-    for xml in $(unzip -Z1 "$jar" 'OSGI-INF/*.xml' 2>/dev/null); do
-        if unzip -p "$jar" "$xml" | grep -q 'interface="dev.vmboot.api.fs.FileSystemReader"'; then
-            readers+=("$(unzip -p "$jar" "$xml" | sed -n 's/.*<implementation class="\([^"]*\)".*/\1/p')")
-            jars+=("$jar")
-        fi
-    done
-done
-mod=bundles/vmboot.storage
-[ -d "$mod/target/test-classes" ] || { echo "scan: build vmboot.storage first (mvn -o install)" >&2; exit 1; }
-cp_file=$work/classpath
-mvn -o -q -B -f "$mod/pom.xml" dependency:build-classpath -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
-classpath="$mod/target/classes:$mod/target/test-classes:$(cat "$cp_file")"
-for jar in "${jars[@]}"; do classpath="$classpath:$jar"; done
-echo "scan: bin/vmboot has no 'vmboot:scan --bench' yet; measuring with ScanBench (same ScanEngine, one JVM)"
-java -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
-    dev.vmboot.storage.internal.scan.ScanBench "$runs" "$img" "${readers[@]}"
+[ -x "$bin" ] || { echo "scan: build the distribution first (mvn -B install -DskipTests)" >&2; exit 1; }
+"$bin" -c "vmboot:scan --bench $runs '$img'"

@@ -114,8 +114,16 @@ public class VmbootCommands {
     public void scan(CommandSession session,
             @Descriptor("print JSON instead of a table") @Parameter(names = "--json", absentValue = "false",
                     presentValue = "true") boolean json,
+            @Descriptor("time N warm scans instead (min/median/max per scan)") @Parameter(names = "--bench",
+                    absentValue = "") String bench,
             @Descriptor("image files or block devices") String... disks) throws IOException {
         PrintStream out = session.getConsole();
+        if (!bench.isEmpty()) {
+            ScanBenchmark benchmark = ScanBenchmark.of(bench, json);
+            out.print(benchmark.run(scanner(), List.of(disks), System::nanoTime).summary());
+            out.flush();
+            return;
+        }
         PrintStream err = System.err;
         long start = System.nanoTime();
         List<DiskReport> reports = scanner().scan(List.of(disks), message -> {
