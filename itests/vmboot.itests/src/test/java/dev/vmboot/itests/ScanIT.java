@@ -20,7 +20,8 @@ import org.osgi.framework.Bundle;
 
 /**
  * A real GPT disk with an XFS partition, scanned through the commands in Felix; and the XFS reader bundle stopped and
- * started again while the framework runs: its filesystem shows as unknown, then comes back.
+ * started again while the framework runs: its filesystem shows as unknown, then comes back. The partition also holds
+ * a zstd-compressed kernel, which only the distribution's zstd-jni bundle lets commons-compress read.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -29,8 +30,9 @@ public class ScanIT extends VmbootContainer {
     private static byte[] firmware;
 
     /**
-     * GPT disk image, partition 1 = XFS holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF). Made lazily inside
-     * the container: Pax Exam runs the test methods in the probe bundle, whose copy of this class has its own statics.
+     * GPT disk image, partition 1 = XFS holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF) and /boot/vmlinuz.zst (the
+     * same ELF compressed by zstd(1)). Made lazily inside the container: Pax Exam runs the test methods in the probe
+     * bundle, whose copy of this class has its own statics.
      */
     private static synchronized Path disk() throws Exception {
         if (disk != null) {
@@ -42,10 +44,12 @@ public class ScanIT extends VmbootContainer {
         Path fw = dir.resolve("CLOUDHV.fd");
         firmware = pvhElf();
         Files.write(fw, firmware);
-        // mkfs.xfs protofile: root, /EFI, /EFI/vmboot, the firmware file (mkfs.xfs(8), "-p protofile").
+        Path kernel = dir.resolve("vmlinuz.zst");
+        exec("zstd", "-q", "-19", fw.toString(), "-o", kernel.toString());
+        // mkfs.xfs protofile: root, /EFI, /EFI/vmboot, the firmware file, /boot, the kernel (mkfs.xfs(8), "-p").
         Path proto = dir.resolve("proto");
         Files.writeString(proto, "/dummy\n0 0\nd--755 0 0\nEFI d--755 0 0\nvmboot d--755 0 0\nCLOUDHV.fd ---644 0 0 "
-                + fw + "\n$\n$\n$\n");
+                + fw + "\n$\n$\nboot d--755 0 0\nvmlinuz.zst ---644 0 0 " + kernel + "\n$\n$\n");
         exec("truncate", "-s", "300M", part.toString());
         exec("mkfs.xfs", "-q", "-L", "VMBOOTXFS", "-p", proto.toString(), part.toString());
         exec("truncate", "-s", "302M", disk.toString());
@@ -64,6 +68,17 @@ public class ScanIT extends VmbootContainer {
         assertTrue(out, out.contains("VMBOOTXFS"));
         assertTrue(out, out.contains("/EFI/vmboot/CLOUDHV.fd"));
         assertTrue(out, out.contains("PVH_ELF"));
+    }
+
+    /** Without zstd-jni installed, commons-compress cannot decompress it and the candidate is left out. */
+    @Test
+    public void zstdCompressedKernelIsClassified() throws Exception {
+        String out = run("vmboot:scan '" + disk() + "'");
+        String kernel = out.lines().filter(l -> l.contains("/boot/vmlinuz.zst")).findFirst().orElse("");
+        assertTrue(out, kernel.contains(" PVH_ELF ") && kernel.endsWith("(ZSTD)"));
+        Bundle zstd = List.of(context.getBundles()).stream()
+                .filter(b -> "com.github.luben.zstd-jni".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        assertTrue("zstd-jni state " + zstd.getState(), zstd.getState() == Bundle.ACTIVE);
     }
 
     @Test
