@@ -21,7 +21,8 @@ import org.osgi.framework.Bundle;
 /**
  * A real GPT disk with an XFS partition, scanned through the commands in Felix; and the XFS reader bundle stopped and
  * started again while the framework runs: its filesystem shows as unknown, then comes back. The partition also holds
- * a zstd-compressed kernel, which only the distribution's zstd-jni bundle lets commons-compress read.
+ * a zstd-compressed kernel, which only the distribution's zstd-jni bundle lets commons-compress read. An ISO hybrid
+ * made by xorriso is scanned too.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -101,6 +102,31 @@ public class ScanIT extends VmbootContainer {
         }
         String again = run("vmboot:scan '" + disk() + "'");
         assertTrue(again, again.contains(" xfs ") && again.contains("CLOUDHV.fd"));
+    }
+
+    /**
+     * An ISO hybrid as xorriso makes them (Rock Ridge + Joliet, El Torito, an MBR partition at 32 KiB holding a second
+     * descriptor set): the ISO9660 reader bundle reads the firmware on it through the partition and the whole disk.
+     */
+    @Test
+    public void isoHybridImageIsScannedAndListed() throws Exception {
+        Path dir = Files.createTempDirectory("vmboot-scan-iso");
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("EFI/vmboot"));
+        Files.write(tree.resolve("EFI/vmboot/CLOUDHV.fd"), pvhElf());
+        Files.write(tree.resolve("boot.img"), new byte[2048]);
+        Path iso = dir.resolve("live.iso");
+        exec("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-V", "VMBOOT ISO", "-b", "boot.img", "-no-emul-boot",
+                "-partition_offset", "16", "-o", iso.toString(), tree.toString());
+        String out = run("vmboot:scan '" + iso + "'");
+        assertTrue(out, out.contains("iso9660") && out.contains("VMBOOT ISO"));
+        assertTrue(out, out.lines().filter(l -> l.contains("/EFI/vmboot/CLOUDHV.fd") && l.contains("PVH_ELF"))
+                .count() == 2);
+        String ls = run("vmboot:ls '" + iso + ":1:/EFI/vmboot'");
+        assertTrue(ls, ls.contains("CLOUDHV.fd") && ls.contains(" 4096 "));
+        Path copy = dir.resolve("copy.fd");
+        run("vmboot:extract '" + iso + ":0:/EFI/vmboot/CLOUDHV.fd' '" + copy + "'");
+        assertArrayEquals(pvhElf(), Files.readAllBytes(copy));
     }
 
     /** The smallest ELF64 a PVH loader accepts: header, one PT_LOAD, one PT_NOTE with XEN_ELFNOTE_PHYS32_ENTRY. */
