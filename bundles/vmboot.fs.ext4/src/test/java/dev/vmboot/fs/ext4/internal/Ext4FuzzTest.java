@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.vmboot.api.fs.FileSystem;
+import dev.vmboot.testkit.MemoryBlockDevice;
 
 /**
  * Opens an ext2/3/4 filesystem over arbitrary bytes and walks everything; only IOException may come out. In a normal

@@ -34,6 +34,7 @@ import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
 import dev.vmboot.api.storage.FileBlockDevice;
 import dev.vmboot.testkit.ExternalTool;
+import dev.vmboot.testkit.MemoryBlockDevice;
 import dev.vmboot.testkit.ReferenceTree;
 import dev.vmboot.testkit.TreeManifest;
 

@@ -13,6 +13,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vmboot.api.fs.CorruptFilesystemException;
 import dev.vmboot.api.storage.Partition;
 import dev.vmboot.api.storage.PartitionTable;
+import dev.vmboot.testkit.MemoryBlockDevice;
 
 /**
  * Arbitrary bytes as a whole disk: the table reader either answers with partitions that lie on the disk or throws

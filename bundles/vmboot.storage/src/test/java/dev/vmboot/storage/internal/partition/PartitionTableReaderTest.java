@@ -24,6 +24,7 @@ import dev.vmboot.api.storage.Partition;
 import dev.vmboot.api.storage.PartitionScheme;
 import dev.vmboot.api.storage.PartitionTable;
 import dev.vmboot.testkit.ExternalTool;
+import dev.vmboot.testkit.MemoryBlockDevice;
 
 class PartitionTableReaderTest {
     private static final long MIB = 1 << 20;
