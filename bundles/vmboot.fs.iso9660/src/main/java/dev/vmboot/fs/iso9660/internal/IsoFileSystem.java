@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
 import dev.vmboot.api.fs.FileSystem;
@@ -78,15 +79,43 @@ final class IsoFileSystem implements FileSystem {
 
     @Override
     public List<FsNode> list(FsNode directory) throws IOException {
+        IsoNode dir = directory(directory);
+        Ancestry chain = dir.childAncestry();
+        List<IsoNode> parsed = entries(dir);
+        List<FsNode> bound = new ArrayList<>(parsed.size());
+        for (IsoNode child : parsed) {
+            bound.add(bind(child, chain, dir));
+        }
+        return bound;
+    }
+
+    /** Like the default, but binds (and checks for a loop) only the entry it returns. */
+    @Override
+    public Optional<FsNode> lookup(FsNode directory, String name) throws IOException {
+        IsoNode dir = directory(directory);
+        boolean exact = caseSensitive();
+        for (IsoNode child : entries(dir)) {
+            if (exact ? child.name().equals(name) : child.name().equalsIgnoreCase(name)) {
+                return Optional.of(bind(child, dir.childAncestry(), dir));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static IsoNode directory(FsNode directory) throws IOException {
         IsoNode dir = node(directory);
         if (dir.type() != FileType.DIRECTORY) {
             throw new NotDirectoryException(dir.name());
         }
-        Ancestry chain = dir.childAncestry();
-        if (chain.depth() > MAX_DEPTH) {
+        if (dir.childAncestry().depth() > MAX_DEPTH) {
             throw new CorruptFilesystemException("ISO9660 directory \"" + dir.name() + "\"", dir.recordOffset(),
                     "nested deeper than " + MAX_DEPTH + " levels");
         }
+        return dir;
+    }
+
+    /** The parsed entries of a directory, from the cache if it was read recently. */
+    private List<IsoNode> entries(IsoNode dir) throws IOException {
         List<IsoNode> parsed;
         synchronized (directories) {
             parsed = directories.get(dir.id());
@@ -97,16 +126,17 @@ final class IsoFileSystem implements FileSystem {
                 directories.put(dir.id(), parsed);
             }
         }
-        List<FsNode> bound = new ArrayList<>(parsed.size());
-        for (IsoNode child : parsed) {
-            if (child.type() == FileType.DIRECTORY && chain.contains(child.id())) {
-                throw new CorruptFilesystemException("ISO9660 directory record \"" + child.name() + "\" in \""
-                        + dir.name() + "\"", child.recordOffset(), "points to the data at byte " + child.id()
-                                + " of \"" + dir.name() + "\" itself or one of its ancestors: a directory loop");
-            }
-            bound.add(child.withAncestry(chain));
+        return parsed;
+    }
+
+    /** {@code child} as reached through {@code chain}; a directory that is already in the chain makes a loop. */
+    private static IsoNode bind(IsoNode child, Ancestry chain, IsoNode dir) throws CorruptFilesystemException {
+        if (child.type() == FileType.DIRECTORY && chain.contains(child.id())) {
+            throw new CorruptFilesystemException("ISO9660 directory record \"" + child.name() + "\" in \""
+                    + dir.name() + "\"", child.recordOffset(), "points to the data at byte " + child.id()
+                            + " of \"" + dir.name() + "\" itself or one of its ancestors: a directory loop");
         }
-        return bound;
+        return child.withAncestry(chain);
     }
 
     @Override
