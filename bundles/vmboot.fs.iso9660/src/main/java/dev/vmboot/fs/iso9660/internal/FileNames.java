@@ -70,7 +70,7 @@ final class FileNames {
     /** Drops {@code ;digits} at the end, then the dot of an empty extension. */
     private static String stripVersion(String name) {
         int semicolon = name.lastIndexOf(';');
-        if (semicolon > 0) {
+        if (semicolon >= 0) {
             boolean digits = true;
             for (int i = semicolon + 1; i < name.length(); i++) {
                 digits &= Character.isDigit(name.charAt(i));

@@ -52,7 +52,8 @@ class IsoImageTest {
     /** What plain ECMA-119 level 1 holds unchanged: upper-case 8.3 names, at most 7 levels. */
     static Path plainTree;
 
-    static final String LONG_NAME = "n".repeat(200) + ".txt";
+    /** NAME_MAX bytes: more than one NM entry holds, so Rock Ridge continues it in a second one. */
+    static final String LONG_NAME = "n".repeat(251) + ".txt";
     static final String LONG_UNICODE_NAME = "Ünïcödé-".repeat(15) + ".bin";
     static final String JOLIET_LONG_NAME = "j".repeat(96) + ".txt";
 
@@ -68,6 +69,10 @@ class IsoImageTest {
                 .file("long/" + LONG_NAME, 50)
                 .file("long/" + LONG_UNICODE_NAME, 10);
         Files.createDirectories(tree.resolve("empty"));
+        Files.createSymbolicLink(tree.resolve("links/parent-link"), Path.of("../files/file-1.bin"));
+        Files.createSymbolicLink(tree.resolve("links/dot-link"), Path.of("./target.txt"));
+        // One 255-byte component: more than an SL component record holds, so it is continued in the next one.
+        Files.createSymbolicLink(tree.resolve("long/link-to-long-name"), Path.of(LONG_NAME));
 
         jolietTree = work.resolve("joliet-tree");
         ReferenceTree.in(jolietTree, 12)
@@ -186,7 +191,18 @@ class IsoImageTest {
             assertEquals(0100000 | hostMode, file.mode());
             assertEquals(Files.getLastModifiedTime(hostFile).toInstant().getEpochSecond(),
                     file.modified().getEpochSecond());
-            assertEquals(LONG_NAME, FsPaths.resolve(fs, "/long/" + LONG_NAME).name());
+            IsoNode longName = (IsoNode) FsPaths.resolve(fs, "/long/" + LONG_NAME);
+            assertEquals(LONG_NAME, longName.name());
+            DirectoryRecord record = DirectoryRecord.parse(fs.volume().device().readBytes(longName.recordOffset(),
+                    255), 0, longName.recordOffset());
+            List<SuspEntry> nm = SystemUseArea.entries(fs.volume().device(), record, 0, "test").stream()
+                    .filter(e -> e.signature().equals("NM")).toList();
+            assertTrue(nm.size() > 1 && (nm.get(0).bytes()[4] & 1) == 1, "the name was not split over NM entries");
+            assertEquals(LONG_NAME, fs.readLink(FsPaths.resolve(fs, "/long/link-to-long-name", false)));
+            assertEquals(longName.id(), FsPaths.resolve(fs, "/long/link-to-long-name").id());
+            assertEquals("../files/file-1.bin", fs.readLink(FsPaths.resolve(fs, "/links/parent-link", false)));
+            assertEquals(1, FsPaths.resolve(fs, "/links/parent-link").size());
+            assertEquals("./target.txt", fs.readLink(FsPaths.resolve(fs, "/links/dot-link", false)));
             assertEquals(LONG_UNICODE_NAME, FsPaths.resolve(fs, "/long/" + LONG_UNICODE_NAME).name());
             assertEquals("emoji-🚀.txt", FsPaths.resolve(fs, "/unicode/emoji-🚀.txt").name());
             assertThrows(NoSuchFileException.class, () -> FsPaths.resolve(fs, "/FILES/file-4097.bin"));
@@ -272,6 +288,18 @@ class IsoImageTest {
                 default:
                     out.put(p, "- " + n.size());
             }
+        }
+    }
+
+    /** isoinfo -R reads Rock Ridge names, modes and link targets itself (no relocation here to tell apart). */
+    @Test
+    void rockRidgeListingIsWhatIsoinfoLists() throws IOException {
+        SortedMap<String, String> isoinfo = IsoImages.isoinfoListing(image("rr-joliet"), "-R");
+        try (IsoFileSystem fs = open("rr-joliet")) {
+            SortedMap<String, String> ours = new TreeMap<>();
+            listing(fs, fs.root(), "/", ours);
+            assertSameListing(isoinfo, ours);
+            assertTrue(ours.size() > 3000);
         }
     }
 
