@@ -55,6 +55,8 @@ record DirectoryRecord(long offset, long extent, int xarBlocks, long dataLength,
         String named = structure + " \"" + FileNames.printable(identifier) + "\"";
         long extent = IsoNumbers.both32(b, at + 2, "location of extent", named, offset);
         long dataLength = IsoNumbers.both32(b, at + 10, "data length", named, offset);
+        // 9.1.9 volume sequence number (at + 28) is not read: multi-volume sets are not supported, and some mastering
+        // tools recorded its two copies inconsistently.
         int flags = IsoNumbers.u8(b, at + 25);
         int unit = IsoNumbers.u8(b, at + 26);
         int gap = IsoNumbers.u8(b, at + 27);

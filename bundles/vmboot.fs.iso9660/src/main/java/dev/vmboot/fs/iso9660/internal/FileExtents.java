@@ -50,10 +50,6 @@ final class FileExtents {
         return s;
     }
 
-    long sectionStart(int section) {
-        return starts[section];
-    }
-
     /** The device byte offset of file byte {@code pos} ({@code 0 <= pos < size()}). */
     long deviceOffset(long pos) {
         int s = sectionAt(pos);
