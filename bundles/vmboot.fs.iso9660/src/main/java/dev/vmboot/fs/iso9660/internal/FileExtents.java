@@ -62,6 +62,22 @@ final class FileExtents {
         return sections.get(s).contiguous(pos - starts[s]);
     }
 
+    /** Equal when the sections are: nodes read twice from the same record compare equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileExtents && ((FileExtents) o).sections.equals(sections);
+    }
+
+    @Override
+    public int hashCode() {
+        return sections.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return sections.toString();
+    }
+
     /**
      * Checks that every byte lies on the device.
      *
