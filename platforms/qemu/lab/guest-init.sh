@@ -40,5 +40,7 @@ while read -r tag path; do
 done </job/shares
 mkdir -p /host/run/vmboot-lab && cp /job/job.sh /host/run/vmboot-lab/job.sh
 
+# Heartbeat for run.sh on the second serial port: a stalled emulator stops it.
+( while echo . >/dev/ttyS1; do sleep 10; done ) 2>/dev/null &
 chroot /host /usr/bin/env -i /bin/bash /run/vmboot-lab/job.sh </dev/null
 done_ $?

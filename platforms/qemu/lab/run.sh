@@ -2,7 +2,7 @@
 # Runs COMMAND inside the nested KVM lab: an L1 Linux guest under QEMU TCG
 # (-cpu max emulates AMD SVM) that has /dev/kvm and sees the host's root
 # filesystem read-only (plus --rw shares), chrooted, in the caller's cwd.
-# Exit status: the command's; 124 timeout; 86 emulator crashed twice;
+# Exit status: the command's; 124 timeout; 86 emulator crashed or stalled twice;
 # 85 the lab itself failed (setup inside L1, no exit marker).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +14,9 @@ usage() {
 say() { echo "LAB: $*" >&2; }
 
 rw=() mem=6G cpus=2 tmo=3600
+# L1 writes a heartbeat to its second serial port every 10 s; this long without one means the emulator has stalled
+# (seen under TCG with an SMP L1: the whole guest stops, no timer runs), which counts like a crash.
+stall=${VMBOOT_LAB_STALL_SECONDS:-240}
 while [ $# -gt 0 ]; do
   case $1 in
     --rw) [ -d "${2:-}" ] || { say "--rw needs an existing directory: '${2:-}'"; exit 2; }
@@ -40,7 +43,8 @@ for d in "${rw[@]}"; do
 done
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$cpus" -m "$mem"
-  -nodefaults -no-user-config -display none -serial stdio -no-reboot
+  -nodefaults -no-user-config -display none -serial stdio -serial "file:$job/alive" -no-reboot
+  -pidfile "$job/qemu.pid"
   -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio.gz"
   -append "console=ttyS0 quiet loglevel=0 panic=-1 mitigations=off vmboot_lab.job=$job"
   -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap)
@@ -74,15 +78,37 @@ filter() {
     { print; fflush() }'
 }
 
+# Kills QEMU when L1's heartbeat file stops growing for $stall seconds (from the first one on; before it, L1 is
+# still booting and gets the same allowance), leaving $job/stalled behind.
+watch_heartbeat() {
+  local last=-1 since=$SECONDS size
+  while sleep 5; do
+    size=$(stat -c %s "$job/alive" 2>/dev/null || echo 0)
+    if [ "$size" != "$last" ]; then last=$size since=$SECONDS; continue; fi
+    if [ $((SECONDS - since)) -ge "$stall" ]; then
+      : >"$job/stalled"
+      kill -KILL "$(cat "$job/qemu.pid" 2>/dev/null)" 2>/dev/null
+      return
+    fi
+  done
+}
+
 # One boot. Returns 0 when the marker was seen, 124 on timeout, 86 if QEMU
 # crashed, 85 if the guest ended without a marker.
 attempt() {
-  rm -f "$job/rc"
+  rm -f "$job/rc" "$job/stalled" "$job/alive" "$job/qemu.pid"
+  watch_heartbeat &
+  local watcher=$!
   set +e
   timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>"$job/qemu.err" | filter
   local qst=${PIPESTATUS[0]}
+  kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
   set -e
   [ -s "$job/rc" ] && return 0
+  if [ -e "$job/stalled" ]; then
+    say "emulator stalled: no heartbeat from L1 for ${stall}s; QEMU killed"
+    return 86
+  fi
   if [ "$qst" = 124 ]; then
     say "timeout after ${tmo}s: QEMU killed"
     return 124
@@ -98,10 +124,10 @@ attempt() {
 st=0
 attempt || st=$?
 if [ "$st" = 86 ]; then
-  say "retrying once after emulator crash"
+  say "retrying once after the emulator crashed or stalled"
   st=0
   attempt || st=$?
-  [ "$st" = 86 ] && say "emulator crashed twice; giving up (exit 86)"
+  [ "$st" = 86 ] && say "emulator crashed or stalled twice; giving up (exit 86)"
 fi
 [ "$st" = 0 ] || exit "$st"
 exit "$(cat "$job/rc")"
