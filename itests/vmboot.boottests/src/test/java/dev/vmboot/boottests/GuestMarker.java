@@ -12,8 +12,12 @@ record GuestMarker(int nproc, long memKib, String kernelRelease, String cmdline)
 
     static final String PREFIX = "VMBOOT-GUEST-OK";
 
+    /**
+     * A complete line; terminal escape sequences may precede the marker (UEFI firmware clears the screen without a
+     * newline before the kernel prints).
+     */
     private static final Pattern LINE = Pattern.compile(
-            "^" + PREFIX + " nproc=(\\d+) mem_kib=(\\d+) kernel=(\\S+) cmdline=([^\\r\\n]*)\\r?$", Pattern.MULTILINE);
+            "^(?:\\e\\[[0-9;?=]*[A-Za-z])*" + PREFIX + " nproc=(\\d+) mem_kib=(\\d+) kernel=(\\S+) cmdline=([^\\r\\n]*)\\r?$", Pattern.MULTILINE);
 
     /** The marker in a console transcript, if a complete line of it is there. */
     static Optional<GuestMarker> find(String transcript) {

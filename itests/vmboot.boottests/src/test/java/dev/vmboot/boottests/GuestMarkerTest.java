@@ -28,6 +28,18 @@ class GuestMarkerTest {
     }
 
     @Test
+    void escapeSequencesBeforeTheMarkerAreSkipped() {
+        // what OVMF leaves on the line when it hands over to the kernel (screen clear, cursor home, mode set)
+        String console = "\u001b[2J\u001b[01;01H\u001b[=3h\u001b[2J\u001b[01;01HVMBOOT-GUEST-OK nproc=2 mem_kib=462228 "
+                + "kernel=6.1.0-56-amd64 cmdline=console=ttyS0 initrd=initrd\r\n[    5.4] reboot: Power down\r\n";
+        GuestMarker m = GuestMarker.find(console).orElseThrow();
+        assertEquals(2, m.nproc());
+        assertEquals("console=ttyS0 initrd=initrd", m.cmdline());
+        assertTrue(GuestMarker.find("xVMBOOT-GUEST-OK nproc=1 mem_kib=1 kernel=k cmdline=\n").isEmpty(),
+                "other text before the marker is no marker");
+    }
+
+    @Test
     void anEmptyCommandLineIsKept() {
         assertEquals("", GuestMarker.find("VMBOOT-GUEST-OK nproc=1 mem_kib=1 kernel=k cmdline=\n")
                 .orElseThrow().cmdline());
