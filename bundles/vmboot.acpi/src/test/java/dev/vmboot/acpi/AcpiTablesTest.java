@@ -225,7 +225,8 @@ class AcpiTablesTest {
         assertTrue(dsl.contains("DSDT Address : 00000000000A0030"), dsl);
     }
 
-    private static long gasAddressAfter(String dsl, String label) {
+    /** The Address of the Generic Address Structure iasl prints after {@code label}. */
+    static long gasAddressAfter(String dsl, String label) {
         Matcher m = Pattern.compile(Pattern.quote(label) + "[^\\[]*\\[Generic Address Structure\\][\\s\\S]*?Address\\s*:\\s*([0-9A-F]+)")
                 .matcher(dsl);
         assertTrue(m.find(), label + " in " + dsl);

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -110,9 +109,9 @@ class PcAcpiTablesTest {
         assertTrue(Pattern.compile("PM1A Event Block Address\\s*:\\s*0000B000").matcher(dsl).find(), dsl);
         assertTrue(Pattern.compile("PM1A Control Block Address\\s*:\\s*0000B004").matcher(dsl).find(), dsl);
         assertTrue(Pattern.compile("PM Timer Block Address\\s*:\\s*0000B008").matcher(dsl).find(), dsl);
-        assertEquals(0xCF9, gasAddressAfter(dsl, "Reset Register :"));
-        assertEquals(0xB000, gasAddressAfter(dsl, "PM1A Event Block :"));
-        assertEquals(0xB004, gasAddressAfter(dsl, "PM1A Control Block :"));
+        assertEquals(0xCF9, AcpiTablesTest.gasAddressAfter(dsl, "Reset Register :"));
+        assertEquals(0xB000, AcpiTablesTest.gasAddressAfter(dsl, "PM1A Event Block :"));
+        assertEquals(0xB004, AcpiTablesTest.gasAddressAfter(dsl, "PM1A Control Block :"));
         assertTrue(Pattern.compile("Value to cause reset\\s*:\\s*06").matcher(dsl).find(), dsl);
     }
 
@@ -142,12 +141,5 @@ class PcAcpiTablesTest {
         assertTrue(dsl.matches("(?s).*Name \\(\\\\_S5, Package \\(0x04\\)[^{]*\\{\\s*Zero,.*"), "SLP_TYP 0: " + dsl);
         // OVMF's i440FX aperture starts at 2 GiB for a machine with less low RAM, and the window reaches the IOAPIC
         assertTrue(dsl.matches("(?s).*0x80000000,\\s*// Range Minimum\\s*0xFEBFFFFF,\\s*// Range Maximum.*"), dsl);
-    }
-
-    private static long gasAddressAfter(String dsl, String label) {
-        Matcher m = Pattern.compile(Pattern.quote(label)
-                + "[^\\[]*\\[Generic Address Structure\\][\\s\\S]*?Address\\s*:\\s*([0-9A-F]+)").matcher(dsl);
-        assertTrue(m.find(), label + " in " + dsl);
-        return Long.parseLong(m.group(1), 16);
     }
 }
