@@ -1,6 +1,5 @@
 package dev.vmboot.boot.firmware.internal;
 
-import java.util.Arrays;
 import java.util.List;
 
 import dev.vmboot.acpi.AcpiTables;
@@ -92,28 +91,5 @@ record AcpiLoaderFiles(byte[] tables, byte[] rsdp, byte[] loader) {
         if (value != 0) {
             loader.addPointer(TABLES, TABLES, offset, size);
         }
-    }
-
-    /** Whether {@code other} has the same blob sizes (the fw_cfg directory announced them before the guest ran). */
-    boolean sameSizes(AcpiLoaderFiles other) {
-        return tables.length == other.tables.length && rsdp.length == other.rsdp.length
-                && loader.length == other.loader.length;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AcpiLoaderFiles a && Arrays.equals(tables, a.tables) && Arrays.equals(rsdp, a.rsdp)
-                && Arrays.equals(loader, a.loader);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(tables) * 31 + Arrays.hashCode(rsdp);
-    }
-
-    @Override
-    public String toString() {
-        return "AcpiLoaderFiles[tables=" + tables.length + " B, rsdp=" + rsdp.length + " B, loader="
-                + loader.length / TableLoader.ENTRY_SIZE + " commands]";
     }
 }
