@@ -47,6 +47,12 @@ class DebianKernelBootTest {
         bootAndCheck("linux-bzimage", "linux", guest.bzImage(), "console=ttyS0 quiet vmboot.test=bzimage");
     }
 
+    /** The bzImage through PVH: vmboot unpacks the vmlinux from its payload (xz in Debian's kernel). */
+    @Test
+    void bzImagePayloadThroughPvh() throws Exception {
+        bootAndCheck("pvh-bzimage", "pvh", guest.bzImage(), "console=ttyS0 quiet vmboot.test=pvh-bzimage");
+    }
+
     @Test
     void vmlinuxThroughPvh() throws Exception {
         bootAndCheck("pvh-vmlinux", "pvh", guest.vmlinux(), "console=ttyS0 quiet vmboot.test=pvh");

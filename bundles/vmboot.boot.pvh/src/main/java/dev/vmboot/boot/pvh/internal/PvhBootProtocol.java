@@ -38,6 +38,12 @@ public final class PvhBootProtocol implements BootProtocol {
     static final String NAME = "pvh";
     /** What {@link #probe} answers for an ELF with a valid PVH note. */
     static final int PVH_SCORE = 100;
+    /** A bzImage can go through PVH (its payload is the vmlinux), but the Linux boot protocol is its own way. */
+    static final int BZIMAGE_SCORE = 20;
+
+    /** The last bzImage unpacked, so that machineFor and load of one boot unpack it once. */
+    private BootImage lastBzImage;
+    private BootImage lastVmlinux;
     /**
      * The least RAM vmboot gives a PVH guest: CloudHv's MEMFD scratch area alone reaches 0x150_0000 (21 MiB;
      * OvmfPkg/CloudHv/CloudHvX64.fdf) and its DXE phase needs tens of MiB of heap on top.
@@ -64,7 +70,7 @@ public final class PvhBootProtocol implements BootProtocol {
     @Override
     public int probe(BootImage image) {
         if (!ElfFile.hasMagic(image.contents())) {
-            return 0;
+            return BzImagePayload.isBzImage(image.contents()) ? BZIMAGE_SCORE : 0;
         }
         try {
             PvhImage.parse(image.contents());
@@ -76,7 +82,8 @@ public final class PvhBootProtocol implements BootProtocol {
     }
 
     @Override
-    public MachineSpec machineFor(BootImage image, MachineSpec requested) throws BootException {
+    public MachineSpec machineFor(BootImage requestedImage, MachineSpec requested) throws BootException {
+        BootImage image = elf(requestedImage);
         PvhImage pvh = parse(image);
         if (pvh.end() > PvhLayout.LOW_RAM_LIMIT) {
             throw new BootException(String.format("%s: segments end at 0x%x, above the RAM below the 32-bit PCI "
@@ -92,7 +99,8 @@ public final class PvhBootProtocol implements BootProtocol {
     }
 
     @Override
-    public void load(BootImage image, BootOptions options, VirtualMachine vm) throws BootException {
+    public void load(BootImage requestedImage, BootOptions options, VirtualMachine vm) throws BootException {
+        BootImage image = elf(requestedImage);
         PvhImage pvh = parse(image);
         if (options.kernel().isPresent()) {
             throw new BootException(name() + " boots " + image.name() + " itself; --kernel is for UEFI flash images "
@@ -156,6 +164,18 @@ public final class PvhBootProtocol implements BootProtocol {
                 BootGdt.CODE_SEGMENT, BootGdt.DATA_SEGMENT, BootGdt.TSS_SEGMENT, PvhLayout.GDT_ADDRESS,
                 BootGdt.LIMIT, PvhLayout.IDT_ADDRESS, 0, CR0_PE, 0, 0, 0,
                 Map.of(IA32_MTRR_DEF_TYPE, MTRR_ENABLE_WRITE_BACK));
+    }
+
+    /** The ELF to load: the image itself, or the vmlinux inside a bzImage's payload. */
+    private synchronized BootImage elf(BootImage image) throws BootException {
+        if (ElfFile.hasMagic(image.contents()) || !BzImagePayload.isBzImage(image.contents())) {
+            return image;
+        }
+        if (lastBzImage != image) {
+            lastVmlinux = BzImagePayload.vmlinux(image);
+            lastBzImage = image;
+        }
+        return lastVmlinux;
     }
 
     private static PvhImage parse(BootImage image) throws BootException {

@@ -1,0 +1,142 @@
+package dev.vmboot.boot.pvh.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+
+import dev.vmboot.api.boot.BootException;
+import dev.vmboot.api.boot.BootImage;
+
+/**
+ * The kernel ELF inside a bzImage: its protected-mode part carries the compressed vmlinux as a payload, which the
+ * setup header locates (Documentation/arch/x86/boot.rst, protocol 2.08+: payload_offset at 0x248, relative to the
+ * protected-mode code at {@code (setup_sects + 1) * 512}, and payload_length at 0x24C). The compression is told by
+ * its magic number (the formats arch/x86/boot/compressed can build); the payload's last four bytes are the
+ * uncompressed size (scripts/Makefile.lib size_append), which bounds and checks the result.
+ */
+final class BzImagePayload {
+    // boot.rst "The real-mode kernel header"
+    static final int SETUP_SECTS = 0x1F1;
+    static final int HEADER_MAGIC_OFFSET = 0x202;
+    static final int VERSION = 0x206;
+    static final int PAYLOAD_OFFSET = 0x248;
+    static final int PAYLOAD_LENGTH = 0x24C;
+    static final int HEADER_MAGIC = 0x5372_6448; // "HdrS"
+    /** payload_offset/payload_length exist from boot protocol 2.08 on. */
+    static final int MIN_VERSION = 0x0208;
+    private static final int SECTOR = 512;
+    private static final int LEGACY_SETUP_SECTS = 4;
+    /** A vmlinux larger than this is refused rather than decompressed into the heap. */
+    static final long MAX_VMLINUX = 512L << 20;
+    /** lib/decompress_unlz4.c: the legacy LZ4 format's magic, then chunks of (le32 size, LZ4 block). */
+    private static final int LZ4_LEGACY_MAGIC = 0x184C_2102;
+    private static final int LZ4_LEGACY_CHUNK_MAX = 8 << 20;
+
+    private BzImagePayload() {
+    }
+
+    /** Whether {@code image} is a bzImage new enough to name its payload (a cheap header check). */
+    static boolean isBzImage(ByteBuffer image) {
+        ByteBuffer b = image.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return b.capacity() > PAYLOAD_LENGTH + 4 && b.getInt(HEADER_MAGIC_OFFSET) == HEADER_MAGIC
+                && Short.toUnsignedInt(b.getShort(VERSION)) >= MIN_VERSION;
+    }
+
+    /** Decompresses the payload: the kernel's ELF image. */
+    static BootImage vmlinux(BootImage bzImage) throws BootException {
+        String name = bzImage.name();
+        ByteBuffer b = bzImage.contents().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (!isBzImage(b)) {
+            throw new BootException(name + ": not a bzImage of boot protocol 2.08 or later (no payload fields)");
+        }
+        int sects = Byte.toUnsignedInt(b.get(SETUP_SECTS));
+        long start = (long) ((sects == 0 ? LEGACY_SETUP_SECTS : sects) + 1) * SECTOR
+                + Integer.toUnsignedLong(b.getInt(PAYLOAD_OFFSET));
+        long length = Integer.toUnsignedLong(b.getInt(PAYLOAD_LENGTH));
+        if (length < 8 || start + length > b.capacity()) {
+            throw new BootException(String.format("%s: payload [0x%x, +0x%x) lies outside the %d-byte image", name,
+                    start, length, b.capacity()));
+        }
+        byte[] payload = new byte[(int) length];
+        b.get((int) start, payload);
+        long size = Integer.toUnsignedLong(ByteBuffer.wrap(payload, payload.length - 4, 4)
+                .order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (size == 0 || size > MAX_VMLINUX) {
+            throw new BootException(String.format("%s: the payload says it unpacks to %d bytes (at most %d)", name,
+                    size, MAX_VMLINUX));
+        }
+        byte[] out = new byte[(int) size];
+        try (InputStream in = decompressor(name, payload)) {
+            int n = in.readNBytes(out, 0, out.length);
+            if (n != out.length) {
+                throw new BootException(String.format("%s: the payload unpacked to %d bytes, not the %d it says", name,
+                        n, size));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BootException(name + ": cannot unpack the kernel payload: " + e.getMessage(), e);
+        }
+        return new BootImage(name + " (vmlinux from its payload)", ByteBuffer.wrap(out));
+    }
+
+    private static InputStream decompressor(String name, byte[] payload) throws IOException, BootException {
+        // The size trailer is not part of the compressed stream.
+        InputStream raw = new ByteArrayInputStream(payload, 0, payload.length - 4);
+        int b0 = payload[0] & 0xFF;
+        int b1 = payload[1] & 0xFF;
+        int le32 = ByteBuffer.wrap(payload, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (b0 == 0x1F && (b1 == 0x8B || b1 == 0x9E)) {
+            return new GzipCompressorInputStream(raw); // RFC 1952
+        }
+        if (b0 == 0xFD && b1 == '7' && payload[2] == 'z' && payload[3] == 'X' && payload[4] == 'Z') {
+            return new XZCompressorInputStream(raw); // .xz format 2.1.1
+        }
+        if (le32 == 0xFD2F_B528) {
+            return new ZstdCompressorInputStream(raw); // RFC 8878 frame magic
+        }
+        if (b0 == 'B' && b1 == 'Z' && payload[2] == 'h') {
+            return new BZip2CompressorInputStream(raw);
+        }
+        if (b0 == 0x5D && b1 == 0x00 && payload[2] == 0x00) {
+            return new LZMACompressorInputStream(raw); // lzma_alone: properties 0x5D, dictionary size
+        }
+        if (le32 == LZ4_LEGACY_MAGIC) {
+            return lz4Legacy(name, payload);
+        }
+        throw new BootException(String.format("%s: the payload's compression (magic %02x %02x) is not one vmboot "
+                + "unpacks (gzip, xz, zstd, bzip2, lzma, lz4); boot the bzImage with protocol linux", name, b0, b1));
+    }
+
+    /** The legacy LZ4 container: magic, then (le32 compressed size, block) chunks, each unpacking to 8 MiB or less. */
+    private static InputStream lz4Legacy(String name, byte[] payload) throws BootException {
+        List<InputStream> chunks = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(payload, 0, payload.length - 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(4);
+        while (b.remaining() >= 4) {
+            int size = b.getInt();
+            if (size == LZ4_LEGACY_MAGIC) {
+                continue; // concatenated streams repeat the magic
+            }
+            if (size <= 0 || size > b.remaining() || size > LZ4_LEGACY_CHUNK_MAX) {
+                throw new BootException(String.format("%s: LZ4 chunk of %d bytes at payload offset %d is out of "
+                        + "bounds", name, size, b.position() - 4));
+            }
+            chunks.add(new BlockLZ4CompressorInputStream(
+                    new ByteArrayInputStream(payload, b.position(), size)));
+            b.position(b.position() + size);
+        }
+        return new SequenceInputStream(Collections.enumeration(chunks));
+    }
+}

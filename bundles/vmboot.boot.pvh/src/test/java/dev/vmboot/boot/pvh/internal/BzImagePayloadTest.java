@@ -1,0 +1,173 @@
+package dev.vmboot.boot.pvh.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.vmboot.api.boot.BootException;
+import dev.vmboot.api.boot.BootImage;
+
+class BzImagePayloadTest {
+
+    /** Something compressible with an ELF-looking start, standing in for a vmlinux. */
+    private static byte[] kernel() {
+        byte[] k = new byte[300_000];
+        Random r = new Random(7);
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (byte) (r.nextInt(16) + (i / 1000));
+        }
+        k[0] = 0x7F;
+        k[1] = 'E';
+        k[2] = 'L';
+        k[3] = 'F';
+        return k;
+    }
+
+    private static byte[] compress(String format, byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        switch (format) {
+            case "gzip" -> write(new GzipCompressorOutputStream(out), data);
+            case "xz" -> write(new XZCompressorOutputStream(out), data);
+            case "zstd" -> write(new ZstdCompressorOutputStream(out), data);
+            case "bzip2" -> write(new BZip2CompressorOutputStream(out), data);
+            case "lz4" -> { // legacy container: magic, then (le32 size, block) per chunk of at most 8 MiB input
+                out.write(le32(0x184C_2102));
+                for (int at = 0; at < data.length; at += 100_000) { // small chunks: exercise several
+                    ByteArrayOutputStream block = new ByteArrayOutputStream();
+                    try (OutputStream z = new BlockLZ4CompressorOutputStream(block)) {
+                        z.write(data, at, Math.min(100_000, data.length - at));
+                    }
+                    out.write(le32(block.size()));
+                    block.writeTo(out);
+                }
+            }
+            default -> throw new IllegalArgumentException(format);
+        }
+        out.write(le32(data.length)); // size_append
+        return out.toByteArray();
+    }
+
+    private static void write(OutputStream z, byte[] data) throws IOException {
+        try (z) {
+            z.write(data);
+        }
+    }
+
+    private static byte[] le32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    /** setup_sects 3, so the protected-mode part starts at 0x800, with the payload 0x40 bytes into it. */
+    private static BootImage bzImage(byte[] payload, int version) {
+        int start = 0x800 + 0x40;
+        ByteBuffer b = ByteBuffer.allocate(start + payload.length + 100).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(BzImagePayload.SETUP_SECTS, (byte) 3);
+        b.putInt(BzImagePayload.HEADER_MAGIC_OFFSET, BzImagePayload.HEADER_MAGIC);
+        b.putShort(BzImagePayload.VERSION, (short) version);
+        b.putInt(BzImagePayload.PAYLOAD_OFFSET, 0x40);
+        b.putInt(BzImagePayload.PAYLOAD_LENGTH, payload.length);
+        b.put(start, payload);
+        return new BootImage("bzImage", b);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "xz", "zstd", "bzip2", "lz4"})
+    void eachKernelCompressionUnpacksToTheSameBytes(String format) throws Exception {
+        byte[] kernel = kernel();
+        BootImage elf = BzImagePayload.vmlinux(bzImage(compress(format, kernel), 0x020F));
+        byte[] got = new byte[(int) elf.size()];
+        elf.contents().get(0, got);
+        assertArrayEquals(kernel, got);
+    }
+
+    @Test
+    void wrongSizesAndOldHeadersAreRefusedWithTheReason() throws Exception {
+        byte[] kernel = kernel();
+        byte[] payload = compress("gzip", kernel);
+        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length - 4, kernel.length + 1);
+        BootException shortOne = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(bzImage(payload,
+                0x020F)));
+        assertTrue(shortOne.getMessage().contains("unpacked to 300000 bytes, not the 300001 it says"),
+                shortOne.getMessage());
+
+        assertFalse(BzImagePayload.isBzImage(bzImage(compress("gzip", kernel), 0x0207).contents()),
+                "2.07 has no payload fields");
+        BootImage cut = bzImage(compress("gzip", kernel), 0x020F);
+        ByteBuffer lying = ByteBuffer.allocate((int) cut.size()).order(ByteOrder.LITTLE_ENDIAN);
+        lying.put(cut.contents().duplicate());
+        lying.putInt(BzImagePayload.PAYLOAD_LENGTH, Integer.MAX_VALUE); // a payload length past the image's end
+        BootException outside = assertThrows(BootException.class,
+                () -> BzImagePayload.vmlinux(new BootImage("lying", lying.clear())));
+        assertTrue(outside.getMessage().startsWith("lying: payload [0x840, +0x7fffffff) lies outside"),
+                outside.getMessage());
+
+        byte[] lzo = compress("gzip", kernel);
+        lzo[0] = (byte) 0x89;
+        lzo[1] = 'L';
+        BootException unknown = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(bzImage(lzo,
+                0x020F)));
+        assertTrue(unknown.getMessage().contains("is not one vmboot unpacks"), unknown.getMessage());
+
+        byte[] bomb = compress("gzip", kernel);
+        ByteBuffer.wrap(bomb).order(ByteOrder.LITTLE_ENDIAN).putInt(bomb.length - 4, -1);
+        BootException huge = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(bzImage(bomb,
+                0x020F)));
+        assertTrue(huge.getMessage().contains("unpacks to 4294967295 bytes"), huge.getMessage());
+    }
+
+    @Test
+    void theProtocolOffersPvhForABzImageBelowTheLinuxProtocol() throws Exception {
+        PvhBootProtocol pvh = new PvhBootProtocol();
+        assertEquals(PvhBootProtocol.BZIMAGE_SCORE, pvh.probe(bzImage(compress("gzip", kernel()), 0x020F)));
+        assertTrue(PvhBootProtocol.BZIMAGE_SCORE < PvhBootProtocol.PVH_SCORE);
+    }
+
+    /**
+     * Debian's bzImage unpacks to the vmlinux the lab's extract-vmlinux.sh made (when the lab ran here), followed by
+     * the relocation table the x86 build appends to it (arch/x86/boot/compressed: vmlinux.bin.all = vmlinux.bin +
+     * vmlinux.relocs), which the script leaves out.
+     */
+    @Test
+    void debiansBzImageUnpacksToItsVmlinux() throws Exception {
+        Path cache = Path.of("/var/cache/vmboot-lab/guest");
+        assumeTrue(Files.isDirectory(cache), "no guest images under " + cache);
+        Path dir = null;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(cache)) {
+            for (Path d : dirs) {
+                if (Files.isRegularFile(d.resolve("vmlinuz")) && Files.isRegularFile(d.resolve("vmlinux"))) {
+                    dir = d;
+                }
+            }
+        }
+        assumeTrue(dir != null, "no vmlinuz/vmlinux pair under " + cache);
+        BootImage elf = BzImagePayload.vmlinux(new BootImage("vmlinuz",
+                ByteBuffer.wrap(Files.readAllBytes(dir.resolve("vmlinuz")))));
+        byte[] expected = Files.readAllBytes(dir.resolve("vmlinux"));
+        byte[] got = new byte[(int) elf.size()];
+        elf.contents().get(0, got);
+        assertTrue(got.length > expected.length, got.length + " bytes unpacked, the ELF has " + expected.length);
+        assertArrayEquals(expected, java.util.Arrays.copyOf(got, expected.length));
+    }
+}
