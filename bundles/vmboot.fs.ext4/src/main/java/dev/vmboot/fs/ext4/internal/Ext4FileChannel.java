@@ -3,13 +3,14 @@ package dev.vmboot.fs.ext4.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
+import dev.vmboot.api.fs.ReadOnlyFileChannel;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * A regular file read through its block map: each read goes run by run, a mapped run straight from the device into
  * the caller's buffer in one positional read, a hole or unwritten run as zeros.
  */
-final class Ext4FileChannel extends ReadOnlyChannel {
+final class Ext4FileChannel extends ReadOnlyFileChannel {
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final BlockDevice device;

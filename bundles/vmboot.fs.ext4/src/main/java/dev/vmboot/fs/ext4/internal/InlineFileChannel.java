@@ -2,8 +2,10 @@ package dev.vmboot.fs.ext4.internal;
 
 import java.nio.ByteBuffer;
 
+import dev.vmboot.api.fs.ReadOnlyFileChannel;
+
 /** A file whose bytes live in its inode ({@code inline_data}: {@code i_block} and the {@code system.data} attribute). */
-final class InlineFileChannel extends ReadOnlyChannel {
+final class InlineFileChannel extends ReadOnlyFileChannel {
     private final byte[] data;
 
     InlineFileChannel(byte[] data) {

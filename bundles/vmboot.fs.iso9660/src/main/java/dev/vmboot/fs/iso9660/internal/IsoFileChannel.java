@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.ReadOnlyFileChannel;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * A plain (uncompressed) file: each read is cut where the data stops being contiguous on the device (a section's end,
  * an interleave gap) and goes straight from the device into the caller's buffer.
  */
-final class IsoFileChannel extends ReadOnlyChannel {
+final class IsoFileChannel extends ReadOnlyFileChannel {
     private final BlockDevice device;
     private final FileExtents extents;
     private final String owner;

@@ -7,6 +7,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.ReadOnlyFileChannel;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
@@ -15,7 +16,7 @@ import dev.vmboot.api.storage.BlockDevice;
  * bytes compressed on its own with zlib; a block whose two offsets are equal is all zeros. The last inflated block is
  * kept, so sequential reads inflate each block once.
  */
-final class ZisofsChannel extends ReadOnlyChannel {
+final class ZisofsChannel extends ReadOnlyFileChannel {
     /** zisofs header magic (mkzftree, zisofs.h). */
     private static final byte[] MAGIC = {0x37, (byte) 0xE4, 0x53, (byte) 0x96, (byte) 0xC9, (byte) 0xDB,
         (byte) 0xD6, 0x07};

@@ -2,47 +2,39 @@ package dev.vmboot.fs.xfs.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.ReadOnlyFileChannel;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * A read-only channel on a regular file: each read is cut at extent boundaries and goes straight from the device
  * into the caller's buffer; holes and unwritten extents read as zeros.
  */
-final class XfsFileChannel implements SeekableByteChannel {
+final class XfsFileChannel extends ReadOnlyFileChannel {
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final BlockDevice device;
     private final ExtentMap extents;
     private final int blockLog;
-    private final long size;
     private final long ino;
-    private long position;
-    private boolean open = true;
     /** The extent the last read ended in, to skip the binary search on sequential reads. */
     private int hint = -1;
 
     XfsFileChannel(BlockDevice device, ExtentMap extents, int blockLog, long size, long ino) {
+        super(size);
         this.device = device;
         this.extents = extents;
         this.blockLog = blockLog;
-        this.size = size;
         this.ino = ino;
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        ensureOpen();
-        if (position >= size) {
-            return -1;
-        }
+    protected int readAt(long at, ByteBuffer dst, int max) throws IOException {
         int total = 0;
-        while (dst.hasRemaining() && position < size) {
-            long want = Math.min(dst.remaining(), size - position);
+        while (total < max) {
+            long position = at + total;
+            long want = max - total;
             long block = position >> blockLog;
             int i = locate(block);
             long chunk;
@@ -61,7 +53,6 @@ final class XfsFileChannel implements SeekableByteChannel {
                 chunk = Math.min(want, nextStart - position);
                 zeroFill(dst, (int) chunk);
             }
-            position += chunk;
             total += (int) chunk;
         }
         return total;
@@ -106,54 +97,6 @@ final class XfsFileChannel implements SeekableByteChannel {
             int n = Math.min(left, ZEROS.length);
             dst.put(ZEROS, 0, n);
             left -= n;
-        }
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-        ensureOpen();
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-        ensureOpen();
-        if (newPosition < 0) {
-            throw new IllegalArgumentException("negative position " + newPosition);
-        }
-        position = newPosition;
-        return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-        ensureOpen();
-        return size;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long newSize) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        open = false;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (!open) {
-            throw new ClosedChannelException();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.vmboot.fs.iso9660.internal;
+package dev.vmboot.api.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,17 +6,29 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
-/** What every read-only file channel shares: size, position, and refusing to write. */
-abstract class ReadOnlyChannel implements SeekableByteChannel {
+/**
+ * A read-only {@link SeekableByteChannel} on a file of a fixed size, the base of the filesystem readers' file
+ * channels: it keeps the position, answers {@code -1} at and beyond the end, refuses writing and truncating with
+ * {@link NonWritableChannelException}, and throws {@link ClosedChannelException} once closed. A subclass supplies
+ * only where the bytes come from, in {@link #readAt}.
+ */
+public abstract class ReadOnlyFileChannel implements SeekableByteChannel {
     private final long size;
     private long position;
     private boolean open = true;
 
-    ReadOnlyChannel(long size) {
+    /** @param size the file's size in bytes (a channel of a negative size reads as empty) */
+    protected ReadOnlyFileChannel(long size) {
         this.size = size;
     }
 
-    /** Reads between 1 and {@code max} bytes at {@code at} (before the end) into {@code dst}; returns the count. */
+    /**
+     * Reads between 1 and {@code max} bytes of the file at {@code at} into {@code dst}, advancing its position by
+     * that count. {@code at} is before the end of the file, and {@code max} is at least 1 and at most both
+     * {@code dst.remaining()} and the bytes left in the file.
+     *
+     * @return the number of bytes read
+     */
     protected abstract int readAt(long at, ByteBuffer dst, int max) throws IOException;
 
     @Override
@@ -34,6 +46,7 @@ abstract class ReadOnlyChannel implements SeekableByteChannel {
         return n;
     }
 
+    /** @throws NonWritableChannelException always */
     @Override
     public final int write(ByteBuffer src) {
         throw new NonWritableChannelException();
@@ -45,6 +58,7 @@ abstract class ReadOnlyChannel implements SeekableByteChannel {
         return position;
     }
 
+    /** Any position is allowed; one at or beyond the end makes {@link #read} answer {@code -1}. */
     @Override
     public final SeekableByteChannel position(long newPosition) throws IOException {
         ensureOpen();
@@ -61,6 +75,7 @@ abstract class ReadOnlyChannel implements SeekableByteChannel {
         return size;
     }
 
+    /** @throws NonWritableChannelException always */
     @Override
     public final SeekableByteChannel truncate(long newSize) {
         throw new NonWritableChannelException();
@@ -71,6 +86,7 @@ abstract class ReadOnlyChannel implements SeekableByteChannel {
         return open;
     }
 
+    /** Marks the channel closed; a subclass holding resources releases them too and calls this. */
     @Override
     public void close() {
         open = false;
