@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.vmboot.testkit.HeapGuestMemory;
+
 class AcpiTablesTest {
 
     private static final long BASE = 0xA0000;
@@ -168,7 +170,7 @@ class AcpiTablesTest {
     @Test
     void tablesAreWrittenToGuestMemoryAtTheirAddresses() {
         AcpiTables t = tables(2, 1L << 30);
-        HeapMemory mem = new HeapMemory(1 << 20);
+        HeapGuestMemory mem = new HeapGuestMemory(1 << 20);
         t.writeTo(mem);
         for (AcpiTables.Table table : t.tables()) {
             assertTrue(java.util.Arrays.equals(table.bytes(), mem.read(table.address(), table.bytes().length)));

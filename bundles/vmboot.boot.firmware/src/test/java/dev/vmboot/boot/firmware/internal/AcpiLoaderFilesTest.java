@@ -18,6 +18,8 @@ import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
+import dev.vmboot.testkit.HeapGuestMemory;
+import dev.vmboot.testkit.RecordingMachine;
 
 /**
  * Runs the table-loader script the way firmware does (allocate each blob, add blob addresses to pointer fields, compute
@@ -29,7 +31,7 @@ class AcpiLoaderFilesTest {
     private static final long TABLES_AT = 0x40000;
 
     /** The loader as OVMF's QemuFwCfgAcpi.c processes it; returns the tables an ADD_POINTER points at. */
-    private static List<Long> runLoader(AcpiLoaderFiles files, ArrayGuestMemory memory) {
+    private static List<Long> runLoader(AcpiLoaderFiles files, HeapGuestMemory memory) {
         Map<String, byte[]> blobs = Map.of(AcpiLoaderFiles.TABLES, files.tables(), AcpiLoaderFiles.RSDP,
                 files.rsdp());
         Map<String, Long> placed = new HashMap<>();
@@ -87,12 +89,12 @@ class AcpiLoaderFilesTest {
         return new String(b, 0, end, StandardCharsets.US_ASCII);
     }
 
-    private static String signature(ArrayGuestMemory m, long at) {
+    private static String signature(HeapGuestMemory m, long at) {
         byte[] b = m.read(at, 4);
         return new String(b, StandardCharsets.US_ASCII);
     }
 
-    private static void assertTableSumsToZero(ArrayGuestMemory m, long at) {
+    private static void assertTableSumsToZero(HeapGuestMemory m, long at) {
         int length = m.readInt(at + 4);
         int sum = 0;
         for (int i = 0; i < length; i++) {
@@ -103,7 +105,7 @@ class AcpiLoaderFilesTest {
 
     @Test
     void theLoadedTablesLinkUpFromTheRsdp() {
-        ArrayGuestMemory m = new ArrayGuestMemory(1 << 20);
+        HeapGuestMemory m = new HeapGuestMemory(1 << 20);
         AcpiLoaderFiles files = AcpiLoaderFiles.build(PlatformDescription.i440fx(2, 512L << 20, 512L << 20, 0xB000));
         List<Long> pointees = runLoader(files, m);
 
@@ -146,19 +148,19 @@ class AcpiLoaderFilesTest {
         byte[] flash = new byte[1 << 20];
         ByteBuffer.wrap(flash).order(ByteOrder.LITTLE_ENDIAN).putInt(40, FlashImage.FVH_SIGNATURE);
         MachineSpec spec = new MachineSpec("t", 256L << 20, 1, Personality.I440FX);
-        RecordingMachine vm = new RecordingMachine(spec, new ArrayGuestMemory(1 << 20));
+        RecordingMachine vm = new RecordingMachine(spec, new HeapGuestMemory(1 << 20));
         new FirmwareBootProtocol().load(new BootImage("flash", ByteBuffer.wrap(flash)), BootOptions.none(), vm);
-        FwCfgDevice fwcfg = (FwCfgDevice) vm.ports.get(0).device();
+        FwCfgDevice fwcfg = (FwCfgDevice) vm.ports().get(0).device();
 
         // like SeaBIOS, put the PM block at 0x600 and enable it, after the machine was set up
-        vm.pciConfig.put(1 << 16 | 3 << 8 | 0x40, 0x601);
-        vm.pciConfig.put(1 << 16 | 3 << 8 | 0x80, 0x01);
+        vm.setPciConfig(1, 3, 0x40, 0x601);
+        vm.setPciConfig(1, 3, 0x80, 0x01);
         byte[] tables = readFile(fwcfg, AcpiLoaderFiles.TABLES);
         AcpiLoaderFiles expected = AcpiLoaderFiles.build(PlatformDescription.i440fx(1, 1 << 20, 1 << 20, 0x600));
         assertEquals(java.util.HexFormat.of().formatHex(expected.tables()),
                 java.util.HexFormat.of().formatHex(tables));
         // a later change of PMBA does not change tables the firmware has already read
-        vm.pciConfig.put(1 << 16 | 3 << 8 | 0x40, 0xB001);
+        vm.setPciConfig(1, 3, 0x40, 0xB001);
         assertEquals(java.util.HexFormat.of().formatHex(tables),
                 java.util.HexFormat.of().formatHex(readFile(fwcfg, AcpiLoaderFiles.TABLES)));
     }

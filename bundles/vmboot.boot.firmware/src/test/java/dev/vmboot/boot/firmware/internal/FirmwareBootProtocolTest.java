@@ -17,6 +17,8 @@ import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
+import dev.vmboot.testkit.HeapGuestMemory;
+import dev.vmboot.testkit.RecordingMachine;
 
 class FirmwareBootProtocolTest {
     /** Debian's OVMF (package ovmf, installed by scripts/install-deps): the image this protocol exists for. */
@@ -47,15 +49,15 @@ class FirmwareBootProtocolTest {
     void loadMapsTheFlashToEndAt4GiBAndAddsFwCfg() throws Exception {
         BootImage image = ovmf();
         MachineSpec spec = protocol.machineFor(image, requested);
-        RecordingMachine vm = new RecordingMachine(spec, new ArrayGuestMemory(1 << 20));
+        RecordingMachine vm = new RecordingMachine(spec, new HeapGuestMemory(1 << 20));
         protocol.load(image, BootOptions.none(), vm);
-        assertEquals(1, vm.mappings.size());
-        assertEquals((1L << 32) - image.size(), vm.mappings.get(0).address());
-        assertEquals(image.size(), vm.mappings.get(0).image().remaining());
-        assertEquals(1, vm.ports.size());
-        assertEquals(0x510, vm.ports.get(0).base());
-        assertNull(vm.cpuState, "the vCPU starts at the reset vector: no state is set");
-        FwCfgDevice fwcfg = (FwCfgDevice) vm.ports.get(0).device();
+        assertEquals(1, vm.mappings().size());
+        assertEquals((1L << 32) - image.size(), vm.mappings().get(0).address());
+        assertEquals(image.size(), vm.mappings().get(0).image().remaining());
+        assertEquals(1, vm.ports().size());
+        assertEquals(0x510, vm.ports().get(0).base());
+        assertNull(vm.cpuState(), "the vCPU starts at the reset vector: no state is set");
+        FwCfgDevice fwcfg = (FwCfgDevice) vm.ports().get(0).device();
         fwcfg.write(0, 2, FwCfgItems.NB_CPUS);
         assertEquals(2, fwcfg.read(1, 1));
     }

@@ -9,15 +9,17 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.testkit.HeapGuestMemory;
+
 class FwCfgDeviceTest {
     private static final int SELECTOR = 0;
     private static final int DATA = 1;
-    private ArrayGuestMemory memory;
+    private HeapGuestMemory memory;
     private FwCfgDevice device;
 
     @BeforeEach
     void setUp() {
-        memory = new ArrayGuestMemory(1 << 20);
+        memory = new HeapGuestMemory(1 << 20);
         FwCfgItems items = new FwCfgItems(1L << 30, 2, new byte[16]);
         items.addFile("etc/e820", new byte[] {1, 2, 3, 4, 5});
         items.addFile("bootorder", "/pci@i0cf8/x".getBytes(StandardCharsets.US_ASCII));

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.testkit.RecordingMachine;
 
 /**
  * A Debian amd64 bzImage: /boot/vmlinuz-* on this machine, or the one the lab helper caches under
@@ -67,9 +68,9 @@ class DebianBzImageTest {
         assertEquals(0x100_0000, bz.preferedAddress(), "CONFIG_PHYSICAL_START");
         assertTrue(h.initSize() > bz.kernelSize(), "init_size covers the decompressed kernel");
 
-        FakeMachine vm = LinuxBootProtocolTest.machine(1L << 30, 2);
+        RecordingMachine vm = LinuxBootProtocolTest.machine(1L << 30, 2);
         linux.load(image, new BootOptions("console=ttyS0", Optional.empty()), vm);
-        assertEquals(0x100_0200, vm.cpuState.rip());
+        assertEquals(0x100_0200, vm.cpuState().rip());
         byte[] first = new byte[4096];
         contents.duplicate().get((int) bz.kernelOffset(), first);
         assertArrayEquals(first, vm.memory().read(0x100_0000, 4096));

@@ -23,6 +23,8 @@ import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.vm.CpuState;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
+import dev.vmboot.testkit.HeapGuestMemory;
+import dev.vmboot.testkit.RecordingMachine;
 
 class LinuxBootProtocolTest {
 
@@ -30,12 +32,13 @@ class LinuxBootProtocolTest {
     private static final long MIB = 1L << 20;
     private final LinuxBootProtocol linux = new LinuxBootProtocol();
 
-    static FakeMachine machine(long memory, int vcpus) {
+    static RecordingMachine machine(long memory, int vcpus) {
         long low = Math.min(memory, 3 * GIB);
         List<MemoryRegion> regions = memory > low
                 ? List.of(new MemoryRegion(0, low, false), new MemoryRegion(4 * GIB, memory - low, false))
                 : List.of(new MemoryRegion(0, low, false));
-        return new FakeMachine(new MachineSpec("test", memory, vcpus, Personality.CLOUD_HV), new HeapMemory(regions));
+        return new RecordingMachine(new MachineSpec("test", memory, vcpus, Personality.CLOUD_HV),
+                new HeapGuestMemory(regions));
     }
 
     static BootImage image(byte[] b) {
@@ -50,7 +53,7 @@ class LinuxBootProtocolTest {
     void zeroPageForAOneGibMachine() throws BootException {
         TestBzImage bz = new TestBzImage();
         byte[] file = bz.build();
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(file), new BootOptions("console=ttyS0", Optional.empty()), vm);
         GuestMemory m = vm.memory();
         long zp = 0x7000;
@@ -77,7 +80,7 @@ class LinuxBootProtocolTest {
 
     @Test
     void sixGibMachineE820HasRamAboveFourGib() throws BootException {
-        FakeMachine vm = machine(6 * GIB, 2);
+        RecordingMachine vm = machine(6 * GIB, 2);
         linux.load(image(new TestBzImage().build()), BootOptions.none(), vm);
         GuestMemory m = vm.memory();
         assertEquals(4, m.readByte(0x7000 + 0x1E8));
@@ -92,9 +95,9 @@ class LinuxBootProtocolTest {
 
     @Test
     void sixtyFourBitEntryWithIdentityMappedPageTables() throws BootException {
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(new TestBzImage().build()), BootOptions.none(), vm);
-        CpuState s = vm.cpuState;
+        CpuState s = vm.cpuState();
         assertEquals(0x100_0200, s.rip(), "startup_64 = load address + 0x200");
         assertEquals(0x7000, s.rsi());
         assertEquals(0x8000_0001L, s.cr0());
@@ -128,9 +131,9 @@ class LinuxBootProtocolTest {
     void thirtyTwoBitEntryWithoutXlfKernel64() throws BootException {
         TestBzImage bz = new TestBzImage();
         bz.xloadflags = 0;
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(bz.build()), BootOptions.none(), vm);
-        CpuState s = vm.cpuState;
+        CpuState s = vm.cpuState();
         assertEquals(0x100_0000, s.rip());
         assertEquals(0x7000, s.rsi());
         assertEquals(1, s.cr0());
@@ -144,9 +147,9 @@ class LinuxBootProtocolTest {
     void nonRelocatableKernelsLoadAtOneMib() throws BootException {
         TestBzImage bz = new TestBzImage();
         bz.relocatable = false;
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(bz.build()), BootOptions.none(), vm);
-        assertEquals(0x10_0200, vm.cpuState.rip());
+        assertEquals(0x10_0200, vm.cpuState().rip());
         assertArrayEquals(bz.kernel(), vm.memory().read(0x10_0000, bz.kernelBytes));
         assertEquals(0x10_0000, vm.memory().readInt(0x7000 + 0x214));
     }
@@ -155,9 +158,9 @@ class LinuxBootProtocolTest {
     void misalignedPrefAddressIsIgnored() throws BootException {
         TestBzImage bz = new TestBzImage();
         bz.prefAddress = 0x100_1000;
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(bz.build()), BootOptions.none(), vm);
-        assertEquals(0x10_0200, vm.cpuState.rip());
+        assertEquals(0x10_0200, vm.cpuState().rip());
     }
 
     @Test
@@ -166,7 +169,7 @@ class LinuxBootProtocolTest {
         bz.initrdAddrMax = 0x37FF_FFFFL;
         byte[] initrd = new byte[5000];
         initrd[4999] = 9;
-        FakeMachine vm = machine(2 * GIB, 1);
+        RecordingMachine vm = machine(2 * GIB, 1);
         linux.load(image(bz.build()), new BootOptions("", Optional.of(new BootImage("initrd",
                 ByteBuffer.wrap(initrd)))), vm);
         long at = Integer.toUnsignedLong(vm.memory().readInt(0x7000 + 0x218));
@@ -177,7 +180,7 @@ class LinuxBootProtocolTest {
 
     @Test
     void initrdThatDoesNotFitIsRefused() {
-        FakeMachine vm = machine(64 * MIB, 1);
+        RecordingMachine vm = machine(64 * MIB, 1);
         BootOptions options = new BootOptions("", Optional.of(new BootImage("big", ByteBuffer.allocate(
                 (int) (60 * MIB)))));
         BootException e = assertThrows(BootException.class, () -> linux.load(image(new TestBzImage().build()),
@@ -189,7 +192,7 @@ class LinuxBootProtocolTest {
     void commandLineIsBoundedByCmdlineSize() throws BootException {
         TestBzImage bz = new TestBzImage();
         bz.cmdlineSize = 16;
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(bz.build()), new BootOptions("x".repeat(16), Optional.empty()), vm);
         BootException e = assertThrows(BootException.class, () -> linux.load(image(bz.build()),
                 new BootOptions("x".repeat(17), Optional.empty()), vm));
@@ -202,7 +205,7 @@ class LinuxBootProtocolTest {
     void oldProtocolsDoNotGetAcpiRsdpAddr() throws BootException {
         TestBzImage bz = new TestBzImage();
         bz.version = 0x020D;
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         linux.load(image(bz.build()), BootOptions.none(), vm);
         assertEquals(0, vm.memory().readLong(0x7000 + 0x70));
         assertEquals(0xA000, vm.memory().readShort(0x40E) & 0xFFFF, "EBDA pointer for the legacy RSDP scan");
@@ -212,7 +215,7 @@ class LinuxBootProtocolTest {
     void kernelOutsideRamIsRefused() {
         TestBzImage bz = new TestBzImage();
         bz.initSize = 0x7000_0000L;
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         BootException e = assertThrows(BootException.class, () -> linux.load(image(bz.build()), BootOptions.none(),
                 vm));
         assertTrue(e.getMessage().contains("in guest RAM"), e.getMessage());

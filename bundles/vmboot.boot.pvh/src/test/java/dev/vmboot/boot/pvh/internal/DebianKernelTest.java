@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.testkit.RecordingMachine;
 
 /**
  * The Debian kernel's vmlinux (ELF with a PVH note), as the lab helper (platforms/qemu/guest/prepare.sh) extracts it
@@ -86,9 +87,9 @@ class DebianKernelTest {
         Optional<Long> expected = readelfEntry(path.get());
         expected.ifPresent(e -> assertEquals(e, parsed.entry(), "entry as readelf shows it"));
 
-        FakeMachine vm = PvhBootProtocolTest.machine(1L << 30, 2);
+        RecordingMachine vm = PvhBootProtocolTest.machine(1L << 30, 2);
         pvh.load(image, new BootOptions("console=ttyS0", Optional.empty()), vm);
-        assertEquals(parsed.entry(), vm.cpuState.rip());
+        assertEquals(parsed.entry(), vm.cpuState().rip());
         ByteBuffer le = contents.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         for (ProgramHeader s : parsed.segments()) {
             int n = (int) Math.min(4096, s.filesz());

@@ -21,6 +21,8 @@ import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.vm.CpuState;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
+import dev.vmboot.testkit.HeapGuestMemory;
+import dev.vmboot.testkit.RecordingMachine;
 
 class PvhBootProtocolTest {
 
@@ -29,12 +31,13 @@ class PvhBootProtocolTest {
     private final PvhBootProtocol pvh = new PvhBootProtocol();
 
     /** RAM as the VMM lays it out: [0, min(mem, 3 GiB)) and the rest from 4 GiB. */
-    static FakeMachine machine(long memory, int vcpus) {
+    static RecordingMachine machine(long memory, int vcpus) {
         long low = Math.min(memory, 3 * GIB);
         List<MemoryRegion> regions = memory > low
                 ? List.of(new MemoryRegion(0, low, false), new MemoryRegion(4 * GIB, memory - low, false))
                 : List.of(new MemoryRegion(0, low, false));
-        return new FakeMachine(new MachineSpec("test", memory, vcpus, Personality.CLOUD_HV), new HeapMemory(regions));
+        return new RecordingMachine(new MachineSpec("test", memory, vcpus, Personality.CLOUD_HV),
+                new HeapGuestMemory(regions));
     }
 
     static BootImage image(byte[] b) {
@@ -58,7 +61,7 @@ class PvhBootProtocolTest {
 
     @Test
     void oneGibMachineGetsByteExactStartInfoMemmapAndGdt() throws BootException {
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         pvh.load(image(kernel()), new BootOptions("console=ttyS0", Optional.empty()), vm);
         var mem = vm.memory();
         // start_info.h: magic, version 1, flags 0, nr_modules 0, modlist 0, cmdline 0x20000, rsdp 0xA0000,
@@ -78,7 +81,7 @@ class PvhBootProtocolTest {
 
     @Test
     void sixGibMachineGetsRamAboveFourGib() throws BootException {
-        FakeMachine vm = machine(6 * GIB, 4);
+        RecordingMachine vm = machine(6 * GIB, 4);
         pvh.load(image(kernel()), BootOptions.none(), vm);
         var mem = vm.memory();
         assertEquals(hexLe("78c56e33", "01000000", "00000000", "00000000", "0000000000000000", "0000020000000000",
@@ -102,21 +105,21 @@ class PvhBootProtocolTest {
 
     @Test
     void segmentsLoadAtTheirPhysicalAddressesWithBssZeroed() throws BootException {
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         vm.memory().write(0x100_3000, new byte[] {1, 2, 3}); // garbage where the bss goes
         TestElf.Segment text = TestElf.Segment.of(0x100_0000, 0x3000, 0x5000);
         pvh.load(image(kernel()), BootOptions.none(), vm);
         assertArrayEquals(text.data(), vm.memory().read(0x100_0000, 0x3000));
         assertArrayEquals(new byte[0x2000], vm.memory().read(0x100_3000, 0x2000));
         assertArrayEquals(TestElf.Segment.of(0x200_0000, 0x1000, 0x1000).data(), vm.memory().read(0x200_0000, 0x1000));
-        assertEquals(0x100_0040, vm.cpuState.rip());
+        assertEquals(0x100_0040, vm.cpuState().rip());
     }
 
     @Test
     void entryStateFollowsThePvhAbi() throws BootException {
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         pvh.load(image(kernel()), BootOptions.none(), vm);
-        CpuState s = vm.cpuState;
+        CpuState s = vm.cpuState();
         assertEquals(0x6000, s.rbx());
         assertEquals(0x2, s.rflags());
         assertEquals(1, s.cr0(), "protected mode, paging off");
@@ -140,7 +143,7 @@ class PvhBootProtocolTest {
 
     @Test
     void initrdGoesToTheTopOfLowRamAsModuleZero() throws BootException {
-        FakeMachine vm = machine(6 * GIB, 1);
+        RecordingMachine vm = machine(6 * GIB, 1);
         byte[] initrd = new byte[10_000];
         initrd[0] = 0x1F;
         initrd[9_999] = 0x42;
@@ -158,7 +161,7 @@ class PvhBootProtocolTest {
 
     @Test
     void initrdThatDoesNotFitIsRefused() {
-        FakeMachine vm = machine(64 * MIB, 1);
+        RecordingMachine vm = machine(64 * MIB, 1);
         BootOptions options = new BootOptions("", Optional.of(new BootImage("big", ByteBuffer.allocate(
                 (int) (62 * MIB)))));
         BootException e = assertThrows(BootException.class, () -> pvh.load(image(kernel()), options, vm));
@@ -167,7 +170,7 @@ class PvhBootProtocolTest {
 
     @Test
     void overlongOrNulCommandLinesAreRefused() {
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         assertThrows(BootException.class, () -> pvh.load(image(kernel()),
                 new BootOptions("x".repeat(0x10000), Optional.empty()), vm));
         assertThrows(BootException.class, () -> pvh.load(image(kernel()),
@@ -176,7 +179,7 @@ class PvhBootProtocolTest {
 
     @Test
     void longestCommandLineFits() throws BootException {
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         pvh.load(image(kernel()), new BootOptions("x".repeat(0xFFFF), Optional.empty()), vm);
         assertEquals(0, vm.memory().readByte(0x2FFFF));
         assertEquals('x', vm.memory().readByte(0x2FFFE));
@@ -184,7 +187,7 @@ class PvhBootProtocolTest {
 
     @Test
     void segmentOutsideRamIsRefused() {
-        FakeMachine vm = machine(64 * MIB, 1);
+        RecordingMachine vm = machine(64 * MIB, 1);
         byte[] elf = TestElf.pvh(0x100_0000).segment(TestElf.Segment.of(0x100_0000, 0x1000, 0x1000))
                 .segment(TestElf.Segment.of(0x800_0000, 0x1000, 0x1000)).build();
         BootException e = assertThrows(BootException.class, () -> pvh.load(image(elf), BootOptions.none(), vm));
@@ -193,7 +196,7 @@ class PvhBootProtocolTest {
 
     @Test
     void segmentInTheHoleOfASixGibMachineIsRefused() {
-        FakeMachine vm = machine(6 * GIB, 1);
+        RecordingMachine vm = machine(6 * GIB, 1);
         byte[] elf = TestElf.pvh(0x100_0000).segment(TestElf.Segment.of(0x100_0000, 0x1000, 0x1000))
                 .segment(TestElf.Segment.of(0xF000_0000L, 0x1000, 0x1000)).build();
         assertThrows(BootException.class, () -> pvh.load(image(elf), BootOptions.none(), vm));
@@ -226,16 +229,16 @@ class PvhBootProtocolTest {
     @Test
     void elf32ImagesLoadToo() throws BootException {
         byte[] elf = TestElf.pvh(0x10_0010).elf32().segment(TestElf.Segment.of(0x10_0000, 0x800, 0x800)).build();
-        FakeMachine vm = machine(GIB, 1);
+        RecordingMachine vm = machine(GIB, 1);
         pvh.load(image(elf), BootOptions.none(), vm);
-        assertEquals(0x10_0010, vm.cpuState.rip());
+        assertEquals(0x10_0010, vm.cpuState().rip());
         assertArrayEquals(TestElf.Segment.of(0x10_0000, 0x800, 0x800).data(), vm.memory().read(0x10_0000, 0x800));
     }
 
     @Test
     void machineWithoutLowRamIsRefused() {
-        FakeMachine vm = new FakeMachine(new MachineSpec("m", GIB, 1, Personality.CLOUD_HV),
-                new HeapMemory(List.of(new MemoryRegion(0x10_0000, GIB, false))));
+        RecordingMachine vm = new RecordingMachine(new MachineSpec("m", GIB, 1, Personality.CLOUD_HV),
+                new HeapGuestMemory(List.of(new MemoryRegion(0x10_0000, GIB, false))));
         BootException e = assertThrows(BootException.class, () -> pvh.load(image(kernel()), BootOptions.none(), vm));
         assertTrue(e.getMessage().contains("does not cover"), e.getMessage());
     }

@@ -1,6 +1,7 @@
-package dev.vmboot.acpi;
+package dev.vmboot.testkit;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,17 +10,24 @@ import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.memory.GuestMemoryException;
 import dev.vmboot.api.memory.MemoryRegion;
 
-/** Sparse guest RAM for tests: the given regions, backed by 64 KiB heap pages allocated on first write. */
-final class HeapMemory implements GuestMemory {
+/**
+ * Sparse guest RAM on the heap for boot protocol and ACPI tests: the given regions, backed by 64 KiB pages allocated
+ * on the first write, so a test machine of gigabytes costs only the pages written. Unwritten bytes read as zero;
+ * values are little-endian; an access outside the regions raises {@link GuestMemoryException}.
+ */
+public final class HeapGuestMemory implements GuestMemory {
     private static final int PAGE = 1 << 16;
+
     private final List<MemoryRegion> regions;
     private final Map<Long, byte[]> pages = new HashMap<>();
 
-    HeapMemory(long size) {
+    /** One RAM region of {@code size} bytes at guest address 0. */
+    public HeapGuestMemory(long size) {
         this(List.of(new MemoryRegion(0, size, false)));
     }
 
-    HeapMemory(List<MemoryRegion> regions) {
+    /** @param regions ordered by address, not overlapping */
+    public HeapGuestMemory(List<MemoryRegion> regions) {
         this.regions = List.copyOf(regions);
     }
 
@@ -42,18 +50,29 @@ final class HeapMemory implements GuestMemory {
     @Override
     public void read(long address, byte[] dst, int offset, int length) {
         check(address, length);
-        for (int i = 0; i < length; i++) {
-            byte[] p = pages.get((address + i) / PAGE);
-            dst[offset + i] = p == null ? 0 : p[(int) ((address + i) % PAGE)];
+        for (int done = 0; done < length;) {
+            long a = address + done;
+            int in = (int) (a % PAGE);
+            int n = Math.min(length - done, PAGE - in);
+            byte[] p = pages.get(a / PAGE);
+            if (p == null) {
+                Arrays.fill(dst, offset + done, offset + done + n, (byte) 0);
+            } else {
+                System.arraycopy(p, in, dst, offset + done, n);
+            }
+            done += n;
         }
     }
 
     @Override
     public void write(long address, byte[] src, int offset, int length) {
         check(address, length);
-        for (int i = 0; i < length; i++) {
-            pages.computeIfAbsent((address + i) / PAGE, k -> new byte[PAGE])[(int) ((address + i) % PAGE)] =
-                    src[offset + i];
+        for (int done = 0; done < length;) {
+            long a = address + done;
+            int in = (int) (a % PAGE);
+            int n = Math.min(length - done, PAGE - in);
+            System.arraycopy(src, offset + done, pages.computeIfAbsent(a / PAGE, k -> new byte[PAGE]), in, n);
+            done += n;
         }
     }
 
@@ -129,11 +148,15 @@ final class HeapMemory implements GuestMemory {
     @Override
     public void zero(long address, long length) {
         check(address, length);
-        for (long a = address; a < address + length; a++) {
+        for (long done = 0; done < length;) {
+            long a = address + done;
+            int in = (int) (a % PAGE);
+            int n = (int) Math.min(length - done, PAGE - in);
             byte[] p = pages.get(a / PAGE);
             if (p != null) {
-                p[(int) (a % PAGE)] = 0;
+                Arrays.fill(p, in, in + n, (byte) 0);
             }
+            done += n;
         }
     }
 }
