@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.vmboot.api.fs.FileSystem;
+import dev.vmboot.testkit.BoundedWalk;
 import dev.vmboot.testkit.MemoryBlockDevice;
 
 /**

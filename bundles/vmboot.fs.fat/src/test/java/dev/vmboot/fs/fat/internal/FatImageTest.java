@@ -36,6 +36,7 @@ import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
 import dev.vmboot.api.storage.FileBlockDevice;
+import dev.vmboot.testkit.BoundedWalk;
 import dev.vmboot.testkit.ExternalTool;
 import dev.vmboot.testkit.MemoryBlockDevice;
 import dev.vmboot.testkit.TreeManifest;

@@ -28,6 +28,7 @@ import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
+import dev.vmboot.testkit.BoundedWalk;
 import dev.vmboot.testkit.MemoryBlockDevice;
 import dev.vmboot.testkit.ReferenceTree;
 

@@ -14,6 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FsPaths;
+import dev.vmboot.testkit.BoundedWalk;
 import dev.vmboot.testkit.MemoryBlockDevice;
 
 /**
