@@ -3,6 +3,7 @@ package dev.vmboot.acpi;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.memory.GuestMemory;
 
 /**
@@ -16,6 +17,13 @@ import dev.vmboot.api.memory.GuestMemory;
 public record AcpiTables(long rsdpAddress, List<Table> tables) {
 
     private static final int ALIGNMENT = 16;
+    /**
+     * The BIOS data area word holding the EBDA's real-mode segment, where an OS's legacy RSDP scan looks first (ACPI
+     * 6.5 5.2.5.1; cloud-hypervisor arch/src/x86_64/layout.rs EBDA_POINTER).
+     */
+    public static final long EBDA_POINTER = 0x40E;
+    /** The EBDA pointer holds a real-mode segment: the RSDP it points at must lie below 1 MiB. */
+    private static final long REAL_MODE_LIMIT = 1L << 20;
 
     /** One table and its guest physical address. */
     public record Table(String signature, long address, byte[] bytes) {
@@ -92,6 +100,31 @@ public record AcpiTables(long rsdpAddress, List<Table> tables) {
         for (Table t : tables) {
             memory.write(t.address(), t.bytes());
         }
+    }
+
+    /**
+     * For a boot protocol that lays out guest memory itself (no firmware): builds the tables for {@code platform} at
+     * {@code base} (16-byte aligned, below 1 MiB) with vmboot's OEM identity ({@link SdtHeader#VMBOOT}), all below
+     * {@code limit}, writes them to {@code memory} and points the {@link #EBDA_POINTER} at the RSDP, so that a guest
+     * finds it by the legacy scan as well as from the boot protocol's own pointer.
+     *
+     * @throws BootException if the tables do not fit below {@code limit} or {@code base} is unusable
+     */
+    public static AcpiTables install(GuestMemory memory, PlatformDescription platform, long base, long limit)
+            throws BootException {
+        if (base < 0 || base >= REAL_MODE_LIMIT) {
+            throw new BootException(String.format("cannot point the EBDA at ACPI tables at 0x%x, not below 1 MiB",
+                    base));
+        }
+        AcpiTables acpi;
+        try {
+            acpi = build(SdtHeader.VMBOOT, platform, base, limit);
+        } catch (IllegalArgumentException e) {
+            throw new BootException("cannot build the ACPI tables: " + e.getMessage(), e);
+        }
+        acpi.writeTo(memory);
+        memory.writeShort(EBDA_POINTER, (short) (acpi.rsdpAddress() >> 4));
+        return acpi;
     }
 
     private static long align(long a, int alignment) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.vmboot.api.boot.BootException;
 import dev.vmboot.testkit.HeapGuestMemory;
 
 class AcpiTablesTest {
@@ -176,6 +177,32 @@ class AcpiTablesTest {
             assertTrue(java.util.Arrays.equals(table.bytes(), mem.read(table.address(), table.bytes().length)));
         }
         assertTrue(t.end() < 0xF0000);
+    }
+
+    @Test
+    void installWritesTheTablesAndPointsTheEbdaAtTheRsdp() throws Exception {
+        HeapGuestMemory mem = new HeapGuestMemory(1 << 20);
+        PlatformDescription p = PlatformDescription.cloudHypervisor(2, 1L << 30);
+        AcpiTables t = AcpiTables.install(mem, p, BASE, 0xF0000);
+        assertEquals(BASE, t.rsdpAddress());
+        AcpiTables built = AcpiTables.build(SdtHeader.VMBOOT, p, BASE, 0xF0000);
+        assertEquals(built.tables().size(), t.tables().size());
+        for (AcpiTables.Table table : built.tables()) {
+            assertTrue(java.util.Arrays.equals(table.bytes(), mem.read(table.address(), table.bytes().length)),
+                    table.signature());
+        }
+        assertEquals(BASE >> 4, mem.readShort(AcpiTables.EBDA_POINTER) & 0xFFFF);
+    }
+
+    @Test
+    void installRefusesTablesThatDoNotFitOrLieAbove1MiB() {
+        HeapGuestMemory mem = new HeapGuestMemory(4 << 20);
+        PlatformDescription p = PlatformDescription.cloudHypervisor(255, 1L << 30);
+        org.junit.jupiter.api.Assertions.assertThrows(BootException.class,
+                () -> AcpiTables.install(mem, p, BASE, BASE + 0x400));
+        org.junit.jupiter.api.Assertions.assertThrows(BootException.class,
+                () -> AcpiTables.install(mem, p, 1L << 20, 2L << 20));
+        assertEquals(0, mem.readShort(AcpiTables.EBDA_POINTER), "nothing written");
     }
 
     @Test

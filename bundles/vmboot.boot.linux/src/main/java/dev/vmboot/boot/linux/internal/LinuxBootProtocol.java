@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.vmboot.acpi.AcpiTables;
 import dev.vmboot.acpi.PlatformDescription;
-import dev.vmboot.acpi.SdtHeader;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
@@ -122,16 +121,9 @@ public final class LinuxBootProtocol implements BootProtocol {
             ramdisk = placeInitrd(memory, h, roundUp(load + bz.memoryNeeded(), PAGE), lowRamEnd, initrd.get());
         }
 
-        AcpiTables acpi;
-        try {
-            acpi = AcpiTables.build(SdtHeader.VMBOOT,
-                    PlatformDescription.cloudHypervisor(vm.spec().vcpus(), E820Map.ramEnd(e820)),
-                    LinuxLayout.ACPI_ADDRESS, LinuxLayout.ACPI_LIMIT);
-        } catch (IllegalArgumentException e) {
-            throw new BootException("cannot build the ACPI tables: " + e.getMessage(), e);
-        }
-        acpi.writeTo(memory);
-        memory.writeShort(LinuxLayout.EBDA_POINTER, (short) (LinuxLayout.ACPI_ADDRESS >> 4));
+        AcpiTables acpi = AcpiTables.install(memory,
+                PlatformDescription.cloudHypervisor(vm.spec().vcpus(), E820Map.ramEnd(e820)),
+                LinuxLayout.ACPI_ADDRESS, LinuxLayout.ACPI_LIMIT);
 
         memory.write(LinuxLayout.ZERO_PAGE_ADDRESS,
                 ZeroPage.build(h, load, cmdline, ramdisk, ramdiskSize, acpi.rsdpAddress(), e820));

@@ -13,8 +13,6 @@ final class LinuxLayout {
      * __BOOT_DS 0x18, then the TSS), so it runs to 0x528.
      */
     static final long IDT_ADDRESS = 0x530;
-    /** layout.rs EBDA_POINTER: BDA word with the EBDA segment, where ACPICA's legacy RSDP scan looks first. */
-    static final long EBDA_POINTER = 0x40E;
     /** layout.rs ZERO_PAGE_START: struct boot_params, passed in RSI/ESI. */
     static final long ZERO_PAGE_ADDRESS = 0x7000;
     /** layout.rs BOOT_STACK_POINTER. */

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.vmboot.acpi.AcpiTables;
 import dev.vmboot.acpi.PlatformDescription;
-import dev.vmboot.acpi.SdtHeader;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
@@ -132,16 +131,8 @@ public final class PvhBootProtocol implements BootProtocol {
         }
 
         long ramEnd = GuestMemoryMap.ramEnd(memmap);
-        AcpiTables acpi;
-        try {
-            acpi = AcpiTables.build(SdtHeader.VMBOOT,
-                    PlatformDescription.cloudHypervisor(vm.spec().vcpus(), ramEnd), PvhLayout.ACPI_ADDRESS,
-                    PvhLayout.ACPI_LIMIT);
-        } catch (IllegalArgumentException e) {
-            throw new BootException("cannot build the ACPI tables: " + e.getMessage(), e);
-        }
-        acpi.writeTo(memory);
-        memory.writeShort(PvhLayout.EBDA_POINTER, (short) (PvhLayout.ACPI_ADDRESS >> 4));
+        AcpiTables acpi = AcpiTables.install(memory, PlatformDescription.cloudHypervisor(vm.spec().vcpus(), ramEnd),
+                PvhLayout.ACPI_ADDRESS, PvhLayout.ACPI_LIMIT);
 
         ByteBuffer map = ByteBuffer.allocate(memmap.size() * MemoryMapEntry.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         memmap.forEach(e -> e.writeTo(map));

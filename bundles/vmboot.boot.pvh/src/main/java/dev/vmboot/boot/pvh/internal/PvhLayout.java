@@ -9,8 +9,6 @@ final class PvhLayout {
     /** layout.rs BOOT_GDT_START / BOOT_IDT_START. */
     static final long GDT_ADDRESS = 0x500;
     static final long IDT_ADDRESS = 0x520;
-    /** layout.rs EBDA_POINTER: the BDA word holding the EBDA segment (where a legacy RSDP scan starts). */
-    static final long EBDA_POINTER = 0x40E;
     /** layout.rs PVH_INFO_START: hvm_start_info, passed in EBX. */
     static final long START_INFO_ADDRESS = 0x6000;
     /** layout.rs MODLIST_START: the hvm_modlist_entry array (one entry: the initrd). */
