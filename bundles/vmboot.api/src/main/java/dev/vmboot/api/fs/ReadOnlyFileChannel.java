@@ -6,11 +6,14 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
+import dev.vmboot.api.storage.BlockDevice;
+
 /**
  * A read-only {@link SeekableByteChannel} on a file of a fixed size, the base of the filesystem readers' file
  * channels: it keeps the position, answers {@code -1} at and beyond the end, refuses writing and truncating with
  * {@link NonWritableChannelException}, and throws {@link ClosedChannelException} once closed. A subclass supplies
- * only where the bytes come from, in {@link #readAt}.
+ * only where the bytes come from, in {@link #readAt}; {@link #readDevice} copies a contiguous run of them from the
+ * device straight into the caller's buffer.
  */
 public abstract class ReadOnlyFileChannel implements SeekableByteChannel {
     private final long size;
@@ -90,6 +93,39 @@ public abstract class ReadOnlyFileChannel implements SeekableByteChannel {
     @Override
     public void close() {
         open = false;
+    }
+
+    /**
+     * Reads exactly {@code length} bytes of {@code device} at {@code devicePos} into {@code dst}, which has room for
+     * them, advancing its position by {@code length}.
+     *
+     * @throws CorruptFilesystemException from {@link #beyondDevice} if the device ends first
+     */
+    protected final void readDevice(BlockDevice device, long devicePos, ByteBuffer dst, int length)
+            throws IOException {
+        int limit = dst.limit();
+        dst.limit(dst.position() + length);
+        try {
+            long pos = devicePos;
+            while (dst.hasRemaining()) {
+                int n = device.read(pos, dst);
+                if (n < 0) {
+                    throw beyondDevice(device, pos);
+                }
+                pos += n;
+            }
+        } finally {
+            dst.limit(limit);
+        }
+    }
+
+    /**
+     * The error for file data that {@link #readDevice} finds past the end of {@code device}, at {@code devicePos}:
+     * the file's metadata points outside its volume (a corrupt or truncated image). A subclass names its file.
+     */
+    protected CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos) {
+        return new CorruptFilesystemException("file data", devicePos, "beyond the end of the device ("
+                + device.size() + " bytes): truncated image?");
     }
 
     private void ensureOpen() throws ClosedChannelException {

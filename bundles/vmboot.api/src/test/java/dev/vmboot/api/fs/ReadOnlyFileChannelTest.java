@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
@@ -15,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import dev.vmboot.api.storage.BlockDevice;
 
 class ReadOnlyFileChannelTest {
 
@@ -37,6 +40,100 @@ class ReadOnlyFileChannelTest {
             }
             return n;
         }
+    }
+
+    /** A device of the bytes 100, 101, ... that hands out at most 3 bytes per read, as a device may. */
+    static final class TrickleDevice implements BlockDevice {
+        final int size;
+
+        TrickleDevice(int size) {
+            this.size = size;
+        }
+
+        @Override
+        public String name() {
+            return "trickle";
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public int logicalSectorSize() {
+            return 512;
+        }
+
+        @Override
+        public int read(long position, ByteBuffer dst) {
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(Math.min(3, dst.remaining()), size - position);
+            for (int i = 0; i < n; i++) {
+                dst.put((byte) (100 + position + i));
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A file whose bytes are the device's from {@code offset} on. */
+    static class DeviceFile extends ReadOnlyFileChannel {
+        final BlockDevice device;
+        final long offset;
+
+        DeviceFile(BlockDevice device, long offset, long size) {
+            super(size);
+            this.device = device;
+            this.offset = offset;
+        }
+
+        @Override
+        protected int readAt(long at, ByteBuffer dst, int max) throws IOException {
+            readDevice(device, offset + at, dst, max);
+            return max;
+        }
+    }
+
+    @Test
+    void readDeviceFillsExactlyTheRunDespiteShortDeviceReads() throws Exception {
+        DeviceFile file = new DeviceFile(new TrickleDevice(20), 4, 10);
+        ByteBuffer dst = ByteBuffer.allocate(16);
+        dst.limit(12);
+        assertEquals(10, file.read(dst));
+        assertEquals(10, dst.position());
+        assertEquals(12, dst.limit(), "the caller's limit is restored");
+        byte[] expected = new byte[10];
+        for (int i = 0; i < 10; i++) {
+            expected[i] = (byte) (104 + i);
+        }
+        assertArrayEquals(expected, Arrays.copyOf(dst.array(), 10));
+    }
+
+    @Test
+    void dataBeyondTheDeviceIsACorruptFilesystemNamingWhereTheDeviceEnded() throws Exception {
+        DeviceFile file = new DeviceFile(new TrickleDevice(20), 15, 10);
+        ByteBuffer dst = ByteBuffer.allocate(16);
+        CorruptFilesystemException e = assertThrows(CorruptFilesystemException.class, () -> file.read(dst));
+        assertEquals(20, e.offset());
+        assertEquals("file data", e.structure());
+        assertEquals(16, dst.limit(), "the caller's limit is restored");
+        assertEquals(0, file.position(), "a failed read does not move the position");
+
+        DeviceFile named = new DeviceFile(new TrickleDevice(20), 15, 10) {
+            @Override
+            protected CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos) {
+                return new CorruptFilesystemException("the file", devicePos, "cut short");
+            }
+        };
+        assertEquals("the file at byte 20: cut short",
+                assertThrows(CorruptFilesystemException.class, () -> named.read(ByteBuffer.allocate(16)))
+                        .getMessage());
     }
 
     @Test

@@ -40,7 +40,7 @@ final class FatFileChannel extends ReadOnlyFileChannel {
             long runEndByte = runStartByte + (runs.length(run) << clusterShift);
             long chunk = Math.min(max - total, runEndByte - position);
             long devicePos = boot.clusterOffset(runs.start(run)) + (position - runStartByte);
-            readDevice(devicePos, dst, (int) chunk);
+            readDevice(device, devicePos, dst, (int) chunk);
             total += (int) chunk;
         }
         return total;
@@ -55,21 +55,9 @@ final class FatFileChannel extends ReadOnlyFileChannel {
         return hint;
     }
 
-    private void readDevice(long devicePos, ByteBuffer dst, int length) throws IOException {
-        int limit = dst.limit();
-        dst.limit(dst.position() + length);
-        try {
-            long pos = devicePos;
-            while (dst.hasRemaining()) {
-                int n = device.read(pos, dst);
-                if (n < 0) {
-                    throw new CorruptFilesystemException("FAT file data of \"" + name + "\"", pos,
-                            "cluster beyond the end of the device: truncated image?");
-                }
-                pos += n;
-            }
-        } finally {
-            dst.limit(limit);
-        }
+    @Override
+    protected CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos) {
+        return new CorruptFilesystemException("FAT file data of \"" + name + "\"", devicePos,
+                "cluster beyond the end of the device: truncated image?");
     }
 }

@@ -28,27 +28,18 @@ final class IsoFileChannel extends ReadOnlyFileChannel {
     protected int readAt(long at, ByteBuffer dst, int max) throws IOException {
         int chunk = (int) Math.min(max, extents.contiguous(at));
         long devicePos = extents.deviceOffset(at);
-        read(device, devicePos, dst, chunk, owner);
+        readDevice(device, devicePos, dst, chunk);
         return chunk;
     }
 
-    /** Reads exactly {@code length} bytes at {@code devicePos} into {@code dst}. */
-    static void read(BlockDevice device, long devicePos, ByteBuffer dst, int length, String owner)
-            throws IOException {
-        int limit = dst.limit();
-        dst.limit(dst.position() + length);
-        try {
-            long pos = devicePos;
-            while (dst.hasRemaining()) {
-                int n = device.read(pos, dst);
-                if (n < 0) {
-                    throw new CorruptFilesystemException(owner, pos, "data beyond the end of the device ("
-                            + device.size() + " bytes): truncated image?");
-                }
-                pos += n;
-            }
-        } finally {
-            dst.limit(limit);
-        }
+    @Override
+    protected CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos) {
+        return beyondDevice(device, devicePos, owner);
+    }
+
+    /** The error for data of the file {@code owner} that lies past the end of {@code device}, at {@code devicePos}. */
+    static CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos, String owner) {
+        return new CorruptFilesystemException(owner, devicePos, "data beyond the end of the device (" + device.size()
+                + " bytes): truncated image?");
     }
 }

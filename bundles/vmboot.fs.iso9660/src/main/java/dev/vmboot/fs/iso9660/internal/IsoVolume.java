@@ -172,10 +172,10 @@ final class IsoVolume {
         extents.requireWithin(device.size(), owner, directory.recordOffset());
         byte[] data = new byte[(int) extents.size()];
         ByteBuffer buf = ByteBuffer.wrap(data);
-        while (buf.hasRemaining()) {
-            long pos = buf.position();
-            int chunk = (int) Math.min(buf.remaining(), extents.contiguous(pos));
-            IsoFileChannel.read(device, extents.deviceOffset(pos), buf, chunk, owner);
+        try (IsoFileChannel channel = new IsoFileChannel(device, extents, owner)) {
+            while (buf.hasRemaining()) {
+                channel.read(buf);
+            }
         }
         return data;
     }

@@ -147,9 +147,14 @@ final class ZisofsChannel extends ReadOnlyFileChannel {
         while (buf.hasRemaining()) {
             long p = pos + buf.position();
             int chunk = (int) Math.min(buf.remaining(), compressed.contiguous(p));
-            IsoFileChannel.read(device, compressed.deviceOffset(p), buf, chunk, owner);
+            readDevice(device, compressed.deviceOffset(p), buf, chunk);
         }
         return buf.array();
+    }
+
+    @Override
+    protected CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos) {
+        return IsoFileChannel.beyondDevice(device, devicePos, owner);
     }
 
     @Override

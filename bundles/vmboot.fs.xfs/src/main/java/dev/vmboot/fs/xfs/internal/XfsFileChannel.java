@@ -46,7 +46,7 @@ final class XfsFileChannel extends ReadOnlyFileChannel {
                     zeroFill(dst, (int) chunk);
                 } else {
                     long devicePos = (extents.deviceBlock(i) << blockLog) + (position - extentStart);
-                    readDevice(devicePos, dst, (int) chunk);
+                    readDevice(device, devicePos, dst, (int) chunk);
                 }
             } else {
                 long nextStart = i + 1 < extents.size() ? extents.fileBlock(i + 1) << blockLog : Long.MAX_VALUE;
@@ -73,22 +73,10 @@ final class XfsFileChannel extends ReadOnlyFileChannel {
         return hint;
     }
 
-    private void readDevice(long devicePos, ByteBuffer dst, int length) throws IOException {
-        int limit = dst.limit();
-        dst.limit(dst.position() + length);
-        try {
-            long pos = devicePos;
-            while (dst.hasRemaining()) {
-                int n = device.read(pos, dst);
-                if (n < 0) {
-                    throw new CorruptFilesystemException("XFS file data (inode " + ino + ")", pos,
-                            "extent beyond the end of the device: truncated image?");
-                }
-                pos += n;
-            }
-        } finally {
-            dst.limit(limit);
-        }
+    @Override
+    protected CorruptFilesystemException beyondDevice(BlockDevice device, long devicePos) {
+        return new CorruptFilesystemException("XFS file data (inode " + ino + ")", devicePos,
+                "extent beyond the end of the device: truncated image?");
     }
 
     private static void zeroFill(ByteBuffer dst, int length) {
