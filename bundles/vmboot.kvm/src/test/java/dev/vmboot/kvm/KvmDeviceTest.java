@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 class KvmDeviceTest {
 
     @Test
-    @org.junit.jupiter.api.Disabled("fails in the nested lab: KVM_GET_FPU returns MXCSR 0 after KVM_SET_FPU 0x1F80;"
-            + " offset or nested-SVM behaviour not yet diagnosed")
     void freshVcpuSitsAtTheResetVector() throws Exception {
         try (Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
             assertTrue(kvm.vcpuMmapSize() >= 4096);
