@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,16 @@ class KvmMachineTest {
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     private VirtualMachine create(long memory) throws Exception {
-        return new KvmHypervisor().create(new MachineSpec("test", memory, 1, Personality.CLOUD_HV),
+        return create(memory, 1, Personality.CLOUD_HV);
+    }
+
+    private VirtualMachine create(long memory, int vcpus, Personality personality) throws Exception {
+        return new KvmHypervisor().create(new MachineSpec("test", memory, vcpus, personality),
                 new Console(console, InputStream.nullInputStream()));
+    }
+
+    private String consoleText() {
+        return console.toString(StandardCharsets.US_ASCII);
     }
 
     /** A port device that queues every write as (port offset << 32 | value). */
@@ -174,6 +183,140 @@ class KvmMachineTest {
             vm.stop();
             assertEquals(VmState.STOPPED, awaitExit(vm).state());
         }
+    }
+
+    @Test
+    void uartTransmitsOnItsThrEmptyInterruptThroughThePic() throws Exception {
+        try (VirtualMachine vm = create(16L << 20)) {
+            vm.memory().write(GuestCode.CODE, GuestCode.UART_IRQ_PIC);
+            vm.setBootCpuState(GuestCode.realMode(GuestCode.CODE));
+            vm.start();
+            VmExit exit = awaitExit(vm);
+            assertEquals(VmState.POWERED_OFF, exit.state(), exit.detail() + "; console: " + consoleText());
+            assertEquals("IRQ 4 via 8259\n", consoleText());
+        }
+    }
+
+    @Test
+    void uartTransmitsOnItsThrEmptyInterruptThroughTheIoapic() throws Exception {
+        try (VirtualMachine vm = create(16L << 20)) {
+            GuestCode.flatGdt(vm.memory());
+            vm.memory().write(GuestCode.CODE, GuestCode.UART_IRQ_IOAPIC);
+            vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+            vm.start();
+            VmExit exit = awaitExit(vm);
+            assertEquals(VmState.POWERED_OFF, exit.state(), exit.detail() + "; console: " + consoleText());
+            assertEquals("IRQ 4 via IOAPIC\n", consoleText());
+        }
+    }
+
+    @Test
+    void pitChannel0TicksReachTheGuest() throws Exception {
+        try (VirtualMachine vm = create(16L << 20)) {
+            vm.memory().write(GuestCode.CODE, GuestCode.PIT_TICKS);
+            vm.setBootCpuState(GuestCode.realMode(GuestCode.CODE));
+            vm.start();
+            VmExit exit = awaitExit(vm);
+            assertEquals(VmState.POWERED_OFF, exit.state(), exit.detail() + "; console: " + consoleText());
+            assertEquals("PIT 12345\n", consoleText());
+        }
+    }
+
+    @Test
+    void bootVcpuStartsTheSecondByInitSipiSipi() throws Exception {
+        try (VirtualMachine vm = create(16L << 20, 2, Personality.CLOUD_HV)) {
+            GuestCode.flatGdt(vm.memory());
+            vm.memory().write(GuestCode.CODE, GuestCode.SMP_BSP);
+            vm.memory().write(GuestCode.AP_TRAMPOLINE, GuestCode.SMP_AP);
+            vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+            vm.start();
+            VmExit exit = awaitExit(vm);
+            assertEquals(VmState.POWERED_OFF, exit.state(), exit.detail() + "; console: " + consoleText());
+            assertEquals("AP 1 up\nBSP 0 saw AP 1\n", consoleText());
+        }
+    }
+
+    @Test
+    void everyResetRequestStopsTheMachineByPolicy() throws Exception {
+        int[][] scripts = {
+            {0x64, 1, 0xFE}, // i8042: pulse the reset line
+            {0xCF9, 1, 0x06}, // PIIX reset control: RCPU | SRST (EDK2 ResetCold)
+            {0x92, 1, 0x01}, // system control port A: fast reset
+            {0x600, 1, 0x01}, // cloud-hypervisor ACPI reset register, FADT RESET_VALUE 1
+        };
+        for (int[] script : scripts) {
+            try (VirtualMachine vm = create(16L << 20)) {
+                GuestCode.flatGdt(vm.memory());
+                vm.memory().write(GuestCode.CODE, GuestCode.PORT_SCRIPT_RUNNER);
+                GuestCode.portScript(vm.memory(), script);
+                vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+                vm.start();
+                VmExit exit = awaitExit(vm);
+                String port = "port 0x" + Integer.toHexString(script[0]);
+                assertEquals(VmState.RESET, exit.state(), port + ": " + exit.detail());
+                assertEquals("the guest asked for a reset; the policy is to stop", exit.detail(), port);
+                assertEquals(1, exit.exitStatus(), port);
+            }
+        }
+    }
+
+    @Test
+    void piix4PowerManagementShutdownIsACleanExit() throws Exception {
+        // PCI config mechanism #1 address of 00:01.3 (the PIIX4 PM function) register r: 0x8000_0B00 | r.
+        try (VirtualMachine vm = create(16L << 20, 1, Personality.I440FX)) {
+            GuestCode.flatGdt(vm.memory());
+            vm.memory().write(GuestCode.CODE, GuestCode.PORT_SCRIPT_RUNNER);
+            GuestCode.portScript(vm.memory(),
+                    0xCF8, 4, 0x8000_0B40, 0xCFC, 4, 0xB001, // PMBA = 0xB000 (OVMF's)
+                    0xCF8, 4, 0x8000_0B80, 0xCFC, 1, 0x01, // PMREGMISC: PMIOSE
+                    0xB004, 2, 0x2000); // PM1 control: SLP_TYP 0 (\_S5 of QEMU's i440FX DSDT) | SLP_EN
+            vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+            vm.start();
+            VmExit exit = awaitExit(vm);
+            assertEquals(VmState.POWERED_OFF, exit.state(), exit.detail());
+            assertEquals(0, exit.exitStatus());
+        }
+    }
+
+    @Test
+    void portExitsAllocateNothingOnTheVcpuThread() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertTrue(mx.isThreadAllocatedMemorySupported());
+        mx.setThreadAllocatedMemoryEnabled(true);
+        int warmUp = 20_000;
+        int measured = 50_000;
+        long[] allocated = new long[2];
+        int[] exits = new int[1];
+        try (VirtualMachine vm = create(16L << 20)) {
+            vm.addPortIoDevice("counter", 0x510, 1, new PortIoDevice() {
+                @Override
+                public int read(int offset, int size) {
+                    return 0;
+                }
+
+                @Override
+                public void write(int offset, int size, int value) {
+                    // Runs on the vCPU thread, inside its exit loop.
+                    int n = ++exits[0];
+                    if (n == warmUp) {
+                        allocated[0] = mx.getCurrentThreadAllocatedBytes();
+                    } else if (n == warmUp + measured) {
+                        allocated[1] = mx.getCurrentThreadAllocatedBytes();
+                    }
+                }
+            });
+            GuestCode.flatGdt(vm.memory());
+            vm.memory().write(GuestCode.CODE, GuestCode.PORT_LOOP);
+            vm.memory().writeInt(GuestCode.PORT_LOOP_COUNT, warmUp + measured);
+            vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+            vm.start();
+            VmExit exit = awaitExit(vm);
+            assertEquals(VmState.POWERED_OFF, exit.state(), exit.detail());
+        }
+        assertEquals(warmUp + measured, exits[0]);
+        long bytes = allocated[1] - allocated[0];
+        // Any object per exit would be at least 16 bytes each: 800 KB. Allow a little for one-off JIT/runtime work.
+        assertTrue(bytes < measured, bytes + " bytes allocated on the vCPU thread over " + measured + " port exits");
     }
 
     @Test
