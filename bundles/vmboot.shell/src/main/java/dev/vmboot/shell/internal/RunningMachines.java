@@ -7,16 +7,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.vmboot.api.vm.VirtualMachine;
-
-/** The virtual machines started from this shell, numbered from 1, for {@code vmboot:list} and {@code vmboot:stop}. */
+/**
+ * The boot sessions (virtual machines) started from this shell, numbered from 1, for {@code vmboot:list} and
+ * {@code vmboot:stop}. A session keeps its number across reboots.
+ */
 final class RunningMachines {
     private final AtomicInteger nextId = new AtomicInteger(1);
-    private final Map<Integer, VirtualMachine> machines = new ConcurrentSkipListMap<>();
+    private final Map<Integer, BootSession> machines = new ConcurrentSkipListMap<>();
 
-    int add(VirtualMachine vm) {
+    int add(BootSession session) {
         int id = nextId.getAndIncrement();
-        machines.put(id, vm);
+        machines.put(id, session);
         return id;
     }
 
@@ -24,18 +25,18 @@ final class RunningMachines {
         machines.remove(id);
     }
 
-    Optional<VirtualMachine> get(int id) {
+    Optional<BootSession> get(int id) {
         return Optional.ofNullable(machines.get(id));
     }
 
-    List<Map.Entry<Integer, VirtualMachine>> all() {
+    List<Map.Entry<Integer, BootSession>> all() {
         return new ArrayList<>(machines.entrySet());
     }
 
     /** Closes every machine (component deactivation). */
     void closeAll() {
-        for (VirtualMachine vm : machines.values()) {
-            vm.close();
+        for (BootSession session : machines.values()) {
+            session.close();
         }
         machines.clear();
     }

@@ -32,6 +32,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
@@ -64,6 +66,7 @@ import dev.vmboot.api.virtio.VirtioDeviceFactory;
     "osgi.command.function=stop", "osgi.command.function=devices"
 })
 public class VmbootCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(VmbootCommands.class);
     private static final DateTimeFormatter LS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
 
@@ -212,6 +215,8 @@ public class VmbootCommands {
                     @Parameter(names = {"-k", "--kernel"}, absentValue = "") String kernel,
             @Descriptor("return at once and leave the VM running") @Parameter(names = {"-d", "--detach"},
                     absentValue = "false", presentValue = "true") boolean detach,
+            @Descriptor("what a guest reset does: stop (end the VM) or reboot (a fresh VM from the same image)")
+                    @Parameter(names = {"-r", "--on-reset"}, absentValue = "stop") String onReset,
             @Descriptor("image to boot") String image) throws Exception {
         Hypervisor hv = hypervisor;
         if (hv == null) {
@@ -230,26 +235,49 @@ public class VmbootCommands {
         MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(),
                 ByteSize.parse(memory), cpus, Personality.CLOUD_HV);
         MachineSpec spec = protocol.machineFor(bootImage, requested);
-        PrintStream console = session.getConsole();
-        VirtualMachine vm = hv.create(spec, new Console(console, detach ? InputStream.nullInputStream()
-                : session.getKeyboard()));
-        int id;
-        try {
-            protocol.load(bootImage, options, vm);
-            id = machines.add(vm);
-            vm.start();
-        } catch (BootException | RuntimeException e) {
-            vm.close();
-            throw e;
-        }
+        BootSession.ResetPolicy resetPolicy = BootSession.ResetPolicy.parse(onReset);
+        Console console = new Console(session.getConsole(), detach ? InputStream.nullInputStream()
+                : session.getKeyboard());
+        BootSession boot = BootSession.start(spec.name(), () -> {
+            VirtualMachine vm = hv.create(spec, console);
+            try {
+                protocol.load(bootImage, options, vm);
+                return vm;
+            } catch (BootException | RuntimeException e) {
+                vm.close();
+                throw e;
+            }
+        }, resetPolicy);
+        int id = machines.add(boot);
         if (detach) {
+            if (resetPolicy == BootSession.ResetPolicy.REBOOT) {
+                Thread t = new Thread(() -> superviseDetached(id, boot), "vmboot-session-" + id);
+                t.setDaemon(true);
+                t.start();
+            }
             return new ExitStatus(0, "started VM " + id + " (" + spec.name() + ", " + protocol.name() + ")");
         }
-        VmExit exit = vm.awaitExit(Duration.ofDays(3650)).orElseThrow();
-        machines.remove(id);
-        vm.close();
+        VmExit exit;
+        try {
+            exit = boot.awaitEnd();
+        } finally {
+            machines.remove(id);
+            boot.close();
+        }
         return new ExitStatus(exit.exitStatus(), "VM " + id + " ended: " + exit.state().name().toLowerCase()
-                + (exit.detail().isEmpty() ? "" : " (" + exit.detail() + ")"));
+                + (exit.detail().isEmpty() ? "" : " (" + exit.detail() + ")")
+                + (boot.reboots() == 0 ? "" : " after " + boot.reboots() + " reboot(s)"));
+    }
+
+    /** Reboots a detached session on resets until it ends; the ended machine stays listed until vmboot:stop. */
+    private static void superviseDetached(int id, BootSession boot) {
+        try {
+            boot.awaitEnd();
+        } catch (IOException | BootException | RuntimeException e) {
+            LOG.warn("VM {}: reboot failed: {}", id, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private BootProtocol chooseProtocol(BootImage image, String forced) throws BootException {
@@ -281,26 +309,27 @@ public class VmbootCommands {
     @Descriptor("List the virtual machines started from this shell")
     public void list(CommandSession session) {
         PrintStream out = session.getConsole();
-        List<Map.Entry<Integer, VirtualMachine>> all = machines.all();
+        List<Map.Entry<Integer, BootSession>> all = machines.all();
         if (all.isEmpty()) {
             out.println("no virtual machines");
             return;
         }
         out.printf("%-4s %-24s %-12s %10s %5s%n", "ID", "NAME", "STATE", "MEMORY", "CPUS");
-        for (Map.Entry<Integer, VirtualMachine> e : all) {
-            MachineSpec spec = e.getValue().spec();
-            out.printf("%-4d %-24s %-12s %10s %5d%n", e.getKey(), spec.name(),
-                    e.getValue().state().name().toLowerCase(), ByteSize.format(spec.memoryBytes()), spec.vcpus());
+        for (Map.Entry<Integer, BootSession> e : all) {
+            VirtualMachine vm = e.getValue().machine();
+            MachineSpec spec = vm.spec();
+            out.printf("%-4d %-24s %-12s %10s %5d%n", e.getKey(), spec.name(), vm.state().name().toLowerCase(),
+                    ByteSize.format(spec.memoryBytes()), spec.vcpus());
         }
     }
 
     @Descriptor("Stop a virtual machine started from this shell")
     public String stop(@Descriptor("VM number, as vmboot:list shows it") int id) throws InterruptedException {
-        VirtualMachine vm = machines.get(id).orElseThrow(() -> new IllegalArgumentException("no VM " + id));
-        vm.stop();
-        Optional<VmExit> exit = vm.awaitExit(Duration.ofSeconds(10));
+        BootSession boot = machines.get(id).orElseThrow(() -> new IllegalArgumentException("no VM " + id));
+        boot.stop();
+        Optional<VmExit> exit = boot.machine().awaitExit(Duration.ofSeconds(10));
         machines.remove(id);
-        vm.close();
+        boot.close();
         return "VM " + id + " " + exit.map(x -> x.state().name().toLowerCase()).orElse("closed");
     }
 

@@ -1,0 +1,219 @@
+package dev.vmboot.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vmboot.api.boot.BootException;
+import dev.vmboot.api.device.InterruptLine;
+import dev.vmboot.api.device.MmioDevice;
+import dev.vmboot.api.device.PortIoDevice;
+import dev.vmboot.api.memory.GuestMemory;
+import dev.vmboot.api.vm.CpuState;
+import dev.vmboot.api.vm.MachineSpec;
+import dev.vmboot.api.vm.PlatformData;
+import dev.vmboot.api.vm.VirtualMachine;
+import dev.vmboot.api.vm.VmExit;
+import dev.vmboot.api.vm.VmState;
+
+class BootSessionTest {
+    private static final VmExit RESET = new VmExit(VmState.RESET, "the guest asked for a reset");
+    private static final VmExit OFF = new VmExit(VmState.POWERED_OFF, "the guest powered off");
+
+    /** A machine that, once started, ends the way it was told (or when stopped, if told nothing). */
+    private static final class ScriptedMachine implements VirtualMachine {
+        final VmExit ending;
+        final CountDownLatch ended = new CountDownLatch(1);
+        volatile VmExit exit;
+        volatile boolean started;
+        volatile boolean closed;
+
+        ScriptedMachine(VmExit ending) {
+            this.ending = ending;
+        }
+
+        @Override
+        public MachineSpec spec() {
+            return new MachineSpec("scripted", 16L << 20, 1, null);
+        }
+
+        @Override
+        public void start() {
+            started = true;
+            if (ending != null) {
+                end(ending);
+            }
+        }
+
+        private synchronized void end(VmExit e) {
+            if (exit == null) {
+                exit = e;
+                ended.countDown();
+            }
+        }
+
+        @Override
+        public void stop() {
+            end(new VmExit(VmState.STOPPED, "stopped from outside"));
+        }
+
+        @Override
+        public VmState state() {
+            return exit == null ? (started ? VmState.RUNNING : VmState.CREATED) : exit.state();
+        }
+
+        @Override
+        public Optional<VmExit> awaitExit(Duration timeout) throws InterruptedException {
+            return ended.await(Math.min(timeout.toMillis(), 60_000), TimeUnit.MILLISECONDS) ? Optional.of(exit)
+                    : Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            stop();
+            closed = true;
+        }
+
+        @Override
+        public GuestMemory memory() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void addPortIoDevice(String name, int base, int length, PortIoDevice device) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void addMmioDevice(String name, long base, long length, MmioDevice device) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InterruptLine interruptLine(int gsi) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void mapReadOnly(String name, long guestAddress, ByteBuffer image) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int readPciConfig(int device, int function, int offset, int size) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setBootCpuState(CpuState state) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setPlatformData(PlatformData data) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** Hands out the scripted machines in order and remembers them. */
+    private static final class Factory implements BootSession.MachineFactory {
+        final Deque<ScriptedMachine> script = new ArrayDeque<>();
+        final List<ScriptedMachine> made = new ArrayList<>();
+
+        Factory(VmExit... endings) {
+            for (VmExit e : endings) {
+                script.add(new ScriptedMachine(e));
+            }
+        }
+
+        @Override
+        public VirtualMachine create() throws BootException {
+            ScriptedMachine m = script.poll();
+            if (m == null) {
+                throw new BootException("no more machines in the script");
+            }
+            made.add(m);
+            return m;
+        }
+    }
+
+    @Test
+    void resetEndsTheSessionWithTheStopPolicy() throws Exception {
+        Factory f = new Factory(RESET, OFF);
+        try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.STOP)) {
+            assertEquals(RESET, s.awaitEnd());
+            assertEquals(0, s.reboots());
+        }
+        assertEquals(1, f.made.size());
+        assertTrue(f.made.get(0).closed);
+    }
+
+    @Test
+    void resetRebuildsAndRestartsTheMachineWithTheRebootPolicy() throws Exception {
+        Factory f = new Factory(RESET, RESET, OFF);
+        BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT);
+        assertEquals(OFF, s.awaitEnd());
+        assertEquals(2, s.reboots());
+        assertEquals(3, f.made.size());
+        for (ScriptedMachine m : f.made) {
+            assertTrue(m.started);
+        }
+        assertTrue(f.made.get(0).closed, "a machine that reset is closed before the next is built");
+        assertTrue(f.made.get(1).closed);
+        assertSame(f.made.get(2), s.machine());
+        s.close();
+        assertTrue(f.made.get(2).closed);
+    }
+
+    @Test
+    void otherEndingsAreNotRebooted() throws Exception {
+        for (VmState end : List.of(VmState.TRIPLE_FAULT, VmState.FAILED, VmState.POWERED_OFF)) {
+            Factory f = new Factory(new VmExit(end, "x"), OFF);
+            try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT)) {
+                assertEquals(end, s.awaitEnd().state());
+                assertEquals(1, f.made.size());
+            }
+        }
+    }
+
+    @Test
+    void stoppedSessionDoesNotReboot() throws Exception {
+        Factory f = new Factory(null, OFF);
+        try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT)) {
+            s.stop();
+            assertEquals(VmState.STOPPED, s.awaitEnd().state());
+            assertEquals(1, f.made.size());
+        }
+    }
+
+    @Test
+    void failedRebootIsReported() throws Exception {
+        Factory f = new Factory(RESET);
+        try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT)) {
+            BootException e = assertThrows(BootException.class, s::awaitEnd);
+            assertEquals("no more machines in the script", e.getMessage());
+        }
+    }
+
+    @Test
+    void policyNamesAreChecked() {
+        assertEquals(BootSession.ResetPolicy.REBOOT, BootSession.ResetPolicy.parse("reboot"));
+        assertEquals(BootSession.ResetPolicy.STOP, BootSession.ResetPolicy.parse("STOP"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BootSession.ResetPolicy.parse("restart"));
+        assertEquals("--on-reset must be 'stop' or 'reboot', not 'restart'", e.getMessage());
+    }
+}
