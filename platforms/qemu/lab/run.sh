@@ -62,6 +62,9 @@ done
   done
   printf 'export HOME=%q\n' "$home"
   printf 'cd %q || { echo "LAB: cwd not visible in L1 (under /tmp? use --rw)"; exit 85; }\n' "$PWD"
+  # One KVM VM held open for the job, so VM create/destroy cycles do not re-patch the kernel's scheduler under TCG
+  # (see hold-kvm-vm.pl: L1 froze in an endless INT3 loop otherwise).
+  printf '%q </dev/null >/dev/null &\n' "$here/hold-kvm-vm.pl"
   printf 'exec'; printf ' %q' "$@"; echo
 } >"$job/job.sh"
 
