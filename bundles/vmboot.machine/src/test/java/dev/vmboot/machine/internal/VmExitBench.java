@@ -2,6 +2,10 @@ package dev.vmboot.machine.internal;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,12 +21,22 @@ import dev.vmboot.api.vm.VmState;
 /**
  * VM exits per second: a guest doing OUT to port 0x510 in a loop ({@link GuestCode#PORT_LOOP}), each OUT a
  * KVM_EXIT_IO handled by a counting device. Run by bench/vm-exits.sh; arguments: exits per run, runs.
+ * <p>
+ * With {@code --pvh-elf FILE EXITS} it instead writes {@link GuestCode#EXIT_LOOP_PVH} as a PVH kernel making EXITS
+ * exits, the image bench/vm-exits.sh boots under both {@code bin/vmboot boot} and QEMU-KVM.
  */
 final class VmExitBench {
     private VmExitBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("--pvh-elf")) {
+            byte[] code = GuestCode.EXIT_LOOP_PVH.clone();
+            ByteBuffer.wrap(code).order(ByteOrder.LITTLE_ENDIAN).putInt(GuestCode.EXIT_LOOP_PVH_COUNT,
+                    Integer.parseUnsignedInt(args[2]));
+            Files.write(Path.of(args[1]), PvhElfImage.of(GuestCode.EXIT_LOOP_PVH_ADDRESS, code));
+            return;
+        }
         int exits = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         double[] rates = new double[runs];
