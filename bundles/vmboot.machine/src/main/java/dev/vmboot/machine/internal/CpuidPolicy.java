@@ -17,7 +17,34 @@ final class CpuidPolicy {
     /** Leaf 7.0 EDX bit 4: fast short REP MOVSB. */
     static final int LEAF7_EDX_FSRM = 1 << 4;
 
+    /** Leaf 0 vendor strings (EBX, EDX, ECX) of the CPUs whose KVM runs guests with SVM: AMD and Hygon. */
+    private static final List<String> SVM_VENDORS = List.of("AuthenticAMD", "HygonGenuine");
+
     private CpuidPolicy() {
+    }
+
+    /** The host CPU vendor string from leaf 0 of KVM's supported CPUID, or "" if the leaf is missing. */
+    static String vendor(List<CpuidEntry> supported) {
+        for (CpuidEntry e : supported) {
+            if (e.function() == 0) {
+                byte[] b = new byte[12];
+                int[] words = {e.ebx(), e.edx(), e.ecx()};
+                for (int i = 0; i < 12; i++) {
+                    b[i] = (byte) (words[i / 4] >>> (8 * (i % 4)));
+                }
+                return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Whether KVM runs guests with AMD SVM here. Its SHUTDOWN intercept re-initialises the vCPU (INIT) before
+     * KVM_EXIT_SHUTDOWN reaches user space (arch/x86/kvm/svm/svm.c, shutdown_interception: the VMCB is undefined
+     * after a shutdown), so the registers read after a triple fault are not where the guest faulted.
+     */
+    static boolean registersResetOnShutdown(List<CpuidEntry> supported) {
+        return SVM_VENDORS.contains(vendor(supported));
     }
 
     /** The entries for vCPU {@code apicId}. */

@@ -71,7 +71,12 @@ final class KvmVirtualMachine implements VirtualMachine {
     private static final int FPU_FCW_DEFAULT = 0x37F;
     private static final int MXCSR_DEFAULT = 0x1F80;
 
+    /** Appended to a triple fault's register dump where {@link CpuidPolicy#registersResetOnShutdown} holds. */
+    static final String SVM_SHUTDOWN_NOTE = "(AMD SVM: KVM re-initialises a vCPU that shuts down, so these are its INIT "
+            + "registers, not where it faulted)";
+
     private final MachineSpec spec;
+    private boolean registersResetOnShutdown;
     private final Console console;
     private final KvmVm vm;
     private final List<KvmVcpu> vcpus = new ArrayList<>();
@@ -108,6 +113,7 @@ final class KvmVirtualMachine implements VirtualMachine {
             vm.createPit2();
             mapRam();
             List<CpuidEntry> cpuid = kvm.supportedCpuid();
+            registersResetOnShutdown = CpuidPolicy.registersResetOnShutdown(cpuid);
             for (int i = 0; i < spec.vcpus(); i++) {
                 KvmVcpu vcpu = vm.createVcpu(i);
                 vcpus.add(vcpu);
@@ -393,7 +399,8 @@ final class KvmVirtualMachine implements VirtualMachine {
                     finish(VmState.STOPPED, "vCPU " + vcpu.id() + " halted");
                     break;
                 case KvmExit.SHUTDOWN:
-                    finish(VmState.TRIPLE_FAULT, "triple fault on vCPU " + vcpu.id() + "\n" + dump(vcpu));
+                    finish(VmState.TRIPLE_FAULT, "triple fault on vCPU " + vcpu.id() + "\n" + dump(vcpu)
+                            + (registersResetOnShutdown ? "\n" + SVM_SHUTDOWN_NOTE : ""));
                     break;
                 case KvmExit.SYSTEM_EVENT:
                     systemEvent(vcpu, run.systemEventType());

@@ -94,4 +94,19 @@ class CpuTranslationTest {
         assertEquals(3, out.get(6).edx());
         assertEquals(0x201, out.get(6).ecx());
     }
+
+    @Test
+    void svmHostsAreToldApartByTheirVendorString() {
+        // Leaf 0: EBX, EDX, ECX spell the vendor, four little-endian bytes each.
+        CpuidEntry amd = new CpuidEntry(0, 0, 0, 0x10, 0x6874_7541, 0x444D_4163, 0x6974_6E65);
+        CpuidEntry intel = new CpuidEntry(0, 0, 0, 0x1B, 0x756E_6547, 0x6C65_746E, 0x4965_6E69);
+        CpuidEntry hygon = new CpuidEntry(0, 0, 0, 0xD, 0x6F67_7948, 0x656E_6975, 0x6E65_476E);
+        assertEquals("AuthenticAMD", CpuidPolicy.vendor(List.of(amd)));
+        assertEquals("GenuineIntel", CpuidPolicy.vendor(List.of(new CpuidEntry(1, 0, 0, 0, 0, 0, 0), intel)));
+        assertEquals("HygonGenuine", CpuidPolicy.vendor(List.of(hygon)));
+        assertEquals("", CpuidPolicy.vendor(List.of()));
+        assertTrue(CpuidPolicy.registersResetOnShutdown(List.of(amd)));
+        assertTrue(CpuidPolicy.registersResetOnShutdown(List.of(hygon)));
+        assertFalse(CpuidPolicy.registersResetOnShutdown(List.of(intel)));
+    }
 }

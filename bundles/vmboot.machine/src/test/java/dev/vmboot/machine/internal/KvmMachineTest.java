@@ -163,6 +163,9 @@ class KvmMachineTest {
             assertEquals(VmState.TRIPLE_FAULT, exit.state(), exit.detail());
             assertTrue(exit.detail().startsWith("triple fault on vCPU 0\nrip="), exit.detail());
             assertTrue(exit.detail().contains("cr0="), exit.detail());
+            // On AMD hosts KVM has re-initialised the vCPU by the time it reports the shutdown: the dump says so.
+            assertEquals(hostVendor().equals("AuthenticAMD") || hostVendor().equals("HygonGenuine"),
+                    exit.detail().endsWith(KvmVirtualMachine.SVM_SHUTDOWN_NOTE), exit.detail());
             assertEquals(1, exit.exitStatus());
         }
     }
@@ -340,6 +343,12 @@ class KvmMachineTest {
             vm.start();
             assertEquals(VmState.POWERED_OFF, awaitExit(vm).state());
         }
+    }
+
+    private static String hostVendor() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("vendor_id")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+                .orElse("");
     }
 
     private static int openDescriptors() {
