@@ -33,4 +33,12 @@ public interface DiskScanner {
      * decompresses it (gzip, xz, zstd, lz4) when it is compressed.
      */
     BootImage loadImage(String locationOrFile) throws IOException;
+
+    /**
+     * Loads a file as it is, never decompressing it: an initrd, which the kernel unpacks itself. The same locations
+     * and size limit as {@link #loadImage}.
+     *
+     * @since 0.2.0
+     */
+    BootImage loadFile(String locationOrFile) throws IOException;
 }

@@ -7,7 +7,7 @@
  * partition table. The path starts with {@code /}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.vmboot.api.scan;
 
 import org.osgi.annotation.bundle.Export;

@@ -230,7 +230,7 @@ public class VmbootCommands {
         BootImage bootImage = s.loadImage(image);
         BootProtocol protocol = chooseProtocol(bootImage, protocolName);
         BootOptions options = new BootOptions(cmdline,
-                initrd.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(initrd)),
+                initrd.isEmpty() ? Optional.empty() : Optional.of(s.loadFile(initrd)),
                 kernel.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(kernel)));
         MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(),
                 ByteSize.parse(memory), cpus, Personality.CLOUD_HV);

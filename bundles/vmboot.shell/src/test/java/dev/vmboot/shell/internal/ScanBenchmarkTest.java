@@ -43,6 +43,11 @@ class ScanBenchmarkTest {
         public BootImage loadImage(String locationOrFile) throws IOException {
             throw new IOException("not used");
         }
+
+        @Override
+        public BootImage loadFile(String locationOrFile) throws IOException {
+            throw new IOException("not used");
+        }
     }
 
     /** A clock whose successive readings step by the given amounts (in nanoseconds) between start and end. */

@@ -59,4 +59,9 @@ public class DiskScannerComponent implements DiskScanner {
     public BootImage loadImage(String locationOrFile) throws IOException {
         return engine.loadImage(locationOrFile);
     }
+
+    @Override
+    public BootImage loadFile(String locationOrFile) throws IOException {
+        return engine.loadFile(locationOrFile);
+    }
 }

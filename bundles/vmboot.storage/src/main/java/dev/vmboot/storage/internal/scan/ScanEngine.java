@@ -1,9 +1,11 @@
 package dev.vmboot.storage.internal.scan;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -207,10 +209,19 @@ public final class ScanEngine implements DiskScanner {
 
     @Override
     public BootImage loadImage(String locationOrFile) throws IOException {
+        return load(locationOrFile, ImageLoader.Unpack.DECOMPRESS);
+    }
+
+    @Override
+    public BootImage loadFile(String locationOrFile) throws IOException {
+        return load(locationOrFile, ImageLoader.Unpack.AS_IS);
+    }
+
+    private BootImage load(String locationOrFile, ImageLoader.Unpack unpack) throws IOException {
         Path host = Path.of(locationOrFile);
         if (Files.isRegularFile(host)) {
-            try (SeekableByteChannel ch = Files.newByteChannel(host)) {
-                return ImageLoader.load(locationOrFile, ch, ch.size(), settings.maxImageBytes());
+            try (FileChannel ch = FileChannel.open(host, StandardOpenOption.READ)) {
+                return ImageLoader.load(locationOrFile, ch, ch.size(), settings.maxImageBytes(), unpack);
             }
         }
         Location location;
@@ -229,7 +240,7 @@ public final class ScanEngine implements DiskScanner {
                 throw new IOException(locationOrFile + " is a " + node.type().name().toLowerCase() + ", not a file");
             }
             try (SeekableByteChannel ch = fs.open(node)) {
-                return ImageLoader.load(locationOrFile, ch, node.size(), settings.maxImageBytes());
+                return ImageLoader.load(locationOrFile, ch, node.size(), settings.maxImageBytes(), unpack);
             }
         }
     }

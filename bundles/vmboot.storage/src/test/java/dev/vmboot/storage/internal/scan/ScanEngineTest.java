@@ -282,6 +282,32 @@ class ScanEngineTest {
     }
 
     @Test
+    void loadFileKeepsTheBytesAsTheyAreAndEnforcesTheLimit() throws IOException {
+        byte[] gz = TestImages.compress(Compression.GZIP, kernel);
+        Path initrd = dir.resolve("initrd.img");
+        Files.write(initrd, gz);
+        BootImage asIs = engine().loadFile(initrd.toString());
+        assertEquals(initrd.toString(), asIs.name());
+        assertArrayEquals(gz, bytes(asIs), "an initrd reaches the kernel compressed, as the file holds it");
+        assertArrayEquals(kernel, bytes(engine().loadImage(initrd.toString())));
+        assertArrayEquals(gz, bytes(engine().loadFile(disk + ":1:/boot/vmlinuz-6.1.0-13-amd64.gz")));
+        IOException e = assertThrows(IOException.class, () -> new ScanEngine(storage, readers,
+                ScanSettings.defaults().withLimits(512, gz.length - 1, 1000)).loadFile(initrd.toString()));
+        assertTrue(e.getMessage().contains(gz.length + " bytes is larger than"), e.getMessage());
+    }
+
+    @Test
+    void aMappedHostFileIsReadOnlyAndKeepsItsContentsAfterLoading() throws IOException {
+        Path plain = dir.resolve("vmlinux");
+        Files.write(plain, kernel);
+        BootImage image = engine().loadImage(plain.toString());
+        assertTrue(image.contents().isReadOnly());
+        assertEquals(kernel.length, image.size());
+        assertArrayEquals(kernel, bytes(image));
+        assertArrayEquals(kernel, bytes(image), "a second read sees the same bytes: the position is not shared");
+    }
+
+    @Test
     void scanningNeverWritesTheImage() throws IOException {
         String before = sha256(disk);
         ScanEngine engine = engine();
