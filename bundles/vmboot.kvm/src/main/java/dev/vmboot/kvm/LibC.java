@@ -21,9 +21,13 @@ final class LibC {
     static final int O_CLOEXEC = 0x80000;
     static final int PROT_READ = 0x1;
     static final int PROT_WRITE = 0x2;
+    static final int PROT_NONE = 0x0;
     static final int MAP_SHARED = 0x01;
+    static final int MAP_PRIVATE = 0x02;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
+    /** asm-generic/mman-common.h: back the range with transparent huge pages where the kernel can. */
+    static final int MADV_HUGEPAGE = 14;
     static final int EFD_CLOEXEC = 0x80000;
     static final int EFD_NONBLOCK = 0x800;
     /**
@@ -61,6 +65,8 @@ final class LibC {
             throws LastErrorException;
 
     static native int munmap(Pointer addr, long length) throws LastErrorException;
+
+    static native int madvise(Pointer addr, long length, int advice) throws LastErrorException;
 
     static native int eventfd(int initval, int flags) throws LastErrorException;
 

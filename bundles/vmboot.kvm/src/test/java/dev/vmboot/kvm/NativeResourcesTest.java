@@ -25,6 +25,20 @@ class NativeResourcesTest {
     }
 
     @Test
+    void guestSizedMemoryStartsOnAHugePageBoundaryAndIsUsableToItsLastByte() throws Exception {
+        long size = 6L << 20;
+        try (AnonymousMemory m = AnonymousMemory.allocate(size)) {
+            assertEquals(0, m.hostAddress() % AnonymousMemory.HUGE_PAGE, "2 MiB aligned for huge pages");
+            List<ByteBuffer> chunks = m.buffers(0, size, 21);
+            assertEquals(3, chunks.size());
+            ByteBuffer last = chunks.get(2);
+            last.put(last.capacity() - 1, (byte) 0x5A);
+            assertEquals(0x5A, m.buffers(size - 4096, 4096, 12).get(0).get(4095));
+            assertEquals(0, chunks.get(0).get(0));
+        }
+    }
+
+    @Test
     void badSizesAndWindowsAreRejected() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> AnonymousMemory.allocate(4095));
         try (AnonymousMemory m = AnonymousMemory.allocate(4096)) {
