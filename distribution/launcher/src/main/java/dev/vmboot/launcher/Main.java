@@ -19,6 +19,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Starts Apache Felix with the bundles in {@code bundle/} and {@code deploy/} of the vmboot home directory.
@@ -30,6 +31,8 @@ import org.osgi.framework.launch.FrameworkFactory;
 public final class Main {
     /** Bundles that only make sense with a terminal. */
     private static final String INTERACTIVE_ONLY = "org.apache.felix.gogo.jline";
+    /** Set by {@code bin/vmboot} when it makes the class data sharing archive ({@code VMBOOT_CDS=create}). */
+    static final String CDS_TRAINING_PROPERTY = "vmboot.cds.training";
 
     private Main() {
     }
@@ -82,6 +85,11 @@ public final class Main {
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     b.start();
                 }
+            }
+            if (Boolean.getBoolean(CDS_TRAINING_PROPERTY)) {
+                // Before the script can run and stop the framework: resolved bundles load classes without starting.
+                framework.adapt(FrameworkWiring.class).resolveBundles(null);
+                ClassDataSharingTraining.loadAllClasses(ctx.getBundles());
             }
             framework.start();
             framework.waitForStop(0);
