@@ -1,0 +1,60 @@
+package dev.vmboot.linux.image;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.vmboot.api.boot.BootException;
+
+/**
+ * The header of a Debian amd64 bzImage: /boot/vmlinuz-* on this machine, or the one the lab helper caches under
+ * /var/cache/vmboot-lab/guest/; skipped when neither exists.
+ */
+class DebianKernelHeaderTest {
+
+    private static Optional<Path> bzImage() throws IOException {
+        for (String dir : new String[] {"/var/cache/vmboot-lab/guest", "/boot"}) {
+            Path d = Path.of(dir);
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
+                for (Path p : s) {
+                    Path v = Files.isDirectory(p) ? p.resolve("vmlinuz") : p;
+                    if (v.getFileName().toString().startsWith("vmlinuz") && Files.isRegularFile(v)
+                            && Files.isReadable(v)) {
+                        return Optional.of(v);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void aDebianKernelHasAModernHeaderWithItsPayloadInside() throws IOException, BootException {
+        Optional<Path> path = bzImage();
+        assumeTrue(path.isPresent(), "no Debian bzImage");
+        ByteBuffer contents;
+        try (FileChannel ch = FileChannel.open(path.get(), StandardOpenOption.READ)) {
+            contents = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+        SetupHeader h = SetupHeader.parse(contents);
+        assertTrue(h.version() >= 0x020C, "a 64-bit Debian kernel speaks protocol 2.12+, not " + h.protocol());
+        assertTrue(h.has64BitEntry() && h.relocatable(), h.toString());
+        assertTrue(h.payloadLength() > 0 && h.protectedModeOffset() + h.payloadOffset() + h.payloadLength()
+                <= contents.capacity(), "the payload lies in the file: " + h);
+        assertTrue(h.initSize() > contents.capacity() - h.protectedModeOffset(),
+                "init_size covers the decompressed kernel: " + h);
+    }
+}
