@@ -3,6 +3,7 @@ package dev.vmboot.boot.linux.internal;
 import java.nio.ByteBuffer;
 
 import dev.vmboot.api.boot.BootException;
+import dev.vmboot.linux.image.SetupHeader;
 
 /**
  * A bzImage split into its setup header and protected-mode kernel, with where the kernel goes: {@code pref_address}

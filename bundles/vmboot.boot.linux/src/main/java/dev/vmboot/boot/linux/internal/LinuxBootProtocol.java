@@ -21,6 +21,7 @@ import dev.vmboot.api.vm.CpuState;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
 import dev.vmboot.api.vm.VirtualMachine;
+import dev.vmboot.linux.image.SetupHeader;
 
 /**
  * The Linux x86 boot protocol (Documentation/arch/x86/boot.rst) for bzImages with protocol 2.06 or later: the
@@ -126,7 +127,7 @@ public final class LinuxBootProtocol implements BootProtocol {
                 LinuxLayout.ACPI_ADDRESS, LinuxLayout.ACPI_LIMIT);
 
         memory.write(LinuxLayout.ZERO_PAGE_ADDRESS,
-                ZeroPage.build(h, load, cmdline, ramdisk, ramdiskSize, acpi.rsdpAddress(), e820));
+                ZeroPage.build(image.contents(), h, load, cmdline, ramdisk, ramdiskSize, acpi.rsdpAddress(), e820));
         boolean longMode = h.has64BitEntry();
         memory.write(LinuxLayout.GDT_ADDRESS, LinuxGdt.bytes(longMode));
         memory.zero(LinuxLayout.IDT_ADDRESS, 8);
@@ -135,10 +136,9 @@ public final class LinuxBootProtocol implements BootProtocol {
         }
         CpuState state = longMode ? entry64(load) : entry32(load);
         vm.setBootCpuState(state);
-        LOG.info("{}: Linux boot protocol {}, kernel at 0x{}, {}-bit entry 0x{}{}", image.name(),
-                String.format("%d.%02d", h.version() >> 8, h.version() & 0xFF), Long.toHexString(load),
-                longMode ? 64 : 32,
-                Long.toHexString(state.rip()), ramdiskSize == 0 ? "" : ", initrd at 0x" + Long.toHexString(ramdisk));
+        LOG.info("{}: Linux boot protocol {}, kernel at 0x{}, {}-bit entry 0x{}{}", image.name(), h.protocol(),
+                Long.toHexString(load), longMode ? 64 : 32, Long.toHexString(state.rip()),
+                ramdiskSize == 0 ? "" : ", initrd at 0x" + Long.toHexString(ramdisk));
     }
 
     /** boot.rst "64-bit Boot Protocol": long mode, paging on, __BOOT_CS/__BOOT_DS flat, RSI = boot_params. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.linux.image.SetupHeader;
 import dev.vmboot.testkit.RecordingMachine;
 
 /**

@@ -25,6 +25,7 @@ import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
 import dev.vmboot.testkit.HeapGuestMemory;
 import dev.vmboot.testkit.RecordingMachine;
+import dev.vmboot.testkit.TestBzImage;
 
 class LinuxBootProtocolTest {
 
