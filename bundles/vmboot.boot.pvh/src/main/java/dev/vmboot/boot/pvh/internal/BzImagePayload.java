@@ -19,6 +19,7 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
+import dev.vmboot.linux.image.SetupHeader;
 
 /**
  * The kernel ELF inside a bzImage: its protected-mode part carries the compressed vmlinux as a payload, which the
@@ -28,17 +29,8 @@ import dev.vmboot.api.boot.BootImage;
  * uncompressed size (scripts/Makefile.lib size_append), which bounds and checks the result.
  */
 final class BzImagePayload {
-    // boot.rst "The real-mode kernel header"
-    static final int SETUP_SECTS = 0x1F1;
-    static final int HEADER_MAGIC_OFFSET = 0x202;
-    static final int VERSION = 0x206;
-    static final int PAYLOAD_OFFSET = 0x248;
-    static final int PAYLOAD_LENGTH = 0x24C;
-    static final int HEADER_MAGIC = 0x5372_6448; // "HdrS"
-    /** payload_offset/payload_length exist from boot protocol 2.08 on. */
+    /** boot.rst: payload_offset and payload_length exist from boot protocol 2.08 on. */
     static final int MIN_VERSION = 0x0208;
-    private static final int SECTOR = 512;
-    private static final int LEGACY_SETUP_SECTS = 4;
     /** A vmlinux larger than this is refused rather than decompressed into the heap. */
     static final long MAX_VMLINUX = 512L << 20;
     /** lib/decompress_unlz4.c: the legacy LZ4 format's magic, then chunks of (le32 size, LZ4 block). */
@@ -48,24 +40,30 @@ final class BzImagePayload {
     private BzImagePayload() {
     }
 
-    /** Whether {@code image} is a bzImage new enough to name its payload (a cheap header check). */
+    /** Whether {@code image} is a bzImage whose header checks out and is new enough to name its payload. */
     static boolean isBzImage(ByteBuffer image) {
-        ByteBuffer b = image.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        return b.capacity() > PAYLOAD_LENGTH + 4 && b.getInt(HEADER_MAGIC_OFFSET) == HEADER_MAGIC
-                && Short.toUnsignedInt(b.getShort(VERSION)) >= MIN_VERSION;
+        try {
+            return SetupHeader.parse(image).version() >= MIN_VERSION;
+        } catch (BootException e) {
+            return false;
+        }
     }
 
     /** Decompresses the payload: the kernel's ELF image. */
     static BootImage vmlinux(BootImage bzImage) throws BootException {
         String name = bzImage.name();
         ByteBuffer b = bzImage.contents().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (!isBzImage(b)) {
+        SetupHeader h;
+        try {
+            h = SetupHeader.parse(b);
+        } catch (BootException e) {
+            throw new BootException(name + ": " + e.getMessage(), e);
+        }
+        if (h.version() < MIN_VERSION) {
             throw new BootException(name + ": not a bzImage of boot protocol 2.08 or later (no payload fields)");
         }
-        int sects = Byte.toUnsignedInt(b.get(SETUP_SECTS));
-        long start = (long) ((sects == 0 ? LEGACY_SETUP_SECTS : sects) + 1) * SECTOR
-                + Integer.toUnsignedLong(b.getInt(PAYLOAD_OFFSET));
-        long length = Integer.toUnsignedLong(b.getInt(PAYLOAD_LENGTH));
+        long start = h.protectedModeOffset() + h.payloadOffset();
+        long length = h.payloadLength();
         if (length < 8 || start + length > b.capacity()) {
             throw new BootException(String.format("%s: payload [0x%x, +0x%x) lies outside the %d-byte image", name,
                     start, length, b.capacity()));

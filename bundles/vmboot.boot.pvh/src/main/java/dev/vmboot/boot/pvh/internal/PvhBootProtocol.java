@@ -22,6 +22,7 @@ import dev.vmboot.api.vm.CpuState;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
 import dev.vmboot.api.vm.VirtualMachine;
+import dev.vmboot.linux.image.SetupHeader;
 
 /**
  * PVH, the x86 HVM direct boot ABI (Xen docs/misc/pvh.pandoc; xen/include/public/arch-x86/hvm/start_info.h): an ELF
@@ -159,7 +160,7 @@ public final class PvhBootProtocol implements BootProtocol {
 
     /** The ELF to load: the image itself, or the vmlinux inside a bzImage's payload. */
     private synchronized BootImage elf(BootImage image) throws BootException {
-        if (ElfFile.hasMagic(image.contents()) || !BzImagePayload.isBzImage(image.contents())) {
+        if (ElfFile.hasMagic(image.contents()) || !SetupHeader.hasMagic(image.contents())) {
             return image;
         }
         if (lastBzImage != image) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
+import dev.vmboot.testkit.TestBzImage;
 
 class BzImagePayloadTest {
 
@@ -81,15 +82,13 @@ class BzImagePayloadTest {
 
     /** setup_sects 3, so the protected-mode part starts at 0x800, with the payload 0x40 bytes into it. */
     private static BootImage bzImage(byte[] payload, int version) {
-        int start = 0x800 + 0x40;
-        ByteBuffer b = ByteBuffer.allocate(start + payload.length + 100).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(BzImagePayload.SETUP_SECTS, (byte) 3);
-        b.putInt(BzImagePayload.HEADER_MAGIC_OFFSET, BzImagePayload.HEADER_MAGIC);
-        b.putShort(BzImagePayload.VERSION, (short) version);
-        b.putInt(BzImagePayload.PAYLOAD_OFFSET, 0x40);
-        b.putInt(BzImagePayload.PAYLOAD_LENGTH, payload.length);
-        b.put(start, payload);
-        return new BootImage("bzImage", b);
+        TestBzImage bz = new TestBzImage();
+        bz.setupSects = 3;
+        bz.version = version;
+        bz.payload = payload;
+        bz.payloadOffset = 0x40;
+        bz.kernelBytes = 0x40 + payload.length + 100;
+        return new BootImage("bzImage", ByteBuffer.wrap(bz.build()));
     }
 
     @ParameterizedTest
@@ -117,7 +116,7 @@ class BzImagePayloadTest {
         BootImage cut = bzImage(compress("gzip", kernel), 0x020F);
         ByteBuffer lying = ByteBuffer.allocate((int) cut.size()).order(ByteOrder.LITTLE_ENDIAN);
         lying.put(cut.contents().duplicate());
-        lying.putInt(BzImagePayload.PAYLOAD_LENGTH, Integer.MAX_VALUE); // a payload length past the image's end
+        lying.putInt(0x24C, Integer.MAX_VALUE); // payload_length (boot.rst) past the image's end
         BootException outside = assertThrows(BootException.class,
                 () -> BzImagePayload.vmlinux(new BootImage("lying", lying.clear())));
         assertTrue(outside.getMessage().startsWith("lying: payload [0x840, +0x7fffffff) lies outside"),
@@ -135,6 +134,18 @@ class BzImagePayloadTest {
         BootException huge = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(bzImage(bomb,
                 0x020F)));
         assertTrue(huge.getMessage().contains("unpacks to 4294967295 bytes"), huge.getMessage());
+    }
+
+    @Test
+    void aBrokenSetupHeaderIsNeitherOfferedNorUnpacked() throws Exception {
+        BootImage good = bzImage(compress("gzip", kernel()), 0x020F);
+        ByteBuffer broken = ByteBuffer.allocate((int) good.size()).order(ByteOrder.LITTLE_ENDIAN);
+        broken.put(good.contents().duplicate());
+        broken.putShort(0x1FE, (short) 0); // boot_flag
+        BootImage image = new BootImage("broken", broken.clear());
+        assertEquals(0, new PvhBootProtocol().probe(image));
+        BootException e = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(image));
+        assertEquals("broken: boot_flag is 0x0000, not 0xAA55", e.getMessage());
     }
 
     @Test
