@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.linux.image.SetupHeader;
 
 /**
  * A Linux kernel, initrd and command line for the firmware to boot, as QEMU's {@code -kernel}/{@code -initrd}/
@@ -27,15 +28,8 @@ final class LinuxKernelItems {
     static final int SETUP_SIZE = 0x17;
     static final int SETUP_DATA = 0x18;
 
-    /** boot.rst: setup_sects at 0x1F1 (0 means 4), the "HdrS" magic at 0x202, the protocol version at 0x206. */
-    static final int SETUP_SECTS_OFFSET = 0x1F1;
-    static final int HEADER_MAGIC_OFFSET = 0x202;
-    static final int VERSION_OFFSET = 0x206;
-    static final int HEADER_MAGIC = 0x5372_6448; // "HdrS"
-    /** The EFI handover (and the PE header OVMF loads through) needs boot protocol 2.11 or later. */
+    /** boot.rst: the EFI handover (and the PE header OVMF loads through) needs boot protocol 2.11 or later. */
     static final int MIN_VERSION = 0x020B;
-    private static final int SECTOR = 512;
-    private static final int LEGACY_SETUP_SECTS = 4;
 
     private LinuxKernelItems() {
     }
@@ -50,22 +44,19 @@ final class LinuxKernelItems {
             }
             return;
         }
-        ByteBuffer image = kernel.get().contents().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer image = kernel.get().contents().duplicate();
         String name = kernel.get().name();
-        if (image.capacity() < VERSION_OFFSET + 2 || image.getInt(HEADER_MAGIC_OFFSET) != HEADER_MAGIC) {
-            throw new BootException(name + ": not a Linux bzImage (no \"HdrS\" boot header at 0x202)");
+        SetupHeader header;
+        try {
+            header = SetupHeader.parse(image);
+        } catch (BootException e) {
+            throw new BootException(name + ": " + e.getMessage(), e);
         }
-        int version = Short.toUnsignedInt(image.getShort(VERSION_OFFSET));
-        if (version < MIN_VERSION) {
-            throw new BootException(String.format("%s: boot protocol %d.%02d is too old for UEFI firmware (2.11 or "
-                    + "later has the EFI stub)", name, version >> 8, version & 0xFF));
+        if (header.version() < MIN_VERSION) {
+            throw new BootException(String.format("%s: boot protocol %s is too old for UEFI firmware (2.11 or "
+                    + "later has the EFI stub)", name, header.protocol()));
         }
-        int sects = Byte.toUnsignedInt(image.get(SETUP_SECTS_OFFSET));
-        long setupSize = (long) ((sects == 0 ? LEGACY_SETUP_SECTS : sects) + 1) * SECTOR;
-        if (setupSize >= image.capacity()) {
-            throw new BootException(String.format("%s: %d setup bytes leave no kernel in %d bytes", name, setupSize,
-                    image.capacity()));
-        }
+        long setupSize = header.protectedModeOffset();
         byte[] setup = new byte[(int) setupSize];
         image.get(0, setup);
         byte[] rest = new byte[image.capacity() - setup.length];

@@ -15,19 +15,21 @@ import org.junit.jupiter.api.Test;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.testkit.TestBzImage;
 
 class LinuxKernelItemsTest {
 
-    /** A bzImage-shaped image: {@code setupSects} setup sectors after the boot sector, then a recognisable body. */
+    /** A bzImage of {@code size} bytes: {@code setupSects} setup sectors after the boot sector, then its kernel. */
+    private static byte[] bzImageBytes(int setupSects, int version, int size) {
+        TestBzImage bz = new TestBzImage();
+        bz.setupSects = setupSects;
+        bz.version = version;
+        bz.kernelBytes = size - bz.kernelOffset();
+        return bz.build();
+    }
+
     private static BootImage bzImage(int setupSects, int version, int size) {
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(LinuxKernelItems.SETUP_SECTS_OFFSET, (byte) setupSects);
-        b.putInt(LinuxKernelItems.HEADER_MAGIC_OFFSET, LinuxKernelItems.HEADER_MAGIC);
-        b.putShort(LinuxKernelItems.VERSION_OFFSET, (short) version);
-        for (int i = 0x300; i < size; i++) {
-            b.put(i, (byte) i);
-        }
-        return new BootImage("bzImage", b);
+        return new BootImage("bzImage", ByteBuffer.wrap(bzImageBytes(setupSects, version, size)));
     }
 
     private static int le32(byte[] b) {
@@ -84,8 +86,12 @@ class LinuxKernelItemsTest {
                 new BootOptions("", Optional.empty(), Optional.of(bzImage(4, 0x0206, 8192)))));
         assertEquals("bzImage: boot protocol 2.06 is too old for UEFI firmware (2.11 or later has the EFI stub)",
                 old.getMessage());
+        byte[] noKernel = bzImageBytes(4, 0x020F, 4096);
+        noKernel[0x1F1] = (byte) 200; // setup_sects: (200 + 1) * 512 bytes of setup
         BootException tooShort = assertThrows(BootException.class, () -> LinuxKernelItems.add(items,
-                new BootOptions("", Optional.empty(), Optional.of(bzImage(200, 0x020F, 4096)))));
-        assertEquals("bzImage: 102912 setup bytes leave no kernel in 4096 bytes", tooShort.getMessage());
+                new BootOptions("", Optional.empty(), Optional.of(new BootImage("bzImage",
+                        ByteBuffer.wrap(noKernel))))));
+        assertEquals("bzImage: setup_sects 200 puts the protected-mode kernel at 0x19200, past the end of the "
+                + "4096-byte file", tooShort.getMessage());
     }
 }
