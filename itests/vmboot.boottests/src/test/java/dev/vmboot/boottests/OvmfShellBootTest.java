@@ -43,4 +43,31 @@ class OvmfShellBootTest {
             assertEquals(0, status, "a clean guest power-off ends bin/vmboot boot with status 0" + vm.diagnostics());
         }
     }
+
+    /**
+     * {@code --on-reset reboot}: the shell's {@code reset} (a cold reset, which OVMF carries out through the 0xCF9
+     * reset control register) ends the machine as RESET, and the session boots a fresh one from the same image: the
+     * firmware comes up a second time, and its {@code reset -s} then ends the session with status 0.
+     */
+    @Test
+    void aResetRebootsTheFirmwareWhenThePolicyIsReboot() throws Exception {
+        assertTrue(Files.isRegularFile(OVMF), OVMF + " is missing: apt-get install ovmf");
+        BootTestEnvironment env = BootTestEnvironment.fromSystemProperties();
+        try (VmbootProcess vm = VmbootProcess.boot(env, "ovmf-reboot",
+                List.of("-p", "firmware", "-m", "512M", "-c", "1", "--on-reset", "reboot", OVMF.toString()))) {
+            int firstShell = vm.awaitOutput("Shell> ", 0, TO_SHELL);
+
+            vm.type("reset\r");
+            // The banner is printed once per boot: seen again after the first prompt, the firmware started anew.
+            int secondBanner = vm.awaitOutput("UEFI Interactive Shell", firstShell, TO_SHELL);
+            vm.awaitOutput("Shell> ", secondBanner, TO_SHELL);
+            assertTrue(vm.errors().contains("the guest reset; rebooting (reboot 1)"), vm.diagnostics());
+
+            vm.type("reset -s\r");
+            int status = vm.awaitExit(TO_EXIT);
+
+            assertEquals(0, status, "the rebooted machine's power-off ends the session with status 0"
+                    + vm.diagnostics());
+        }
+    }
 }

@@ -77,9 +77,18 @@ final class VmbootProcess implements AutoCloseable {
      * without it or the timeout passes.
      */
     void awaitOutput(String text, Duration timeout) throws InterruptedException {
+        awaitOutput(text, 0, timeout);
+    }
+
+    /**
+     * Waits until TEXT appears on the console at or after character FROM (e.g. the length of the output before
+     * something was typed), and returns where it starts.
+     */
+    int awaitOutput(String text, int from, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (output.indexOf(text) < 0) {
+            int at;
+            while ((at = output.indexOf(text, from)) < 0) {
                 if (outputEnded) {
                     throw new AssertionError("vmboot's output ended without \"" + text + "\"" + diagnostics());
                 }
@@ -89,6 +98,7 @@ final class VmbootProcess implements AutoCloseable {
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
+            return at;
         }
     }
 
@@ -106,6 +116,11 @@ final class VmbootProcess implements AutoCloseable {
         }
         reader.join(TimeUnit.SECONDS.toMillis(30));
         return process.exitValue();
+    }
+
+    /** vmboot's standard error so far (its log). */
+    String errors() throws IOException {
+        return Files.readString(errors, StandardCharsets.ISO_8859_1);
     }
 
     synchronized String output() {

@@ -58,6 +58,8 @@ final class KvmVirtualMachine implements VirtualMachine {
 
     /** Guest RAM buffers are 1 GiB direct buffers (RegionGuestMemory chunks). */
     private static final int CHUNK_SHIFT = 30;
+    /** How often the console input is polled: a key's latency at worst, well under what a person notices. */
+    private static final long CONSOLE_POLL_MILLIS = 10;
     private static final long PAGE = 4096;
     /** Local APIC register offsets in the KVM_GET_LAPIC page (SDM 3A, table 10-1). */
     private static final int APIC_LVT0 = 0x350;
@@ -352,7 +354,11 @@ final class KvmVirtualMachine implements VirtualMachine {
         vcpu.setMsrs(idx, val);
     }
 
-    /** Console input to COM1. Blocks in {@code read}; a chunk read after the machine ended is dropped. */
+    /**
+     * Console input to COM1. It polls for what the input has ready rather than blocking in {@code read}: a read still
+     * blocked when the machine ends would take the next keys from whoever reads the console after it, the machine a
+     * reboot creates or the shell the boot command returns to. Keys that reach a machine that is ending are dropped.
+     */
     private void pumpConsoleInput() {
         InputStream in = console.input();
         if (in == null) {
@@ -360,8 +366,16 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
         byte[] buffer = new byte[64];
         try {
-            int n;
-            while (!stopping && (n = in.read(buffer)) > 0) {
+            while (!stopping) {
+                int ready = in.available();
+                if (ready <= 0) {
+                    Thread.sleep(CONSOLE_POLL_MILLIS);
+                    continue;
+                }
+                int n = in.read(buffer, 0, Math.min(ready, buffer.length));
+                if (n < 0) {
+                    break;
+                }
                 int done = 0;
                 while (done < n && !stopping) {
                     done += platform.uart().offer(buffer, done, n - done);
