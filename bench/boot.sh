@@ -99,6 +99,46 @@ time_to() {
     echo "$res"
 }
 
+# time_between NAME TIMEOUT_S FIRST SECOND CMD...: like time_to, but prints the milliseconds from the line holding
+# FIRST to the next line holding SECOND (lines of CMD's stdout).
+time_between() {
+    local name=$1 tmo=$2 first=$3 second=$4; shift 4
+    local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
+    local t0 t1="" deadline now left line pid res=""
+    rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
+    t0=${EPOCHREALTIME/./}
+    setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
+    pid=$!
+    echo "$pid" >>"$work/pgids"
+    exec {rd}<"$fifo"
+    deadline=$((t0 + tmo * 1000000))
+    while :; do
+        now=${EPOCHREALTIME/./}
+        left=$(( (deadline - now) / 1000000 ))
+        [ "$left" -gt 0 ] || { res="FAIL no '$second' after '$first' within ${tmo}s"; break; }
+        if IFS= read -r -t "$left" -u "$rd" line; then
+            printf '%s\n' "$line" >>"$log"
+            if [ -z "$t1" ]; then
+                case $line in *"$first"*) t1=${EPOCHREALTIME/./} ;; esac
+            else
+                case $line in *"$second"*) res=$(( (${EPOCHREALTIME/./} - t1) / 1000 )); break ;; esac
+            fi
+        else
+            [ -n "$line" ] && printf '%s' "$line" >>"$log"
+            if [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then res="FAIL no '$second' after '$first' within ${tmo}s"
+            else
+                wait "$pid" 2>/dev/null && st=0 || st=$?
+                res="FAIL exited (status $st) without '$second' after '$first': $(last_words "$err" "$log")"
+            fi
+            break
+        fi
+    done
+    exec {rd}<&-
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    echo "$res"
+}
+
 last_words() { # the last non-empty line of stderr, else of stdout, cleaned of escape sequences
     local f line=""
     for f in "$@"; do
@@ -150,6 +190,7 @@ bench() {
     done
     local qm vm
     qm=$(printf '%s\n' "${qt[@]}" | median)
+    printf -v "${name}_qemu_median" '%s' "$qm"
     # One failed vmboot run voids the vmboot result: a median over the runs that happened to work would hide it.
     [ -n "$vreason" ] && vt=()
     vm=$(printf '%s\n' "${vt[@]}" | median)
@@ -193,6 +234,26 @@ echo "(b) Debian kernel via PVH to the init marker (goal <= 0.80)"
 bench pvh 0.80 'VMBOOT-GUEST-OK' 180 -- \
     "${qemu_base[@]}" -kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz" -append "$append" -- \
     "${vmboot_timed[@]}" boot -p pvh -m 512M -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" "$guest/vmlinux"
+
+# (b') What the VMM costs without its start-up: one vmboot process boots the kernel twice (as a resident vmboot, the
+# LinuxBoot boot manager's shell, would boot one entry after another); timed from the first guest's power-off line to
+# the second guest's marker, so it includes tearing down the first VM and creating and loading the second.
+echo "(b') the same kernel booted by a vmboot that is already running (for reading only: the goal is (b)'s ratio)"
+boot_cmd="boot -p pvh -m 512M -c 1 -i $guest/initramfs.cpio.gz -a '$append' $guest/vmlinux"
+rt=() rreason=""
+for i in $(seq "$runs"); do
+    r=$(time_between "pvh-resident-$i" 300 'reboot: Power down' 'VMBOOT-GUEST-OK' \
+        "${vmboot_timed[@]}" -c "$boot_cmd; $boot_cmd")
+    case $r in FAIL*) rreason=${r#FAIL }; echo "  resident run $i: FAILED: $rreason" ;;
+        *) rt+=("$r"); echo "  resident run $i: $r ms" ;; esac
+done
+if [ -n "$rreason" ]; then
+    echo "pvh-resident: vmboot: $rreason"
+elif [ -n "${pvh_qemu_median:-}" ]; then
+    rm_=$(printf '%s\n' "${rt[@]}" | median)
+    awk -v r="$rm_" -v q="$pvh_qemu_median" \
+        'BEGIN { printf "pvh-resident: vmboot median %d ms; ÷ QEMU-KVM whole process (median %d ms): %.2f\n", r, q, r / q }'
+fi
 
 if [ -x bench/vm-exits.sh ]; then
     echo "(c) port-I/O exits per second: see bench/vm-exits.sh"
