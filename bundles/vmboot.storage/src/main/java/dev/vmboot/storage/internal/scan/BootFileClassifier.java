@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.util.function.Predicate;
 
 import dev.vmboot.api.boot.Compression;
 import dev.vmboot.api.boot.ImageKind;
@@ -33,6 +34,17 @@ final class BootFileClassifier {
      * @param peekLimit the most bytes decompressed from a compressed file
      */
     static Classification classify(SeekableByteChannel channel, long peekLimit) throws IOException {
+        return classify(channel, peekLimit, CompressionFormat::libraryInstalled);
+    }
+
+    /**
+     * As {@link #classify(SeekableByteChannel, long)}, with {@code installed} saying which decompressors are there.
+     *
+     * @throws CompressionFormat.MissingDecompressorException for a compressed file whose decompressor is missing:
+     *         it may well be a kernel, and the scan reports it rather than pass over it in silence
+     */
+    static Classification classify(SeekableByteChannel channel, long peekLimit, Predicate<Compression> installed)
+            throws IOException {
         ChannelContent raw = new ChannelContent(channel);
         byte[] head = raw.read(0, HEAD);
         Compression compression = CompressionFormat.detect(head);
@@ -40,11 +52,13 @@ final class BootFileClassifier {
             return new Classification(kind(head, raw), compression);
         }
         channel.position(0);
-        try (InputStream in = CompressionFormat.decompress(compression, Channels.newInputStream(channel))) {
+        try (InputStream in = CompressionFormat.decompress(compression, Channels.newInputStream(channel), installed)) {
             StreamContent content = new StreamContent(in, peekLimit);
             return new Classification(kind(content.read(0, HEAD), content), compression);
+        } catch (CompressionFormat.MissingDecompressorException e) {
+            throw e;
         } catch (IOException e) {
-            // Not what its magic says (or the library is missing): nothing to boot.
+            // Not what its magic says: nothing to boot.
             return new Classification(ImageKind.UNKNOWN, compression);
         }
     }

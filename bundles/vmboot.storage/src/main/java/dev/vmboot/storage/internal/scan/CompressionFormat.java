@@ -3,6 +3,7 @@ package dev.vmboot.storage.internal.scan;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Predicate;
 
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
@@ -50,25 +51,52 @@ final class CompressionFormat {
      * @throws IOException if the format's library is not installed (xz, zstd-jni) or the header is bad
      */
     static InputStream decompress(Compression compression, InputStream compressed) throws IOException {
+        return decompress(compression, compressed, CompressionFormat::libraryInstalled);
+    }
+
+    /** As {@link #decompress(Compression, InputStream)}, with {@code installed} saying which libraries are there. */
+    static InputStream decompress(Compression compression, InputStream compressed, Predicate<Compression> installed)
+            throws IOException {
+        if (!installed.test(compression)) {
+            throw new MissingDecompressorException(compression);
+        }
         InputStream in = new BufferedInputStream(compressed, 64 * 1024);
         switch (compression) {
             case GZIP:
                 return new GzipCompressorInputStream(in, true);
             case XZ:
-                if (!XZUtils.isXZCompressionAvailable()) {
-                    throw new IOException("xz decompression needs the org.tukaani.xz library, which is not installed");
-                }
                 return new XZCompressorInputStream(in, true);
             case ZSTD:
-                if (!ZstdUtils.isZstdCompressionAvailable()) {
-                    throw new IOException("zstd decompression needs the zstd-jni library (com.github.luben), which is"
-                            + " not installed");
-                }
                 return new ZstdCompressorInputStream(in);
             case LZ4:
                 return new FramedLZ4CompressorInputStream(in, true);
             default:
                 return in;
+        }
+    }
+
+    /** xz and zstd need libraries that commons-compress imports optionally (org.tukaani.xz, zstd-jni). */
+    static boolean libraryInstalled(Compression compression) {
+        switch (compression) {
+            case XZ:
+                return XZUtils.isXZCompressionAvailable();
+            case ZSTD:
+                return ZstdUtils.isZstdCompressionAvailable();
+            default:
+                return true;
+        }
+    }
+
+    /** A compressed file that cannot be read here because its decompressor is not installed. */
+    static final class MissingDecompressorException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MissingDecompressorException(Compression compression) {
+            super(compression == Compression.ZSTD
+                    ? "zstd-compressed, and zstd decompression needs the zstd-jni library (com.github.luben), which"
+                            + " is not installed"
+                    : compression.name().toLowerCase() + "-compressed, and its decompressor (org.tukaani.xz) is not"
+                            + " installed");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.vmboot.storage.internal.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
@@ -29,6 +31,22 @@ class BootFileClassifierTest {
         Files.write(f, content);
         try (SeekableByteChannel ch = Files.newByteChannel(f)) {
             return BootFileClassifier.classify(ch, PEEK);
+        }
+    }
+
+    @Test
+    void aCompressedFileWhoseDecompressorIsMissingIsReportedNotPassedOver() throws IOException {
+        Path f = dir.resolve("vmlinux.zst");
+        Files.write(f, TestImages.compress(Compression.ZSTD, TestImages.pvhElf()));
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            IOException e = assertThrows(CompressionFormat.MissingDecompressorException.class,
+                    () -> BootFileClassifier.classify(ch, PEEK, c -> c != Compression.ZSTD));
+            assertTrue(e.getMessage().contains("zstd-jni library (com.github.luben), which is not installed"),
+                    e.getMessage());
+        }
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            assertEquals(new Classification(ImageKind.PVH_ELF, Compression.ZSTD),
+                    BootFileClassifier.classify(ch, PEEK, c -> true), "with the library it is a kernel");
         }
     }
 
