@@ -29,8 +29,11 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * own bundle cache in a temporary directory, so concurrent runs (an init script and a person) do not collide.
  */
 public final class Main {
-    /** Bundles that only make sense with a terminal. */
-    private static final String INTERACTIVE_ONLY = "org.apache.felix.gogo.jline";
+    /**
+     * Bundles that only make sense with a terminal (file name prefixes): the jline shell and jline itself, which
+     * nothing else imports. A one-shot command does not install them: fewer manifests to parse and bundles to resolve.
+     */
+    private static final List<String> INTERACTIVE_ONLY = List.of("org.apache.felix.gogo.jline", "jline-");
     /** Set by {@code bin/vmboot} when it makes the class data sharing archive ({@code VMBOOT_CDS=create}). */
     static final String CDS_TRAINING_PROPERTY = "vmboot.cds.training";
 
@@ -62,7 +65,8 @@ public final class Main {
             BundleContext ctx = framework.getBundleContext();
             List<Bundle> bundles = new ArrayList<>();
             for (Path jar : jars(home.resolve("bundle"))) {
-                if (cmd.script().isPresent() && jar.getFileName().toString().startsWith(INTERACTIVE_ONLY)) {
+                String file = jar.getFileName().toString();
+                if (cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith)) {
                     continue;
                 }
                 bundles.add(ctx.installBundle("reference:" + jar.toUri()));
