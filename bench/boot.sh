@@ -61,74 +61,49 @@ exec {hold}<>"$work/stdin"
 # PATTERN appears on its stdout; on failure prints "FAIL <reason>" (timeout, or the process ended, with the last
 # line it printed). The process group is killed either way.
 time_to() {
-    local name=$1 tmo=$2 pat=$3; shift 3
-    local delim=${pat: -1} head=${pat%?}
+    local name=$1 tmo=$2; shift 2
+    time_between "$name" "$tmo" "" "$@"
+}
+
+# time_between NAME TIMEOUT_S FIRST SECOND CMD...: as time_to, but from the moment FIRST appears (the process start
+# when FIRST is empty) until SECOND appears after it. The output is read in pieces that end with the last character
+# of the pattern awaited, so a prompt is seen without a newline after it.
+time_between() {
+    local name=$1 tmo=$2 first=$3 second=$4; shift 4
     local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
-    local t0 deadline now left chunk pid res=""
+    local t0 t1 deadline now left chunk pid res="" pat delim
     rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
     t0=${EPOCHREALTIME/./}
     setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
     pid=$!
-    echo "$pid" >>"$work/pgids"   # time_to runs in a subshell: the EXIT trap of the script reads this file
+    echo "$pid" >>"$work/pgids"   # this runs in a subshell: the EXIT trap of the script reads this file
     exec {rd}<"$fifo"
     deadline=$((t0 + tmo * 1000000))
+    if [ -z "$first" ]; then t1=$t0 pat=$second; else t1="" pat=$first; fi
+    local what="'$second'${first:+ after '$first'}"
     while :; do
+        delim=${pat: -1}
         now=${EPOCHREALTIME/./}
         left=$(( (deadline - now) / 1000000 ))
-        [ "$left" -gt 0 ] || { res="FAIL no '$pat' within ${tmo}s"; break; }
+        [ "$left" -gt 0 ] || { res="FAIL no $what within ${tmo}s"; break; }
         if IFS= read -r -d "$delim" -t "$left" -u "$rd" chunk; then
             printf '%s%s' "$chunk" "$delim" >>"$log"
-            case $chunk in
-                *"$head") res=$(( (${EPOCHREALTIME/./} - t0) / 1000 )); echo "$(( t0 / 1000 + res ))" >"$work/$name.end"
+            case $chunk$delim in
+                *"$pat")
+                    now=${EPOCHREALTIME/./}
+                    if [ -z "$t1" ]; then t1=$now pat=$second; continue; fi
+                    res=$(( (now - t1) / 1000 )); echo "$(( now / 1000 ))" >"$work/$name.end"
                     break ;;
             esac
         else
             # read failed: timeout (status > 128) or end of output (the process closed stdout / exited).
+            local rs=$?
             [ -n "$chunk" ] && printf '%s' "$chunk" >>"$log"
-            if [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then res="FAIL no '$pat' within ${tmo}s"
+            if [ "$rs" -gt 128 ] || [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then
+                res="FAIL no $what within ${tmo}s"
             else
                 wait "$pid" 2>/dev/null && st=0 || st=$?
-                res="FAIL exited (status $st) without '$pat': $(last_words "$err" "$log")"
-            fi
-            break
-        fi
-    done
-    exec {rd}<&-
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    echo "$res"
-}
-
-# time_between NAME TIMEOUT_S FIRST SECOND CMD...: like time_to, but prints the milliseconds from the line holding
-# FIRST to the next line holding SECOND (lines of CMD's stdout).
-time_between() {
-    local name=$1 tmo=$2 first=$3 second=$4; shift 4
-    local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
-    local t0 t1="" deadline now left line pid res=""
-    rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
-    t0=${EPOCHREALTIME/./}
-    setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
-    pid=$!
-    echo "$pid" >>"$work/pgids"
-    exec {rd}<"$fifo"
-    deadline=$((t0 + tmo * 1000000))
-    while :; do
-        now=${EPOCHREALTIME/./}
-        left=$(( (deadline - now) / 1000000 ))
-        [ "$left" -gt 0 ] || { res="FAIL no '$second' after '$first' within ${tmo}s"; break; }
-        if IFS= read -r -t "$left" -u "$rd" line; then
-            printf '%s\n' "$line" >>"$log"
-            if [ -z "$t1" ]; then
-                case $line in *"$first"*) t1=${EPOCHREALTIME/./} ;; esac
-            else
-                case $line in *"$second"*) res=$(( (${EPOCHREALTIME/./} - t1) / 1000 )); break ;; esac
-            fi
-        else
-            [ -n "$line" ] && printf '%s' "$line" >>"$log"
-            if [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then res="FAIL no '$second' after '$first' within ${tmo}s"
-            else
-                wait "$pid" 2>/dev/null && st=0 || st=$?
-                res="FAIL exited (status $st) without '$second' after '$first': $(last_words "$err" "$log")"
+                res="FAIL exited (status $st) without $what: $(last_words "$err" "$log")"
             fi
             break
         fi
