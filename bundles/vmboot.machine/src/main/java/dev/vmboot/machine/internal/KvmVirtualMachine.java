@@ -58,8 +58,12 @@ final class KvmVirtualMachine implements VirtualMachine {
 
     /** Guest RAM buffers are 1 GiB direct buffers (RegionGuestMemory chunks). */
     private static final int CHUNK_SHIFT = 30;
-    /** How often the console input is polled: a key's latency at worst, well under what a person notices. */
-    private static final long CONSOLE_POLL_MILLIS = 10;
+    /**
+     * Console input polling: every 10 ms while keys arrive, backing off to every 50 ms when idle; 50 ms is then the
+     * first key's latency at worst.
+     */
+    private static final long CONSOLE_POLL_MIN_MILLIS = 10;
+    private static final long CONSOLE_POLL_MAX_MILLIS = 50;
     private static final long PAGE = 4096;
     /** Local APIC register offsets in the KVM_GET_LAPIC page (SDM 3A, table 10-1). */
     private static final int APIC_LVT0 = 0x350;
@@ -365,13 +369,17 @@ final class KvmVirtualMachine implements VirtualMachine {
             return;
         }
         byte[] buffer = new byte[64];
+        long idleSleep = CONSOLE_POLL_MIN_MILLIS;
         try {
             while (!stopping) {
                 int ready = in.available();
                 if (ready <= 0) {
-                    Thread.sleep(CONSOLE_POLL_MILLIS);
+                    // Back off while nobody types, so an idle console costs the guest's vCPUs next to nothing.
+                    Thread.sleep(idleSleep);
+                    idleSleep = Math.min(idleSleep * 2, CONSOLE_POLL_MAX_MILLIS);
                     continue;
                 }
+                idleSleep = CONSOLE_POLL_MIN_MILLIS;
                 int n = in.read(buffer, 0, Math.min(ready, buffer.length));
                 if (n < 0) {
                     break;
