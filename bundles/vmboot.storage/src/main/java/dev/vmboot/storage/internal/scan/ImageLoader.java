@@ -32,8 +32,13 @@ final class ImageLoader {
         if (compression == Compression.NONE) {
             checkSize(name, size, maxBytes);
             if (channel instanceof FileChannel file) {
-                // Read-only and private to this image; the mapping outlives the channel (FileChannel.map).
-                return new BootImage(name, file.map(FileChannel.MapMode.READ_ONLY, 0, size));
+                try {
+                    // Read-only and private to this image; the mapping outlives the channel (FileChannel.map).
+                    return new BootImage(name, file.map(FileChannel.MapMode.READ_ONLY, 0, size));
+                } catch (IOException | UnsupportedOperationException e) {
+                    // A filesystem that cannot map files (some FUSE and network ones): read it instead.
+                    channel.position(0);
+                }
             }
             ByteBuffer buf = ByteBuffer.allocate((int) size);
             while (buf.hasRemaining() && channel.read(buf) >= 0) {

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -305,6 +307,17 @@ class ScanEngineTest {
         assertEquals(kernel.length, image.size());
         assertArrayEquals(kernel, bytes(image));
         assertArrayEquals(kernel, bytes(image), "a second read sees the same bytes: the position is not shared");
+    }
+
+    @Test
+    void aFileThatCannotBeMappedIsReadInstead() throws IOException {
+        Path plain = dir.resolve("vmlinux-on-fuse");
+        Files.write(plain, kernel);
+        try (FileChannel ch = new UnmappableFileChannel(FileChannel.open(plain, StandardOpenOption.READ))) {
+            BootImage image = ImageLoader.load("fuse:/vmlinux", ch, ch.size(), 1 << 30, ImageLoader.Unpack.AS_IS);
+            assertArrayEquals(kernel, bytes(image));
+            assertTrue(image.contents().isReadOnly());
+        }
     }
 
     @Test
