@@ -58,7 +58,9 @@ public final class Main {
     }
 
     static int run(Path home, CommandLine cmd) throws Exception {
-        Path cache = Files.createTempDirectory("vmboot-felix-");
+        Path cache = BundleCacheDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
+        // A run ended by a signal (SIGTERM, Ctrl-C) leaves through the shutdown hooks, not through finally.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(cache), "vmboot-cache-cleanup"));
         try {
             Framework framework = newFramework(home, cache, cmd);
             framework.init();
@@ -132,6 +134,14 @@ public final class Main {
         }
         jars.sort(Comparator.naturalOrder());
         return jars;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException | RuntimeException e) {
+            // the JVM is going away; a cache left in the temporary directory is harmless
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
