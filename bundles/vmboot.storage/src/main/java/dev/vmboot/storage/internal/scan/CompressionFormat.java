@@ -92,11 +92,19 @@ final class CompressionFormat {
         private static final long serialVersionUID = 1L;
 
         MissingDecompressorException(Compression compression) {
-            super(compression == Compression.ZSTD
-                    ? "zstd-compressed, and zstd decompression needs the zstd-jni library (com.github.luben), which"
-                            + " is not installed"
-                    : compression.name().toLowerCase() + "-compressed, and its decompressor (org.tukaani.xz) is not"
-                            + " installed");
+            super(compression.name().toLowerCase() + "-compressed, and its decompressor " + library(compression)
+                    + " is not installed");
+        }
+
+        private static String library(Compression compression) {
+            switch (compression) {
+                case XZ:
+                    return "(the org.tukaani.xz library)";
+                case ZSTD:
+                    return "(the zstd-jni library, com.github.luben)";
+                default:
+                    return "(commons-compress)";
+            }
         }
     }
 

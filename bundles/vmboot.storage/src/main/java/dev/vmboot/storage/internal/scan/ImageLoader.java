@@ -30,7 +30,10 @@ final class ImageLoader {
                 : CompressionFormat.detect(new ChannelContent(channel).read(0, 8));
         channel.position(0);
         if (compression == Compression.NONE) {
-            checkSize(name, size, maxBytes);
+            if (size > maxBytes) {
+                throw new IOException(name + ": " + size + " bytes is larger than the " + mib(maxBytes)
+                        + " MiB limit on boot images (scanner setting maxImageBytes)");
+            }
             if (channel instanceof FileChannel file) {
                 try {
                     // Read-only and private to this image; the mapping outlives the channel (FileChannel.map).
@@ -79,13 +82,6 @@ final class ImageLoader {
             }
             throw new IOException(name + ": cannot decompress (" + compression.name().toLowerCase() + "): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void checkSize(String name, long size, long maxBytes) throws IOException {
-        if (size > maxBytes) {
-            throw new IOException(name + ": " + size + " bytes is larger than the " + mib(maxBytes)
-                    + " MiB limit on boot images (scanner setting maxImageBytes)");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.vmboot.storage.internal.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -41,8 +40,8 @@ class BootFileClassifierTest {
         try (SeekableByteChannel ch = Files.newByteChannel(f)) {
             IOException e = assertThrows(CompressionFormat.MissingDecompressorException.class,
                     () -> BootFileClassifier.classify(ch, PEEK, c -> c != Compression.ZSTD));
-            assertTrue(e.getMessage().contains("zstd-jni library (com.github.luben), which is not installed"),
-                    e.getMessage());
+            assertEquals("zstd-compressed, and its decompressor (the zstd-jni library, com.github.luben) is not"
+                    + " installed", e.getMessage());
         }
         try (SeekableByteChannel ch = Files.newByteChannel(f)) {
             assertEquals(new Classification(ImageKind.PVH_ELF, Compression.ZSTD),
