@@ -29,6 +29,12 @@ public final class KvmVcpu implements AutoCloseable {
     private final Memory mpState = new Memory(4);
     /** pthread_t of the thread inside {@link #run()}, 0 when none. */
     private volatile long runningThread;
+    /**
+     * The thread that last called {@link #run()} and its pthread_t: a vCPU is run by one thread for its whole life, so
+     * {@code pthread_self} (a native call) is asked once, not on every exit.
+     */
+    private Thread runner;
+    private long runnerPthread;
     private boolean closed;
 
     private KvmVcpu(int id, Kvm.FileDescriptor fd, Pointer runPage, long runSize) {
@@ -65,9 +71,14 @@ public final class KvmVcpu implements AutoCloseable {
      *         from a {@link #kick} or {@code immediate_exit}, or EAGAIN)
      */
     public boolean run() throws KvmException {
-        runningThread = LibC.pthread_self();
+        Thread me = Thread.currentThread();
+        if (me != runner) {
+            runner = me;
+            runnerPthread = LibC.pthread_self();
+        }
+        runningThread = runnerPthread;
         try {
-            LibC.ioctl(fd.fd(), KvmIoctls.RUN, null);
+            LibC.ioctl(fd.fd(), KvmIoctls.RUN, 0L);
             return true;
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();

@@ -61,6 +61,12 @@ final class LibC {
     /** {@code ioctl(fd, request, arg)}; integer arguments are passed as a pointer whose value is the integer. */
     static native int ioctl(int fd, long request, Pointer arg) throws LastErrorException;
 
+    /**
+     * {@code ioctl(fd, request, arg)} with an integer argument, all primitives: JNA passes them without converting an
+     * object, the cheapest call it has. {@code KVM_RUN} (argument 0) takes this path on every exit.
+     */
+    static native int ioctl(int fd, long request, long arg) throws LastErrorException;
+
     static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
             throws LastErrorException;
 
