@@ -19,10 +19,10 @@ final class BundleCacheDirectory {
     }
 
     static Path create(Path parent) throws IOException {
-        long pid = ProcessHandle.current().pid();
+        String pid = processId();
         FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         for (int n = 0; ; n++) {
-            Path dir = parent.resolve("vmboot-felix-" + pid + (n == 0 ? "" : "-" + n));
+            Path dir = parent.resolve(n == 0 ? "vmboot-felix-" + pid : "vmboot-felix-" + pid + "-" + n);
             try {
                 return Files.createDirectory(dir, ownerOnly); // atomic: fails if anything is there, a link included
             } catch (FileAlreadyExistsException e) {
@@ -31,6 +31,18 @@ final class BundleCacheDirectory {
                             + " names taken, last " + dir, e);
                 }
             }
+        }
+    }
+
+    /**
+     * This process's id from the {@code /proc/self} link (proc(5)); ProcessHandle would give the same but its class
+     * initialisation builds the process reaper's thread pool and spins lambdas first.
+     */
+    static String processId() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Long.toString(ProcessHandle.current().pid());
         }
     }
 }
