@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -15,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.boot.BootException;
+import dev.vmboot.testkit.DebianKernelImages;
 
 /**
  * The header of a Debian amd64 bzImage: /boot/vmlinuz-* on this machine, or the one the lab helper caches under
@@ -22,28 +21,9 @@ import dev.vmboot.api.boot.BootException;
  */
 class DebianKernelHeaderTest {
 
-    private static Optional<Path> bzImage() throws IOException {
-        for (String dir : new String[] {"/var/cache/vmboot-lab/guest", "/boot"}) {
-            Path d = Path.of(dir);
-            if (!Files.isDirectory(d)) {
-                continue;
-            }
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
-                for (Path p : s) {
-                    Path v = Files.isDirectory(p) ? p.resolve("vmlinuz") : p;
-                    if (v.getFileName().toString().startsWith("vmlinuz") && Files.isRegularFile(v)
-                            && Files.isReadable(v)) {
-                        return Optional.of(v);
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     @Test
     void aDebianKernelHasAModernHeaderWithItsPayloadInside() throws IOException, BootException {
-        Optional<Path> path = bzImage();
+        Optional<Path> path = DebianKernelImages.bzImage();
         assumeTrue(path.isPresent(), "no Debian bzImage");
         ByteBuffer contents;
         try (FileChannel ch = FileChannel.open(path.get(), StandardOpenOption.READ)) {

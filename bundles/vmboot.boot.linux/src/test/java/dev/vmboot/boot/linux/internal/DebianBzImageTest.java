@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +18,7 @@ import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
 import dev.vmboot.linux.image.SetupHeader;
+import dev.vmboot.testkit.DebianKernelImages;
 import dev.vmboot.testkit.RecordingMachine;
 
 /**
@@ -30,29 +27,9 @@ import dev.vmboot.testkit.RecordingMachine;
  */
 class DebianBzImageTest {
 
-    private static Optional<Path> bzImage() throws IOException {
-        List<Path> candidates = new ArrayList<>();
-        for (String dir : List.of("/var/cache/vmboot-lab/guest", "/boot")) {
-            Path d = Path.of(dir);
-            if (!Files.isDirectory(d)) {
-                continue;
-            }
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
-                for (Path p : s) {
-                    Path v = Files.isDirectory(p) ? p.resolve("vmlinuz") : p;
-                    if (v.getFileName().toString().startsWith("vmlinuz") && Files.isRegularFile(v)
-                            && Files.isReadable(v)) {
-                        candidates.add(v);
-                    }
-                }
-            }
-        }
-        return candidates.stream().findFirst();
-    }
-
     @Test
     void debianKernelLoadsWithTheSixtyFourBitEntry() throws IOException, BootException {
-        Optional<Path> path = bzImage();
+        Optional<Path> path = DebianKernelImages.bzImage();
         assumeTrue(path.isPresent(), "no Debian bzImage");
         ByteBuffer contents;
         try (FileChannel ch = FileChannel.open(path.get(), StandardOpenOption.READ)) {

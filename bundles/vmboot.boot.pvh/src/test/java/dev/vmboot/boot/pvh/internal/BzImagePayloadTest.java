@@ -12,9 +12,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Random;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
+import dev.vmboot.testkit.DebianKernelImages;
 import dev.vmboot.testkit.TestBzImage;
 
 class BzImagePayloadTest {
@@ -162,17 +163,9 @@ class BzImagePayloadTest {
      */
     @Test
     void debiansBzImageUnpacksToItsVmlinux() throws Exception {
-        Path cache = Path.of("/var/cache/vmboot-lab/guest");
-        assumeTrue(Files.isDirectory(cache), "no guest images under " + cache);
-        Path dir = null;
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(cache)) {
-            for (Path d : dirs) {
-                if (Files.isRegularFile(d.resolve("vmlinuz")) && Files.isRegularFile(d.resolve("vmlinux"))) {
-                    dir = d;
-                }
-            }
-        }
-        assumeTrue(dir != null, "no vmlinuz/vmlinux pair under " + cache);
+        Optional<Path> lab = DebianKernelImages.labGuestDirectory();
+        assumeTrue(lab.isPresent(), "no vmlinuz/vmlinux pair under " + DebianKernelImages.LAB_GUEST_CACHE);
+        Path dir = lab.get();
         BootImage elf = BzImagePayload.vmlinux(new BootImage("vmlinuz",
                 ByteBuffer.wrap(Files.readAllBytes(dir.resolve("vmlinuz")))));
         byte[] expected = Files.readAllBytes(dir.resolve("vmlinux"));

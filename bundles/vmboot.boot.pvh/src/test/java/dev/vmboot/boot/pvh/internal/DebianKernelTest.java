@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
 import dev.vmboot.api.boot.BootOptions;
+import dev.vmboot.testkit.DebianKernelImages;
 import dev.vmboot.testkit.RecordingMachine;
 
 /**
@@ -30,22 +30,6 @@ import dev.vmboot.testkit.RecordingMachine;
  * under /var/cache/vmboot-lab/guest/; skipped where it has not been prepared.
  */
 class DebianKernelTest {
-
-    private static Optional<Path> vmlinux() throws IOException {
-        Path cache = Path.of("/var/cache/vmboot-lab/guest");
-        if (!Files.isDirectory(cache)) {
-            return Optional.empty();
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(cache)) {
-            for (Path d : dirs) {
-                Path v = d.resolve("vmlinux");
-                if (Files.isRegularFile(v) && Files.isRegularFile(d.resolve(".done"))) {
-                    return Optional.of(v);
-                }
-            }
-        }
-        return Optional.empty();
-    }
 
     private static ByteBuffer map(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
@@ -76,7 +60,7 @@ class DebianKernelTest {
 
     @Test
     void debianVmlinuxLoadsWithItsPvhEntry() throws IOException, InterruptedException, BootException {
-        Optional<Path> path = vmlinux();
+        Optional<Path> path = DebianKernelImages.vmlinux();
         assumeTrue(path.isPresent(), "no Debian vmlinux under /var/cache/vmboot-lab/guest");
         ByteBuffer contents = map(path.get());
         BootImage image = new BootImage("vmlinux", contents);
