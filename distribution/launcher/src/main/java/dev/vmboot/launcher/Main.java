@@ -19,6 +19,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -34,6 +35,20 @@ public final class Main {
      * nothing else imports. A one-shot command does not install them: fewer manifests to parse and bundles to resolve.
      */
     private static final List<String> INTERACTIVE_ONLY = List.of("org.apache.felix.gogo.jline", "jline-");
+    /** The bundle that runs the interactive shell (file name prefix). */
+    private static final String SHELL_BUNDLE = "org.apache.felix.gogo.jline";
+    /**
+     * The interactive shell starts one start level after everything else, so that it reads its first line only once
+     * every other bundle has started and its commands are registered (input typed or piped in early would otherwise
+     * meet "Command not found").
+     */
+    static final int SHELL_START_LEVEL = 2;
+    /**
+     * What FileInstall's etc/ watcher installs in one-shot mode: configuration files, except the one that adds the
+     * deploy/ watcher. A one-shot run installs deploy/'s bundles itself at start and ends with its command, so watching
+     * deploy/ for changes would only cost a Configuration Admin round trip and a second watcher at every start.
+     */
+    static final String ONE_SHOT_ETC_FILTER = "(?!org\\.apache\\.felix\\.fileinstall-).*\\.(cfg|config)";
     /** Set by {@code bin/vmboot} when it makes the class data sharing archive ({@code VMBOOT_CDS=create}). */
     static final String CDS_TRAINING_PROPERTY = "vmboot.cds.training";
 
@@ -88,6 +103,9 @@ public final class Main {
                 }
             });
             for (Bundle b : bundles) {
+                if (b.getLocation().contains("/" + SHELL_BUNDLE)) {
+                    b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);
+                }
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     b.start();
                 }
@@ -109,9 +127,11 @@ public final class Main {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(SHELL_START_LEVEL));
         props.put("vmboot.home", home.toString());
         // FileInstall: etc/*.cfg feed Configuration Admin; etc/org.apache.felix.fileinstall-deploy.cfg adds the
-        // deploy/ watcher (bundles dropped there are installed and started, removed ones uninstalled).
+        // deploy/ watcher (bundles dropped there are installed and started, removed ones uninstalled) in the interactive
+        // shell; a one-shot run leaves that file out (ONE_SHOT_ETC_FILTER).
         props.put("felix.fileinstall.dir", home.resolve("etc").toString());
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.poll", "1000");
@@ -119,7 +139,10 @@ public final class Main {
         // Never write configuration back into etc/ (it may be read-only, and FileInstall would rewrite the files).
         props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("gosh.home", home.toString());
-        cmd.script().ifPresent(s -> props.put("vmboot.run", s));
+        if (cmd.script().isPresent()) {
+            props.put("vmboot.run", cmd.script().get());
+            props.put("felix.fileinstall.filter", ONE_SHOT_ETC_FILTER);
+        }
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/felix.jar)"));
         return factory.newFramework(props);

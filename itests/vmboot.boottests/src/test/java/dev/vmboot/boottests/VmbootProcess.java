@@ -39,12 +39,19 @@ final class VmbootProcess implements AutoCloseable {
 
     /** Starts {@code bin/vmboot boot ARGS...}; NAME names the transcript files. */
     static VmbootProcess boot(BootTestEnvironment env, String name, List<String> args) throws IOException {
-        Files.createDirectories(env.transcriptDir());
-        Path transcript = env.transcriptDir().resolve(name + ".console.txt");
-        Path errors = env.transcriptDir().resolve(name + ".stderr.txt");
+        List<String> bootArgs = new ArrayList<>();
+        bootArgs.add("boot");
+        bootArgs.addAll(args);
+        return start(env.launcher(), env.transcriptDir(), name, bootArgs);
+    }
+
+    /** Starts {@code LAUNCHER ARGS...} (no arguments: the interactive shell, its input being this process's). */
+    static VmbootProcess start(Path launcher, Path transcriptDir, String name, List<String> args) throws IOException {
+        Files.createDirectories(transcriptDir);
+        Path transcript = transcriptDir.resolve(name + ".console.txt");
+        Path errors = transcriptDir.resolve(name + ".stderr.txt");
         List<String> command = new ArrayList<>();
-        command.add(env.launcher().toString());
-        command.add("boot");
+        command.add(launcher.toString());
         command.addAll(args);
         Files.writeString(transcript, "");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(errors.toFile());
@@ -102,7 +109,7 @@ final class VmbootProcess implements AutoCloseable {
         }
     }
 
-    /** Types TEXT into the guest's UART (the process's standard input). */
+    /** Types TEXT into the guest's UART, or the shell (the process's standard input). */
     void type(String text) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write(text.getBytes(StandardCharsets.ISO_8859_1));

@@ -7,11 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -158,21 +157,20 @@ public class ScriptRunner {
     }
 
     /**
-     * Waits until every {@code etc/*.cfg} has reached Configuration Admin through FileInstall (which installs them
-     * from its own thread), so a one-shot command sees its configuration.
+     * Waits until every {@code etc/*.cfg} that FileInstall installs (from its own thread) has reached Configuration
+     * Admin, so a one-shot command sees its configuration.
      */
     private void awaitConfigurationFiles() {
         String home = context.getProperty(HOME_PROPERTY);
         if (home == null) {
             return;
         }
-        List<String> files = new ArrayList<>();
-        try (DirectoryStream<Path> cfgs = Files.newDirectoryStream(Path.of(home, "etc"), "*.cfg")) {
-            for (Path p : cfgs) {
-                files.add(p.toFile().toURI().toString()); // FileInstall records File.toURI()
-            }
-        } catch (IOException e) {
-            return;
+        List<String> files;
+        try {
+            files = new ArrayList<>(EtcConfigurationFiles.expected(Path.of(home, "etc"),
+                    Optional.ofNullable(context.getProperty(EtcConfigurationFiles.FILTER_PROPERTY))));
+        } catch (IOException | RuntimeException e) {
+            return; // no etc/, or a filter FileInstall could not use either
         }
         long deadline = System.currentTimeMillis() + CONFIG_WAIT_MILLIS;
         while (!files.isEmpty() && System.currentTimeMillis() < deadline) {
