@@ -75,6 +75,8 @@ public class DistributionIT extends VmbootContainer {
         assertTrue(out, out.contains("filesystem readers:"));
         assertTrue(out, out.contains("boot protocols:"));
         assertTrue(out, out.contains("hypervisors:"));
+        assertTrue("each hypervisor is listed by its name: " + out,
+                out.matches("(?s).*hypervisors:\\R  kvm +vmboot\\.machine .*"));
     }
 
     @Test

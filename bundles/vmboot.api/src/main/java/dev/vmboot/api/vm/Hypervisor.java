@@ -5,11 +5,13 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Creates virtual machines (the KVM bundle provides it). */
+/** Creates virtual machines (the KVM bundle provides it), registered with the property {@value #NAME_PROPERTY}. */
 @ProviderType
 public interface Hypervisor {
+    /** The service property holding {@link #name()}. */
+    String NAME_PROPERTY = "vmboot.hypervisor";
 
-    /** {@code kvm}. */
+    /** {@code kvm}; the same as the {@value #NAME_PROPERTY} service property. */
     String name();
 
     /** Why virtual machines cannot be created here (no /dev/kvm, no permission, API too old); empty when they can. */

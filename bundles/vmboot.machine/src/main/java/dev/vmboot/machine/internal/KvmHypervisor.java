@@ -12,7 +12,7 @@ import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.kvm.Kvm;
 
 /** The {@code kvm} hypervisor: virtual machines on {@code /dev/kvm}. */
-@Component(name = "kvm", service = Hypervisor.class, property = "vmboot.hypervisor=kvm")
+@Component(name = "kvm", service = Hypervisor.class, property = Hypervisor.NAME_PROPERTY + "=kvm")
 public final class KvmHypervisor implements Hypervisor {
 
     @Override

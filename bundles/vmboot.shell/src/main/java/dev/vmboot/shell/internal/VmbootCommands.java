@@ -24,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -339,7 +338,7 @@ public class VmbootCommands {
         section(out, "filesystem readers", readerRefs, FileSystemReader.TYPE_PROPERTY);
         section(out, "boot protocols", protocolRefs, BootProtocol.NAME_PROPERTY);
         section(out, "virtio devices", virtioRefs, VirtioDeviceFactory.TYPE_PROPERTY);
-        section(out, "hypervisors", hypervisorRefs, Constants.SERVICE_ID);
+        section(out, "hypervisors", hypervisorRefs, Hypervisor.NAME_PROPERTY);
         Hypervisor hv = hypervisor;
         if (hv != null) {
             out.println("  " + hv.name() + ": " + hv.unavailableReason().map(r -> "unavailable: " + r)
