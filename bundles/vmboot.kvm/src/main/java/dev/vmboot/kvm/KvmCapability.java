@@ -13,6 +13,7 @@ public enum KvmCapability {
     IOEVENTFD(36),
     SET_IDENTITY_MAP_ADDR(37),
     SIGNAL_MSI(77),
+    TSC_DEADLINE_TIMER(72),
     READONLY_MEM(81),
     IMMEDIATE_EXIT(136);
 

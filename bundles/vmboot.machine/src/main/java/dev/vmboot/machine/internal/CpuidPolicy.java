@@ -12,6 +12,8 @@ import dev.vmboot.kvm.CpuidEntry;
 final class CpuidPolicy {
     /** Leaf 1 ECX bit 31: "running under a hypervisor" (reserved for that use, SDM 2A CPUID). */
     static final int LEAF1_ECX_HYPERVISOR = 1 << 31;
+    /** Leaf 1 ECX bit 24: the local APIC timer has TSC-deadline mode (SDM 3A 11.5.4.1). */
+    static final int LEAF1_ECX_TSC_DEADLINE = 1 << 24;
     /** Leaf 6 ECX bit 3: energy-performance bias (IA32_ENERGY_PERF_BIAS MSR). */
     static final int LEAF6_ECX_EPB = 1 << 3;
     /** Leaf 7.0 EDX bit 4: fast short REP MOVSB. */
@@ -47,15 +49,21 @@ final class CpuidPolicy {
         return SVM_VENDORS.contains(vendor(supported));
     }
 
-    /** The entries for vCPU {@code apicId}. */
-    static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int apicId) {
+    /**
+     * The entries for vCPU {@code apicId}. {@code tscDeadline}: KVM's in-kernel local APIC emulates TSC-deadline mode
+     * (KVM_CAP_TSC_DEADLINE_TIMER), which KVM_GET_SUPPORTED_CPUID leaves out because it depends on the VMM's irqchip
+     * (api.rst); QEMU and cloud-hypervisor then set the bit. Without it Linux calibrates the APIC timer and programs
+     * it in one-shot count-down mode.
+     */
+    static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int apicId, boolean tscDeadline) {
         List<CpuidEntry> out = new ArrayList<>(supported.size());
         for (CpuidEntry e : supported) {
             switch (e.function()) {
             case 0x1:
                 // Initial APIC ID in EBX[31:24] must match the vCPU's LAPIC ID or SMP bring-up and ACPI MADT
                 // disagree; and tell the guest it runs under a hypervisor (cloud-hypervisor sets both).
-                e = e.withEbx((e.ebx() & 0x00FF_FFFF) | (apicId << 24)).withEcx(e.ecx() | LEAF1_ECX_HYPERVISOR);
+                e = e.withEbx((e.ebx() & 0x00FF_FFFF) | (apicId << 24)).withEcx(e.ecx() | LEAF1_ECX_HYPERVISOR
+                        | (tscDeadline ? LEAF1_ECX_TSC_DEADLINE : 0));
                 break;
             case 0x6:
                 // KVM does not virtualise IA32_ENERGY_PERF_BIAS; a guest that sees EPB and writes the MSR takes

@@ -33,6 +33,7 @@ import dev.vmboot.kvm.AnonymousMemory;
 import dev.vmboot.kvm.CpuidEntry;
 import dev.vmboot.kvm.Kvm;
 import dev.vmboot.kvm.KvmException;
+import dev.vmboot.kvm.KvmCapability;
 import dev.vmboot.kvm.KvmExit;
 import dev.vmboot.kvm.KvmRegs;
 import dev.vmboot.kvm.KvmRun;
@@ -120,10 +121,11 @@ final class KvmVirtualMachine implements VirtualMachine {
             mapRam();
             List<CpuidEntry> cpuid = kvm.supportedCpuid();
             registersResetOnShutdown = CpuidPolicy.registersResetOnShutdown(cpuid);
+            boolean tscDeadline = kvm.checkExtension(KvmCapability.TSC_DEADLINE_TIMER) > 0;
             for (int i = 0; i < spec.vcpus(); i++) {
                 KvmVcpu vcpu = vm.createVcpu(i);
                 vcpus.add(vcpu);
-                vcpu.setCpuid(CpuidPolicy.forVcpu(cpuid, i));
+                vcpu.setCpuid(CpuidPolicy.forVcpu(cpuid, i, tscDeadline));
                 setLocalInterruptPins(vcpu);
             }
             Personality personality = spec.personality() == null ? Personality.CLOUD_HV : spec.personality();

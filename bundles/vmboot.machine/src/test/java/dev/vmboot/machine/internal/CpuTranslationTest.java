@@ -83,7 +83,7 @@ class CpuTranslationTest {
                 new CpuidEntry(7, 1, 1, 0, 0, 0, 0x10),
                 new CpuidEntry(0xA, 0, 0, 0x0704_3004, 0, 0, 0x603),
                 new CpuidEntry(0xB, 1, 1, 4, 2, 0x201, 0));
-        List<CpuidEntry> out = CpuidPolicy.forVcpu(supported, 3);
+        List<CpuidEntry> out = CpuidPolicy.forVcpu(supported, 3, false);
         assertEquals(supported.get(0), out.get(0));
         assertEquals(0x0300_0800, out.get(1).ebx());
         assertEquals(0xFFFA_3203, out.get(1).ecx());
@@ -93,6 +93,15 @@ class CpuTranslationTest {
         assertEquals(new CpuidEntry(0xA, 0, 0, 0, 0, 0, 0), out.get(5));
         assertEquals(3, out.get(6).edx());
         assertEquals(0x201, out.get(6).ecx());
+    }
+
+    @Test
+    void tscDeadlineModeIsAdvertisedOnlyWhenKvmEmulatesIt() {
+        List<CpuidEntry> supported = List.of(new CpuidEntry(1, 0, 0, 0x806F8, 0, 0x7EFA_3203, 0x178B_FBFF));
+        assertEquals(0x7EFA_3203 | CpuidPolicy.LEAF1_ECX_HYPERVISOR,
+                CpuidPolicy.forVcpu(supported, 0, false).get(0).ecx());
+        assertEquals(0x7EFA_3203 | CpuidPolicy.LEAF1_ECX_HYPERVISOR | 1 << 24,
+                CpuidPolicy.forVcpu(supported, 0, true).get(0).ecx());
     }
 
     @Test
