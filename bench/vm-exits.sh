@@ -38,7 +38,11 @@ cp="$cp:$(jar dev/vmboot vmboot.api $v)"
 cp="$cp:$(jar dev/vmboot vmboot.memory $v):$(jar dev/vmboot vmboot.kvm $v)"
 cp="$cp:$(jar dev/vmboot vmboot.platform $v):$(jar net/java/dev/jna jna 5.19.1)"
 cp="$cp:$(jar org/slf4j slf4j-api 1.7.36):$(jar org/slf4j slf4j-simple 1.7.36)"
-bench_java=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" dev.vmboot.machine.internal.VmExitBench)
+# The launcher's JVM flags (bin/vmboot): what vmboot itself runs with, and C1 only, whose compiled methods are not
+# replaced by C2 ones while the vCPU thread runs them (which crashed the JVM under TCG: platforms/qemu/lab/README.md).
+bench_java=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss2m
+    "-XX:ErrorFile=$root/$machine/vm-exits/hs_err_%p.log" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+    -cp "$cp" dev.vmboot.machine.internal.VmExitBench)
 
 if [ "${1:-}" != --inner ]; then
     exits=${1:-200000}
@@ -54,7 +58,7 @@ if [ "${1:-}" != --inner ]; then
         exec "$0" --inner "$exits" "$runs" "$elf"
     fi
     echo "vm-exits: no usable /dev/kvm here: running in the nested lab (KVM under TCG; compare the ratio)"
-    exec platforms/qemu/lab/run.sh --timeout $((900 + runs * 900)) -- "$0" --inner "$exits" "$runs" "$elf"
+    exec platforms/qemu/lab/run.sh --rw "$(dirname "$elf")" --timeout $((900 + runs * 900)) -- "$0" --inner "$exits" "$runs" "$elf"
 fi
 
 exits=$2 runs=$3 elf=$4
