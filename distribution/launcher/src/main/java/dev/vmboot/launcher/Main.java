@@ -34,7 +34,7 @@ public final class Main {
      * Bundles that only make sense with a terminal (file name prefixes): the jline shell and jline itself, which
      * nothing else imports. A one-shot command does not install them: fewer manifests to parse and bundles to resolve.
      */
-    private static final List<String> INTERACTIVE_ONLY = List.of("org.apache.felix.gogo.jline", "jline-");
+    private static final List<String> INTERACTIVE_ONLY = List.of(Main.SHELL_BUNDLE, "jline-");
     /** The bundle that runs the interactive shell (file name prefix). */
     private static final String SHELL_BUNDLE = "org.apache.felix.gogo.jline";
     /**
