@@ -12,8 +12,8 @@ public enum KvmCapability {
     PIT2(33),
     IOEVENTFD(36),
     SET_IDENTITY_MAP_ADDR(37),
-    SIGNAL_MSI(77),
     TSC_DEADLINE_TIMER(72),
+    SIGNAL_MSI(77),
     READONLY_MEM(81),
     IMMEDIATE_EXIT(136);
 
