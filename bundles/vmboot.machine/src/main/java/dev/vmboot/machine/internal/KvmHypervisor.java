@@ -12,12 +12,15 @@ import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.kvm.Kvm;
 
 /** The {@code kvm} hypervisor: virtual machines on {@code /dev/kvm}. */
-@Component(name = "kvm", service = Hypervisor.class, property = Hypervisor.NAME_PROPERTY + "=kvm")
+@Component(name = KvmHypervisor.NAME, service = Hypervisor.class, property = Hypervisor.NAME_PROPERTY + "="
+        + KvmHypervisor.NAME)
 public final class KvmHypervisor implements Hypervisor {
+    /** Its name, its service property and its component name. */
+    static final String NAME = "kvm";
 
     @Override
     public String name() {
-        return "kvm";
+        return NAME;
     }
 
     @Override
