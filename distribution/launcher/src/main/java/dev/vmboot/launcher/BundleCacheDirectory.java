@@ -22,7 +22,7 @@ final class BundleCacheDirectory {
         String pid = processId();
         FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         for (int n = 0; ; n++) {
-            Path dir = parent.resolve(n == 0 ? "vmboot-felix-" + pid : "vmboot-felix-" + pid + "-" + n);
+            Path dir = parent.resolve("vmboot-felix-" + pid + (n == 0 ? "" : "-" + n));
             try {
                 return Files.createDirectory(dir, ownerOnly); // atomic: fails if anything is there, a link included
             } catch (FileAlreadyExistsException e) {
