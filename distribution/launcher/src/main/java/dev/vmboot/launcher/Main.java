@@ -86,7 +86,11 @@ public final class Main {
                 if (cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith)) {
                     continue;
                 }
-                bundles.add(ctx.installBundle("reference:" + jar.toUri()));
+                Bundle b = ctx.installBundle("reference:" + jar.toUri());
+                if (file.startsWith(SHELL_BUNDLE)) {
+                    b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);
+                }
+                bundles.add(b);
             }
             for (Path jar : jars(home.resolve("deploy"))) {
                 // The same location FileInstall uses (File.toURI), so it adopts these bundles as its own.
@@ -103,9 +107,6 @@ public final class Main {
                 }
             });
             for (Bundle b : bundles) {
-                if (b.getLocation().contains("/" + SHELL_BUNDLE)) {
-                    b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);
-                }
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     b.start();
                 }
