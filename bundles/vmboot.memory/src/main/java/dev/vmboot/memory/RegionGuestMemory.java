@@ -290,6 +290,23 @@ public final class RegionGuestMemory implements GuestMemory {
         }
     }
 
+    @Override
+    public List<ByteBuffer> views(long address, long length, boolean writable) {
+        Backing b = backing(address, length, writable);
+        long off = address - b.region.guestAddress();
+        List<ByteBuffer> views = new ArrayList<>(1);
+        while (length > 0) {
+            ByteBuffer c = b.chunks[(int) (off >>> b.shift)];
+            int in = (int) (off & b.mask);
+            int n = (int) Math.min(length, c.capacity() - in);
+            ByteBuffer v = c.slice(in, n).order(ByteOrder.LITTLE_ENDIAN);
+            views.add(writable ? v : v.asReadOnlyBuffer());
+            off += n;
+            length -= n;
+        }
+        return views;
+    }
+
     // ---- scalars: fast path inside one chunk, byte-wise across a chunk boundary ----------------------------------
 
     @Override

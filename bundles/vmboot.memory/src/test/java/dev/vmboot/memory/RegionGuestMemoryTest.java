@@ -121,6 +121,31 @@ class RegionGuestMemoryTest {
     }
 
     @Test
+    void viewsSplitAtChunkBoundariesAndAliasGuestMemory() {
+        RegionGuestMemory m = new RegionGuestMemory();
+        m.map(new MemoryRegion(0x1000, 40, false), List.of(ByteBuffer.allocate(16), ByteBuffer.allocateDirect(16),
+                ByteBuffer.allocate(8)));
+        List<ByteBuffer> views = m.views(0x100C, 24, true);
+        assertEquals(List.of(4, 16, 4), views.stream().map(ByteBuffer::remaining).toList());
+        views.get(1).put(0, (byte) 0x5A);
+        views.get(2).put(3, (byte) 0xA5);
+        assertEquals(0x5A, m.readByte(0x1010));
+        assertEquals((byte) 0xA5, m.readByte(0x1023));
+        m.writeByte(0x100D, (byte) 7);
+        assertEquals(7, m.views(0x100C, 4, false).get(0).get(1));
+        assertTrue(m.views(0x1000, 4, false).get(0).isReadOnly());
+        assertThrows(GuestMemoryException.class, () -> m.views(0x1020, 9, false));
+        assertThrows(GuestMemoryException.class, () -> m.views(0x0FFF, 2, false));
+    }
+
+    @Test
+    void writableViewsOfReadOnlyMemoryAreRefused() {
+        RegionGuestMemory m = RegionGuestMemory.onHeap(new MemoryRegion(0, 64, true));
+        assertThrows(GuestMemoryException.class, () -> m.views(0, 8, true));
+        assertEquals(8, m.views(0, 8, false).get(0).remaining());
+    }
+
+    @Test
     void badMappingsAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> memory.map(new MemoryRegion(0xF000, 0x2000, false), ByteBuffer.allocate(0x2000)));

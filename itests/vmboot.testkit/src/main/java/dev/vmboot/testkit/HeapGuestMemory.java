@@ -159,4 +159,24 @@ public final class HeapGuestMemory implements GuestMemory {
             done += n;
         }
     }
+
+    /** One view per 64 KiB page the range touches; pages are allocated on the way, as a write would. */
+    @Override
+    public List<ByteBuffer> views(long address, long length, boolean writable) {
+        check(address, length);
+        if (writable && regions.stream().anyMatch(r -> r.readOnly() && r.contains(address, length))) {
+            throw new GuestMemoryException(address, length, "read-only memory");
+        }
+        List<ByteBuffer> views = new java.util.ArrayList<>();
+        for (long done = 0; done < length;) {
+            long a = address + done;
+            int in = (int) (a % PAGE);
+            int n = (int) Math.min(length - done, PAGE - in);
+            ByteBuffer v = ByteBuffer.wrap(pages.computeIfAbsent(a / PAGE, k -> new byte[PAGE]), in, n).slice()
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            views.add(writable ? v : v.asReadOnlyBuffer());
+            done += n;
+        }
+        return views;
+    }
 }

@@ -57,4 +57,14 @@ public interface GuestMemory {
 
     /** Fills {@code [address, address + length)} with zeros. */
     void zero(long address, long length);
+
+    /**
+     * Views of {@code [address, address + length)}, one buffer per piece of backing memory it spans (position 0,
+     * limit = that piece's length), for I/O straight into or out of guest RAM. The range must lie in one region, like
+     * every access; {@code writable} views of a read-only region are refused, other views are read-only buffers. A view
+     * stays valid while the memory is mapped: a device must not keep one past its reset.
+     *
+     * @throws GuestMemoryException if the range is not inside one region, or is writable and read-only
+     */
+    List<ByteBuffer> views(long address, long length, boolean writable);
 }

@@ -2,7 +2,7 @@
  * Guest physical memory as seen by device models and loaders.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.vmboot.api.memory;
 
 import org.osgi.annotation.bundle.Export;

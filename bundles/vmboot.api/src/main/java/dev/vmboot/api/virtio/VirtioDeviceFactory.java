@@ -7,7 +7,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Creates virtio devices of one kind. Registered with the property {@value #TYPE_PROPERTY} ({@code blk}, {@code net},
- * {@code rng}).
+ * {@code rng}); the hypervisor collects the factories and creates a machine's devices from its
+ * {@link dev.vmboot.api.vm.DeviceSpec}s. A factory keeps no state: everything belongs to the device it returns.
  */
 @ConsumerType
 public interface VirtioDeviceFactory {
@@ -16,6 +17,11 @@ public interface VirtioDeviceFactory {
 
     String type();
 
-    /** Creates a device from user options such as {@code path=/dev/sda}, {@code readonly=true}. */
+    /**
+     * Creates a device from options such as {@code path=/dev/sda}, {@code readonly=true}.
+     *
+     * @throws IllegalArgumentException for an unknown or malformed option, naming it and what is accepted
+     * @throws IOException              if the back-end cannot be opened
+     */
     VirtioDevice create(Map<String, String> options) throws IOException;
 }
