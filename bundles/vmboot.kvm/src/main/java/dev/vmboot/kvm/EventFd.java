@@ -3,10 +3,15 @@ package dev.vmboot.kvm;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 
-/** An {@code eventfd(2)} counter, for {@link KvmVm#irqfd} and {@link KvmVm#ioeventfd}. */
+/**
+ * An {@code eventfd(2)} counter, for {@link KvmVm#irqfd} and {@link KvmVm#ioeventfd}. {@link #take()} may block (a
+ * blocking eventfd with a zero counter) while another thread {@link #signal}s it: each side has its own buffer and
+ * lock, so a waiting reader never holds up the writer that wakes it.
+ */
 public final class EventFd implements AutoCloseable {
     private final Kvm.FileDescriptor fd;
-    private final Memory buffer = new Memory(8);
+    private final Memory writeBuffer = new Memory(8);
+    private final Memory readBuffer = new Memory(8);
 
     private EventFd(int fd) {
         this.fd = new Kvm.FileDescriptor(fd);
@@ -26,31 +31,43 @@ public final class EventFd implements AutoCloseable {
     }
 
     /** Adds {@code value} to the counter. */
-    public synchronized void signal(long value) throws KvmException {
-        buffer.setLong(0, value);
-        try {
-            LibC.write(fd.fd(), buffer, 8);
-        } catch (LastErrorException e) {
-            throw new KvmException("eventfd write", e.getErrorCode());
+    public void signal(long value) throws KvmException {
+        synchronized (writeBuffer) {
+            writeBuffer.setLong(0, value);
+            try {
+                LibC.write(fd.fd(), writeBuffer, 8);
+            } catch (LastErrorException e) {
+                throw new KvmException("eventfd write", e.getErrorCode());
+            }
         }
     }
 
-    /** Reads and resets the counter; 0 if it was 0 and the eventfd is non-blocking. */
-    public synchronized long take() throws KvmException {
-        try {
-            LibC.read(fd.fd(), buffer, 8);
-            return buffer.getLong(0);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EAGAIN) {
-                return 0;
+    /**
+     * Reads and resets the counter: waits for a signal if it is 0 and the eventfd is blocking, returns 0 if it is 0
+     * and the eventfd is non-blocking. A read interrupted by a signal (EINTR) is retried.
+     */
+    public long take() throws KvmException {
+        synchronized (readBuffer) {
+            while (true) {
+                try {
+                    LibC.read(fd.fd(), readBuffer, 8);
+                    return readBuffer.getLong(0);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == LibC.EAGAIN) {
+                        return 0;
+                    }
+                    if (e.getErrorCode() != LibC.EINTR) {
+                        throw new KvmException("eventfd read", e.getErrorCode());
+                    }
+                }
             }
-            throw new KvmException("eventfd read", e.getErrorCode());
         }
     }
 
     @Override
     public void close() {
         fd.close();
-        buffer.close();
+        writeBuffer.close();
+        readBuffer.close();
     }
 }
