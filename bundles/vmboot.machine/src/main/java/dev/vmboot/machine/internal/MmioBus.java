@@ -45,9 +45,13 @@ final class MmioBus {
         ranges = list.toArray(new Range[0]);
     }
 
-    synchronized boolean unregister(long base) {
+    /**
+     * Removes the range at {@code base} if {@code owner} registered it: a device can only take away its own range,
+     * whatever the guest did to the addresses meanwhile.
+     */
+    synchronized boolean unregister(long base, MmioDevice owner) {
         List<Range> list = new ArrayList<>(List.of(ranges));
-        boolean removed = list.removeIf(r -> r.base == base);
+        boolean removed = list.removeIf(r -> r.base == base && r.device == owner);
         ranges = list.toArray(new Range[0]);
         return removed;
     }

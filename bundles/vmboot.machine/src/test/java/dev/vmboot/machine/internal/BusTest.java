@@ -126,7 +126,10 @@ class BusTest {
         assertThrows(IllegalArgumentException.class, () -> bus.register("x", 0xCFFF_F000L, 0x1001, dev));
         assertThrows(IllegalArgumentException.class, () -> bus.register("x", 0xD000_0800L, 1, dev));
         bus.register("next", 0xD000_1000L, 0x1000, dev);
-        assertTrue(bus.unregister(0xD000_0000L));
+        assertFalse(bus.unregister(0xD000_0000L, new Recorder()), "only the owner removes its range");
+        assertEquals(0x88, bus.read(0xD000_0010L, 1));
+        assertTrue(bus.unregister(0xD000_0000L, dev));
+        assertFalse(bus.unregister(0xD000_0000L, dev));
         assertEquals(0xFF, bus.read(0xD000_0010L, 1));
     }
 
