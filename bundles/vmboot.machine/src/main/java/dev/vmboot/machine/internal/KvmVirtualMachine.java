@@ -29,6 +29,7 @@ import dev.vmboot.api.vm.PlatformData;
 import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.api.vm.VmExit;
 import dev.vmboot.api.vm.VmState;
+import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.kvm.AnonymousMemory;
 import dev.vmboot.kvm.CpuidEntry;
 import dev.vmboot.kvm.Kvm;
@@ -40,6 +41,7 @@ import dev.vmboot.kvm.KvmRun;
 import dev.vmboot.kvm.KvmSregs;
 import dev.vmboot.kvm.KvmVcpu;
 import dev.vmboot.kvm.KvmVm;
+import dev.vmboot.machine.internal.virtio.VirtioPciDevices;
 import dev.vmboot.memory.RegionGuestMemory;
 import dev.vmboot.platform.PlatformConfig;
 import dev.vmboot.platform.PlatformDevices;
@@ -99,6 +101,9 @@ final class KvmVirtualMachine implements VirtualMachine {
     private CpuState bootState;
     private PlatformData platformData = new PlatformData(Map.of());
     private Thread consolePump;
+    private VirtioPciDevices virtio;
+    /** MSI delivery failures are the guest's doing (a bad message); told once per machine. */
+    private volatile boolean msiFailureTold;
 
     // Guarded by this.
     private VmState state = VmState.CREATED;
@@ -110,9 +115,25 @@ final class KvmVirtualMachine implements VirtualMachine {
     private volatile boolean stopping;
 
     KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console) throws IOException {
+        this(kvm, spec, console, List.of());
+    }
+
+    /**
+     * @param devices the machine's virtio devices, which it owns from now on: it closes them when it closes, or at
+     *                once if it cannot be built
+     */
+    KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console, List<VirtioDevice> devices) throws IOException {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.console = Objects.requireNonNull(console, "console");
-        this.vm = kvm.createVm();
+        boolean handedOver = false;
+        KvmVm created;
+        try {
+            created = kvm.createVm();
+        } catch (IOException | RuntimeException e) {
+            devices.forEach(VirtioDevice::close);
+            throw e;
+        }
+        this.vm = created;
         try {
             vm.setTssAddress(X86Layout.KVM_TSS_START);
             vm.setIdentityMapAddress(X86Layout.KVM_IDENTITY_MAP_START);
@@ -139,7 +160,26 @@ final class KvmVirtualMachine implements VirtualMachine {
             for (dev.vmboot.platform.MmioRange r : platform.mmioRanges()) {
                 mmio.register(r.name(), r.base(), r.length(), r.device());
             }
+            handedOver = true; // from here on attach closes the devices if it fails
+            virtio = VirtioPciDevices.attach("vmboot-" + spec.name(), devices, memory, platform.pciBus(),
+                    new VirtioPciDevices.MmioSpace() {
+                        @Override
+                        public void map(String name, long base, long length, MmioDevice device) {
+                            mmio.register(name, base, length, device);
+                        }
+
+                        @Override
+                        public void unmap(long base, MmioDevice device) {
+                            mmio.unregister(base, device);
+                        }
+                    }, new KvmDoorbellWiring(vm, spec.name()), this::signalMsi, this::interruptLine,
+                    SplitVirtqueues::create);
         } catch (IOException | RuntimeException e) {
+            if (!handedOver) {
+                for (VirtioDevice d : devices) {
+                    d.close();
+                }
+            }
             releaseNative();
             throw e;
         }
@@ -210,6 +250,24 @@ final class KvmVirtualMachine implements VirtualMachine {
                 LOG.warn("VM {}: cannot set GSI {}: {}", spec.name(), gsi, e.getMessage());
             }
         };
+    }
+
+    /** Sends an MSI (virtio MSI-X vectors) through KVM_SIGNAL_MSI; a failure is the guest's bad message. */
+    private void signalMsi(long address, int data) {
+        try {
+            vm.signalMsi(address, data);
+        } catch (KvmException e) {
+            if (!msiFailureTold) {
+                msiFailureTold = true;
+                LOG.warn("VM {}: an MSI to 0x{} data 0x{} was refused: {} (not told again)", spec.name(),
+                        Long.toHexString(address), Integer.toHexString(data), e.getMessage());
+            }
+        }
+    }
+
+    /** Each virtio device's counters, by device name. */
+    Map<String, Map<String, Long>> virtioCounters() {
+        return virtio == null ? Map.of() : virtio.counters();
     }
 
     @Override
@@ -625,10 +683,12 @@ final class KvmVirtualMachine implements VirtualMachine {
             }
             closed = true;
         }
-        if (!allEnded) {
-            // Unmapping memory under a running vCPU thread would crash the JVM; leak instead and say so.
-            LOG.error("VM {}: a vCPU thread did not end; its file descriptors and memory are left allocated",
-                    spec.name());
+        // Device workers stop (and devices reset) before memory goes: they hold views of guest RAM.
+        boolean workersEnded = virtio == null || virtio.closeAll();
+        if (!allEnded || !workersEnded) {
+            // Unmapping memory under a running vCPU or device thread would crash the JVM; leak instead and say so.
+            LOG.error("VM {}: a {} thread did not end; its file descriptors and memory are left allocated",
+                    spec.name(), allEnded ? "device" : "vCPU");
             return;
         }
         releaseNative();
