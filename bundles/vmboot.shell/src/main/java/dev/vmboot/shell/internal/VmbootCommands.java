@@ -199,24 +199,16 @@ public class VmbootCommands {
         }
     }
 
-    @Descriptor("Boot an image in a virtual machine: a location (disk.img:1:/CLOUDHV.fd) or a host file")
-    public ExitStatus boot(CommandSession session,
-            @Descriptor("boot protocol to use instead of the best match") @Parameter(names = {"-p", "--protocol"},
-                    absentValue = "") String protocolName,
-            @Descriptor("guest memory, e.g. 1G") @Parameter(names = {"-m", "--memory"}, absentValue = "1G")
-                    String memory,
-            @Descriptor("number of vCPUs") @Parameter(names = {"-c", "--cpus"}, absentValue = "1") int cpus,
-            @Descriptor("kernel command line") @Parameter(names = {"-a", "--append"}, absentValue = "")
-                    String cmdline,
-            @Descriptor("initial ramdisk (location or host file)") @Parameter(names = {"-i", "--initrd"},
-                    absentValue = "") String initrd,
-            @Descriptor("a Linux kernel (bzImage) for UEFI firmware to boot, handed over fw_cfg like QEMU's -kernel")
-                    @Parameter(names = {"-k", "--kernel"}, absentValue = "") String kernel,
-            @Descriptor("return at once and leave the VM running") @Parameter(names = {"-d", "--detach"},
-                    absentValue = "false", presentValue = "true") boolean detach,
-            @Descriptor("what a guest reset does: stop (end the VM) or reboot (a fresh VM from the same image)")
-                    @Parameter(names = {"-r", "--on-reset"}, absentValue = "stop") String onReset,
-            @Descriptor("image to boot") String image) throws Exception {
+    @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
+            + "[-k kernel] [--disk PATH[,ro]]... [-d] [-r stop|reboot] IMAGE (boot --help explains each)")
+    public ExitStatus boot(CommandSession session, @Descriptor("options, then a location or host file to boot")
+            String... arguments) throws Exception {
+        BootArguments args;
+        try {
+            args = BootArguments.parse(List.of(arguments));
+        } catch (BootArguments.HelpRequested help) {
+            return new ExitStatus(0, BootArguments.USAGE);
+        }
         Hypervisor hv = hypervisor;
         if (hv == null) {
             throw new IOException("no hypervisor is installed (bundle vmboot.machine)");
@@ -226,15 +218,16 @@ public class VmbootCommands {
             throw new IOException(unavailable.get());
         }
         DiskScanner s = scanner();
-        BootImage bootImage = s.loadImage(image);
-        BootProtocol protocol = chooseProtocol(bootImage, protocolName);
-        BootOptions options = new BootOptions(cmdline,
-                initrd.isEmpty() ? Optional.empty() : Optional.of(s.loadFile(initrd)),
-                kernel.isEmpty() ? Optional.empty() : Optional.of(s.loadImage(kernel)));
-        MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(),
-                ByteSize.parse(memory), cpus, Personality.CLOUD_HV);
+        BootImage bootImage = s.loadImage(args.image());
+        BootProtocol protocol = chooseProtocol(bootImage, args.protocol().orElse(""));
+        BootOptions options = new BootOptions(args.cmdline(),
+                args.initrd().isEmpty() ? Optional.empty() : Optional.of(s.loadFile(args.initrd().get())),
+                args.kernel().isEmpty() ? Optional.empty() : Optional.of(s.loadImage(args.kernel().get())));
+        MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(), args.memory(),
+                args.cpus(), Personality.CLOUD_HV, args.devices());
         MachineSpec spec = protocol.machineFor(bootImage, requested);
-        BootSession.ResetPolicy resetPolicy = BootSession.ResetPolicy.parse(onReset);
+        BootSession.ResetPolicy resetPolicy = args.onReset();
+        boolean detach = args.detach();
         Console console = new Console(session.getConsole(), detach ? InputStream.nullInputStream()
                 : session.getKeyboard());
         BootSession boot = BootSession.start(spec.name(), () -> {

@@ -1,0 +1,223 @@
+package dev.vmboot.shell.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.vmboot.api.scan.Location;
+import dev.vmboot.api.vm.DeviceSpec;
+
+/**
+ * The arguments of {@code vmboot:boot}, parsed here rather than by gogo, whose options cannot repeat ({@code --disk}
+ * does) and whose coercion errors name no option. Every bad argument is an {@link IllegalArgumentException} that
+ * names the option and what it accepts.
+ *
+ * @param protocol   a boot protocol to use instead of the best match, or empty
+ * @param memory     guest RAM in bytes
+ * @param cpus       vCPUs
+ * @param cmdline    kernel command line
+ * @param initrd     initial ramdisk location, or empty
+ * @param kernel     kernel for UEFI firmware to boot over fw_cfg, or empty
+ * @param detach     return at once and leave the VM running
+ * @param onReset    what a guest reset does
+ * @param disks      disks given with {@code --disk}, in order
+ * @param image      what to boot: a location or a host file
+ */
+record BootArguments(Optional<String> protocol, long memory, int cpus, String cmdline, Optional<String> initrd,
+        Optional<String> kernel, boolean detach, BootSession.ResetPolicy onReset, List<Disk> disks, String image) {
+
+    static final String USAGE = String.join("\n",
+            "usage: boot [OPTIONS] IMAGE",
+            "  IMAGE                       a location (disk.img:1:/EFI/CLOUDHV.fd) or a host file",
+            "  -p, --protocol NAME         boot protocol to use instead of the best match",
+            "  -m, --memory SIZE           guest memory, e.g. 512M, 2G (default 1G)",
+            "  -c, --cpus N                vCPUs, 1-255 (default 1)",
+            "  -a, --append CMDLINE        kernel command line",
+            "  -i, --initrd LOCATION       initial ramdisk (location or host file)",
+            "  -k, --kernel LOCATION       a bzImage for UEFI firmware to boot, over fw_cfg",
+            "      --disk PATH[,ro]        pass an image file or block device as a virtio disk, writable unless ,ro;",
+            "                              repeatable. The disk an IMAGE location names is passed read-only unless",
+            "                              it is given here too",
+            "  -d, --detach                return at once and leave the VM running",
+            "  -r, --on-reset stop|reboot  what a guest reset does (default stop)",
+            "  -h, --help                  this text");
+
+    static final long DEFAULT_MEMORY = 1L << 30;
+
+    /** A disk to pass through: a host path, read-only or writable. */
+    record Disk(String path, boolean readOnly) {
+        /** The virtio-blk device of this disk ({@code vmboot.virtio.blk}'s options). */
+        DeviceSpec device() {
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("path", Path.of(path).toAbsolutePath().normalize().toString());
+            options.put("readonly", Boolean.toString(readOnly));
+            return new DeviceSpec("blk", options);
+        }
+
+        /**
+         * Parses {@code PATH[,ro|,rw]}: writable unless {@code ,ro}. A path that itself ends in {@code ,ro} is given
+         * as {@code PATH,rw}.
+         */
+        static Disk parse(String text) {
+            String path = text;
+            boolean readOnly = false;
+            int comma = text.lastIndexOf(',');
+            if (comma >= 0) {
+                String mode = text.substring(comma + 1);
+                if (mode.equals("ro") || mode.equals("rw")) {
+                    path = text.substring(0, comma);
+                    readOnly = mode.equals("ro");
+                } // any other comma belongs to the path
+            }
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("--disk needs a path: PATH[,ro]");
+            }
+            return new Disk(path, readOnly);
+        }
+    }
+
+    /** Thrown for {@code -h}: not an error, the usage is the whole answer. */
+    static final class HelpRequested extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HelpRequested() {
+            super(USAGE, null, false, false);
+        }
+    }
+
+    static BootArguments parse(List<String> args) {
+        Optional<String> protocol = Optional.empty();
+        long memory = DEFAULT_MEMORY;
+        int cpus = 1;
+        String cmdline = "";
+        Optional<String> initrd = Optional.empty();
+        Optional<String> kernel = Optional.empty();
+        boolean detach = false;
+        BootSession.ResetPolicy onReset = BootSession.ResetPolicy.STOP;
+        List<Disk> disks = new ArrayList<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!positional.isEmpty() || !a.startsWith("-") || a.equals("-")) {
+                positional.add(a);
+                continue;
+            }
+            switch (a) {
+            case "--":
+                positional.addAll(args.subList(i + 1, args.size()));
+                i = args.size();
+                break;
+            case "-h":
+            case "--help":
+                throw new HelpRequested();
+            case "-p":
+            case "--protocol":
+                protocol = Optional.of(value(args, i++, a));
+                break;
+            case "-m":
+            case "--memory":
+                memory = memory(value(args, i++, a), a);
+                break;
+            case "-c":
+            case "--cpus":
+                cpus = cpus(value(args, i++, a), a);
+                break;
+            case "-a":
+            case "--append":
+                cmdline = value(args, i++, a);
+                break;
+            case "-i":
+            case "--initrd":
+                initrd = Optional.of(value(args, i++, a));
+                break;
+            case "-k":
+            case "--kernel":
+                kernel = Optional.of(value(args, i++, a));
+                break;
+            case "--disk":
+                disks.add(Disk.parse(value(args, i++, a)));
+                break;
+            case "-d":
+            case "--detach":
+                detach = true;
+                break;
+            case "-r":
+            case "--on-reset":
+                onReset = BootSession.ResetPolicy.parse(value(args, i++, a));
+                break;
+            default:
+                throw new IllegalArgumentException("boot: unknown option '" + a + "' (boot --help lists them)");
+            }
+        }
+        if (positional.size() != 1) {
+            throw new IllegalArgumentException(positional.isEmpty() ? "boot: what to boot? name an IMAGE (boot --help)"
+                    : "boot: one IMAGE only, not " + positional);
+        }
+        return new BootArguments(protocol, memory, cpus, cmdline, initrd, kernel, detach, onReset,
+                List.copyOf(disks), positional.get(0));
+    }
+
+    private static String value(List<String> args, int at, String option) {
+        if (at + 1 >= args.size()) {
+            throw new IllegalArgumentException(option + " needs a value (boot --help)");
+        }
+        return args.get(at + 1);
+    }
+
+    private static long memory(String text, String option) {
+        try {
+            return ByteSize.parse(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is too large a size");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
+    private static int cpus(String text, String option) {
+        if (!text.matches("[0-9]{1,3}")) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is not a number of vCPUs (1-255)");
+        }
+        int n = Integer.parseInt(text);
+        if (n < 1 || n > 255) {
+            throw new IllegalArgumentException(option + ": " + n + " vCPUs; 1-255 are possible");
+        }
+        return n;
+    }
+
+    /**
+     * The virtio devices of this boot: the {@code --disk}s in order, and first the disk that IMAGE was found on (a
+     * location with a path inside a disk), read-only, unless that disk is among the {@code --disk}s.
+     */
+    List<DeviceSpec> devices() {
+        List<Disk> all = new ArrayList<>();
+        sourceDisk().filter(source -> disks.stream().noneMatch(d -> sameFile(d.path(), source)))
+                .ifPresent(source -> all.add(new Disk(source, true)));
+        all.addAll(disks);
+        return all.stream().map(Disk::device).toList();
+    }
+
+    /** The disk IMAGE lies on, if it is a location inside a disk rather than a host file. */
+    Optional<String> sourceDisk() {
+        Location location;
+        try {
+            location = Location.parse(image);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return location.path().isPresent() ? Optional.of(location.disk()) : Optional.empty();
+    }
+
+    private static boolean sameFile(String a, String b) {
+        Path pa = Path.of(a).toAbsolutePath().normalize();
+        Path pb = Path.of(b).toAbsolutePath().normalize();
+        try {
+            return pa.equals(pb) || java.nio.file.Files.isSameFile(pa, pb);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

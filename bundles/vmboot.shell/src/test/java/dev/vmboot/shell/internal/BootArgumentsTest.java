@@ -1,0 +1,118 @@
+package dev.vmboot.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.vmboot.api.vm.DeviceSpec;
+
+class BootArgumentsTest {
+
+    private static BootArguments parse(String... args) {
+        return BootArguments.parse(List.of(args));
+    }
+
+    private static String error(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> parse(args)).getMessage();
+    }
+
+    @Test
+    void defaultsAndEveryOption() {
+        BootArguments d = parse("OVMF.fd");
+        assertEquals(1L << 30, d.memory());
+        assertEquals(1, d.cpus());
+        assertEquals(BootSession.ResetPolicy.STOP, d.onReset());
+        assertEquals(List.of(), d.disks());
+        assertFalse(d.detach());
+
+        BootArguments all = parse("-p", "pvh", "-m", "512M", "-c", "2", "-a", "console=ttyS0 quiet", "-i", "initrd",
+                "-k", "bzImage", "--disk", "a.img", "--disk", "/dev/sdb,ro", "-d", "--on-reset", "reboot", "vmlinux");
+        assertEquals(Optional.of("pvh"), all.protocol());
+        assertEquals(512L << 20, all.memory());
+        assertEquals(2, all.cpus());
+        assertEquals("console=ttyS0 quiet", all.cmdline());
+        assertEquals(Optional.of("initrd"), all.initrd());
+        assertEquals(Optional.of("bzImage"), all.kernel());
+        assertEquals(List.of(new BootArguments.Disk("a.img", false), new BootArguments.Disk("/dev/sdb", true)),
+                all.disks());
+        assertTrue(all.detach());
+        assertEquals(BootSession.ResetPolicy.REBOOT, all.onReset());
+        assertEquals("vmlinux", all.image());
+    }
+
+    @Test
+    void badValuesNameTheOptionAndWhatItAccepts() {
+        assertEquals("-m: not a size: 'lots' (examples: 512M, 2G)", error("-m", "lots", "x"));
+        assertEquals("--memory: '99999999999999999999G' is too large a size", error("--memory",
+                "99999999999999999999G", "x"));
+        assertEquals("-c: 'two' is not a number of vCPUs (1-255)", error("-c", "two", "x"));
+        assertEquals("-c: 0 vCPUs; 1-255 are possible", error("-c", "0", "x"));
+        assertEquals("--on-reset must be 'stop' or 'reboot', not 'later'", error("-r", "later", "x"));
+        assertEquals("--disk needs a value (boot --help)", error("--disk"));
+        assertEquals("boot: unknown option '--floppy' (boot --help lists them)", error("--floppy", "a", "x"));
+        assertEquals("boot: what to boot? name an IMAGE (boot --help)", error("-m", "1G"));
+        assertEquals("boot: one IMAGE only, not [a, b]", error("a", "b"));
+        assertEquals("--disk needs a path: PATH[,ro]", error("--disk", ",ro", "x"));
+    }
+
+    @Test
+    void optionsAfterTheImageAreTakenAsMoreImagesAndDoubleDashEndsOptions() {
+        assertEquals("boot: one IMAGE only, not [x, -m]", error("x", "-m"));
+        assertEquals("-weird-name", parse("--", "-weird-name").image());
+    }
+
+    @Test
+    void helpIsNotAnError() {
+        assertThrows(BootArguments.HelpRequested.class, () -> parse("--help"));
+        assertTrue(BootArguments.USAGE.contains("--disk PATH[,ro]"));
+    }
+
+    @Test
+    void aCommaThatIsNotAModeBelongsToThePath() {
+        assertEquals(new BootArguments.Disk("odd,name.img", false), BootArguments.Disk.parse("odd,name.img"));
+        assertEquals(new BootArguments.Disk("x,ro", false), BootArguments.Disk.parse("x,ro,rw"));
+    }
+
+    @Test
+    void disksBecomeBlkDevicesWithAbsolutePaths() {
+        DeviceSpec spec = new BootArguments.Disk("rel/a.img", true).device();
+        assertEquals("blk", spec.type());
+        assertEquals(Map.of("path", Path.of("rel/a.img").toAbsolutePath().toString(), "readonly", "true"),
+                spec.options());
+    }
+
+    @Test
+    void theDiskAnImageWasFoundOnIsPassedReadOnlyFirst(@TempDir Path dir) throws Exception {
+        Path disk = Files.createFile(dir.resolve("disk.img"));
+        BootArguments a = parse("--disk", "data.img", disk + ":1:/EFI/BOOT/BOOTX64.EFI");
+        List<DeviceSpec> devices = a.devices();
+        assertEquals(2, devices.size());
+        assertEquals(disk.toString(), devices.get(0).options().get("path"));
+        assertEquals("true", devices.get(0).options().get("readonly"));
+        assertEquals("false", devices.get(1).options().get("readonly"));
+    }
+
+    @Test
+    void theSourceDiskGivenWithDiskKeepsThatMode(@TempDir Path dir) throws Exception {
+        Path disk = Files.createFile(dir.resolve("disk.img"));
+        List<DeviceSpec> devices = parse("--disk", disk.toString(), disk + ":2:/boot/vmlinuz").devices();
+        assertEquals(1, devices.size());
+        assertEquals("false", devices.get(0).options().get("readonly"));
+    }
+
+    @Test
+    void aHostFileBringsNoDisk() {
+        assertEquals(List.of(), parse("/usr/share/ovmf/OVMF.fd").devices());
+        assertEquals(Optional.empty(), parse("disk.img:1").sourceDisk());
+    }
+}
