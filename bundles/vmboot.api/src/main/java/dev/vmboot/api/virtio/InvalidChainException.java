@@ -2,7 +2,8 @@ package dev.vmboot.api.virtio;
 
 /**
  * A descriptor chain that breaks a rule of virtio 1.2, 2.7.5 ("The Virtqueue Descriptor Table") or lies outside guest
- * memory. Only that request fails: its head has been taken from the available ring and goes back with length 0.
+ * memory. Only that request fails: its head has been taken from the available ring and goes back with length 0
+ * (unless the head itself is not below the queue size: then there is no descriptor to give back).
  */
 public final class InvalidChainException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -39,7 +40,10 @@ public final class InvalidChainException extends Exception {
         return kind;
     }
 
-    /** The head taken from the available ring, to return with {@link Virtqueue#addUsed}. */
+    /**
+     * The head taken from the available ring, to return with {@link Virtqueue#addUsed}; for kind {@link Kind#INDEX}
+     * it may be the out-of-range value the ring held (not below {@link Virtqueue#size()}), which has nothing to return.
+     */
     public int headIndex() {
         return headIndex;
     }

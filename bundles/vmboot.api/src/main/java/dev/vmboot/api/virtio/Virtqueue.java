@@ -21,7 +21,9 @@ public interface Virtqueue {
      * The next chain the driver made available, walked and checked; empty when there is none.
      *
      * @throws InvalidChainException     for a chain that breaks a rule; its head is consumed: return it with
-     *                                   {@code addUsed(e.headIndex(), 0)} and go on with the next
+     *                                   {@code addUsed(e.headIndex(), 0)} and go on with the next. Only when the
+     *                                   available ring entry itself is out of range ({@code e.headIndex() >= size()},
+     *                                   kind INDEX) is there no chain to return: skip {@code addUsed} then
      * @throws VirtqueueBrokenException when the available ring itself is impossible (its index ran ahead by more than
      *                                   the queue size): the queue cannot be used until the driver resets the device
      */
