@@ -54,6 +54,11 @@ final class BlkWorker {
      * Serves what the driver made available, at most a queue size of chains (so a driver that keeps refilling cannot
      * hold the worker), with notifications off while draining, then on again and drained again while chains arrived
      * meanwhile (virtio 1.2, 2.7.10). Stops early, leaving chains for later, if the worker thread is interrupted.
+     * <p>
+     * Chains left at the cap wait for the next call: notifications are on again, so a driver that adds one more
+     * notifies, but a driver that only waits for them does not, and the contract gives a device no way to ask for
+     * another call. A driver can get there only by refilling during one call (it sees completions before the
+     * interrupt, i.e. it polls the used ring); {@code drain_cap_reached} counts it.
      *
      * @throws VirtqueueBrokenException when the available ring is impossible; the transport then sets NEEDS_RESET
      */
