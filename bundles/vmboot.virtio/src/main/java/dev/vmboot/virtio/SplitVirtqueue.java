@@ -40,7 +40,10 @@ import dev.vmboot.api.virtio.VirtqueueBrokenException;
  * index; the flag or used_event), the store-load order x86 does not keep by itself.</li>
  * </ul>
  * <b>Hostile driver.</b> Every value read from guest memory is checked before use (see {@link ChainWalker}); memory
- * is reached only through {@link GuestMemory}; no method loops longer than a chain allows.
+ * is reached only through {@link GuestMemory}, in ranges checked against its regions; no method loops longer than a
+ * chain allows. The only way a {@link GuestMemoryException} comes out of {@link #addUsed} or the notification methods
+ * is guest memory unmapped while the queue is in use, which the threading contract of
+ * {@link dev.vmboot.api.virtio.VirtioDevice#reset} rules out.
  */
 public final class SplitVirtqueue implements Virtqueue {
 
@@ -134,14 +137,14 @@ public final class SplitVirtqueue implements Virtqueue {
      * <p>
      * Reads the available index (acquire), checks that it is at most the queue size ahead of the next chain to take,
      * takes the head from the ring and walks the whole chain, copying each descriptor once. A refused chain still
-     * consumes its ring entry. Once broken, every call throws.
+     * consumes its ring entry. Once broken, every call throws. Guest memory unmapped under the live queue (a transport
+     * that did not reset the device first) breaks it too, instead of escaping as a {@code GuestMemoryException}.
      */
     @Override
     public Optional<DescriptorChain> pop() throws InvalidChainException, VirtqueueBrokenException {
         if (broken) {
             throw new VirtqueueBrokenException(index, "broken earlier; the driver must reset the device");
         }
-        int head;
         try {
             int availIdx = Short.toUnsignedInt(memory.readShort(layout.availableIndexAddress()));
             VarHandle.acquireFence();
@@ -155,7 +158,7 @@ public final class SplitVirtqueue implements Virtqueue {
                         + " entries ahead of the next one to serve (" + nextAvail + "), more than the queue size "
                         + layout.size());
             }
-            head = Short.toUnsignedInt(memory.readShort(layout.availableEntryAddress(nextAvail)));
+            int head = Short.toUnsignedInt(memory.readShort(layout.availableEntryAddress(nextAvail)));
             nextAvail = (nextAvail + 1) & INDEX_MASK;
             return Optional.of(walker.walk(head));
         } catch (GuestMemoryException e) {

@@ -2,6 +2,12 @@
  * The split virtqueue (virtio 1.2, 2.7) that transports create and devices use through
  * {@link dev.vmboot.api.virtio.Virtqueue}: one implementation of the ring rules and of the checks against a hostile
  * driver, as rust-vmm's virtio-queue crate is for its VMMs.
+ * <p>
+ * A transport checks what the driver programmed with {@link dev.vmboot.virtio.QueueLayout#check} and builds the queue
+ * with {@link dev.vmboot.virtio.SplitVirtqueue#create} when the driver enables it; both refuse a bad layout with an
+ * {@link dev.vmboot.virtio.InvalidQueueLayoutException} naming the rule. Devices see only the
+ * {@link dev.vmboot.api.virtio.Virtqueue} interface; their tests drive queues with the test kit's
+ * {@code MockDriverQueue}.
  */
 @Export
 @Version("0.1.0")

@@ -155,8 +155,8 @@ class SplitVirtqueueTest {
     }
 
     /**
-     * 2.7.5.1 and the threat model: each descriptor is read once; a driver that rewrites the table after the device
-     * popped the chain changes neither the chain nor where its accessors go.
+     * The threat model of {@code dev.vmboot.api.virtio}: each descriptor is read once and the copy checked; a driver
+     * that rewrites the table after the device popped the chain changes neither the chain nor where its accessors go.
      */
     @Test
     void theDescriptorCopyIsTakenOnce() throws Exception {

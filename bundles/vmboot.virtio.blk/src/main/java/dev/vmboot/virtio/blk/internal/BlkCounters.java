@@ -1,0 +1,93 @@
+package dev.vmboot.virtio.blk.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import dev.vmboot.api.virtio.InvalidChainException;
+
+/**
+ * What the device did and refused over its life, for {@code vmboot:list} and tests: guest mistakes are counted here,
+ * never logged one by one. Written by the queue worker, read from any thread.
+ */
+final class BlkCounters {
+
+    /** Counters that are not per refusal reason or per invalid-chain kind. */
+    enum Counter {
+        READ_REQUESTS, READ_BYTES,
+        WRITE_REQUESTS, WRITE_BYTES,
+        FLUSH_REQUESTS,
+        GET_ID_REQUESTS,
+        DISCARD_REQUESTS,
+        WRITE_ZEROES_REQUESTS, WRITE_ZEROES_BYTES,
+        /** Writes made stable before completion because the driver did not take VIRTIO_BLK_F_FLUSH (5.2.6.2). */
+        SYNC_WRITES,
+        /** Requests answered IOERR or UNSUPP, whatever the cause. */
+        IOERR, UNSUPP,
+        /** Chains returned with length 0: no status byte, or guest memory that failed after all. */
+        NO_STATUS,
+        /** I/O errors of the backing file (among IOERR). */
+        BACKEND_ERRORS,
+        /** A guest memory access of a checked chain failed (among IOERR and NO_STATUS). */
+        GUEST_MEMORY_ERRORS,
+        /** The backing file opened again after an interrupt of the worker closed it. */
+        BACKEND_REOPENED,
+        /** A notification left chains for later: a queue size of them was served in one call. */
+        DRAIN_CAP_REACHED;
+
+        final String key = name().toLowerCase(Locale.ROOT);
+    }
+
+    private static final int REASONS_AT = Counter.values().length;
+    private static final int KINDS_AT = REASONS_AT + BlkRefusal.Reason.values().length;
+
+    private final AtomicLongArray values = new AtomicLongArray(KINDS_AT + InvalidChainException.Kind.values().length);
+
+    void increment(Counter c) {
+        values.incrementAndGet(c.ordinal());
+    }
+
+    void add(Counter c, long delta) {
+        values.addAndGet(c.ordinal(), delta);
+    }
+
+    /** A chain refused for {@code reason}: {@code refused_<reason>}, and IOERR, UNSUPP or NO_STATUS as answered. */
+    void refused(BlkRefusal.Reason reason, BlkStatus answered) {
+        values.incrementAndGet(REASONS_AT + reason.ordinal());
+        increment(answered == null ? Counter.NO_STATUS : answered == BlkStatus.UNSUPP ? Counter.UNSUPP
+                : Counter.IOERR);
+    }
+
+    /** A chain the queue refused: {@code invalid_chain_<kind>}. */
+    void invalidChain(InvalidChainException.Kind kind) {
+        values.incrementAndGet(KINDS_AT + kind.ordinal());
+    }
+
+    long get(Counter c) {
+        return values.get(c.ordinal());
+    }
+
+    long refusals(BlkRefusal.Reason reason) {
+        return values.get(REASONS_AT + reason.ordinal());
+    }
+
+    long invalidChains(InvalidChainException.Kind kind) {
+        return values.get(KINDS_AT + kind.ordinal());
+    }
+
+    /** Every counter by name, zeros included, in a fixed order. */
+    Map<String, Long> toMap() {
+        Map<String, Long> map = new LinkedHashMap<>();
+        for (Counter c : Counter.values()) {
+            map.put(c.key, get(c));
+        }
+        for (BlkRefusal.Reason r : BlkRefusal.Reason.values()) {
+            map.put("refused_" + r.name().toLowerCase(Locale.ROOT), refusals(r));
+        }
+        for (InvalidChainException.Kind k : InvalidChainException.Kind.values()) {
+            map.put("invalid_chain_" + k.name().toLowerCase(Locale.ROOT), invalidChains(k));
+        }
+        return map;
+    }
+}
