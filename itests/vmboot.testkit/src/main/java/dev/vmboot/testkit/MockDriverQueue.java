@@ -257,6 +257,25 @@ public final class MockDriverQueue {
         return offered;
     }
 
+    /**
+     * Publishes like {@link #publish()}, then says whether the device wants to hear of it, as a driver decides
+     * before it writes the doorbell (virtio 1.2, 2.7.13.4 "Notifying The Device", after a full fence as its driver
+     * requirement asks): without EVENT_IDX when the used ring's flags lack VIRTQ_USED_F_NO_NOTIFY, with EVENT_IDX when
+     * the available index passed avail_event ({@code vring_need_event}, 2.7.10).
+     *
+     * @param eventIdx whether VIRTIO_F_RING_EVENT_IDX was negotiated
+     * @return whether to notify the device
+     */
+    public boolean publishAndCheckNotification(boolean eventIdx) {
+        int old = availIndex();
+        int now = publish();
+        VarHandle.fullFence();
+        if (!eventIdx) {
+            return (usedFlags() & USED_F_NO_NOTIFY) == 0;
+        }
+        return ((now - availEvent() - 1) & 0xFFFF) < ((now - old) & 0xFFFF);
+    }
+
     /** Stores any available index, as a hostile driver may; chains offered afterwards continue from it. */
     public void setAvailIndex(int index) {
         offered = index & 0xFFFF;

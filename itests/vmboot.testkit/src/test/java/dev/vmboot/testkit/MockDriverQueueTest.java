@@ -1,7 +1,9 @@
 package dev.vmboot.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -117,5 +119,23 @@ class MockDriverQueueTest {
         assertEquals(0, fresh.usedFlags());
         assertEquals(0, fresh.availEvent());
         assertEquals(new RawDescriptor(0, 0, 0, 0), fresh.descriptor(7));
+    }
+
+    /** 2.7.10: the driver notifies unless the device set NO_NOTIFY, or, with EVENT_IDX, unless avail_event was not passed. */
+    @Test
+    void publishingSaysWhetherTheDeviceWantsANotification() {
+        long used = driver.usedRing();
+        driver.addChain(Buffer.readable(0x5000, 1));
+        assertTrue(driver.publishAndCheckNotification(false));
+        memory.writeShort(used, (short) MockDriverQueue.USED_F_NO_NOTIFY);
+        driver.addChain(Buffer.readable(0x5000, 1));
+        assertFalse(driver.publishAndCheckNotification(false));
+        // EVENT_IDX: the device asked to hear of the entry at index 3; this publication moves idx 2 -> 3: not yet
+        driver.setAvailEvent(3);
+        driver.addChain(Buffer.readable(0x5000, 1));
+        assertFalse(driver.publishAndCheckNotification(true));
+        driver.addChain(Buffer.readable(0x5000, 1));
+        assertTrue(driver.publishAndCheckNotification(true), "3 -> 4 makes entry 3 available");
+        assertFalse(driver.publishAndCheckNotification(true), "nothing new");
     }
 }
