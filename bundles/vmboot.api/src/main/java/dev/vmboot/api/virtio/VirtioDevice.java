@@ -48,10 +48,15 @@ public interface VirtioDevice extends AutoCloseable {
      * driver that keeps refilling cannot hold the thread for ever) and raise the queue's interrupt if
      * {@link Virtqueue#needsNotification()} says so.
      *
+     * @return true if the call stopped at its bound with chains still waiting: the transport calls again (unless it is
+     *         stopping) instead of waiting for a notification the driver may never send (with EVENT_IDX a driver that
+     *         waits for those completions does not notify again); false when the device is done for now (a device
+     *         whose queue is served by a thread of its own, such as a receive queue, just wakes that thread and
+     *         returns false)
      * @throws VirtqueueBrokenException when the queue can no longer be used; the transport sets DEVICE_NEEDS_RESET and
      *                                  stops calling until the driver resets the device
      */
-    void queueNotified(int index) throws VirtqueueBrokenException;
+    boolean queueNotified(int index) throws VirtqueueBrokenException;
 
     /**
      * The driver reset the device (status 0), or the machine is ending. Returns only once no thread of this device

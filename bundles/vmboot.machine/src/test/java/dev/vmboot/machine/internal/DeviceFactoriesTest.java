@@ -46,7 +46,8 @@ class DeviceFactoriesTest {
             }
 
             @Override
-            public void queueNotified(int index) {
+            public boolean queueNotified(int index) {
+                return false;
             }
 
             @Override

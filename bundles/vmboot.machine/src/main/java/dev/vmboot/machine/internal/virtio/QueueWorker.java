@@ -46,7 +46,9 @@ final class QueueWorker {
     private void run() {
         try {
             while (!stopping) {
-                device.queueNotified(queue);
+                if (device.queueNotified(queue)) {
+                    continue; // stopped at its bound with chains left: serve on, the driver may not notify again
+                }
                 doorbell.await();
             }
         } catch (VirtqueueBrokenException e) {

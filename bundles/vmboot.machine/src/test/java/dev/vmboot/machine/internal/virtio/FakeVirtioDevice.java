@@ -29,6 +29,8 @@ final class FakeVirtioDevice implements VirtioDevice {
     /** Serve queue 0 as an echo device: each chain's readable bytes are copied, reversed, into its writable ones. */
     volatile boolean echo;
     volatile long invalidChains;
+    /** How many more calls end saying "chains left at my bound: call again". */
+    volatile int askAgain;
     /** When set, queueNotified waits for a permit (released by the test). */
     volatile Semaphore gate;
     final CountDownLatch firstNotification = new CountDownLatch(1);
@@ -71,7 +73,7 @@ final class FakeVirtioDevice implements VirtioDevice {
     }
 
     @Override
-    public void queueNotified(int index) throws VirtqueueBrokenException {
+    public boolean queueNotified(int index) throws VirtqueueBrokenException {
         workerInside = true;
         try {
             synchronized (this) {
@@ -89,8 +91,14 @@ final class FakeVirtioDevice implements VirtioDevice {
             if (g != null) {
                 g.tryAcquire(10, TimeUnit.SECONDS);
             }
+            if (askAgain > 0) {
+                askAgain--;
+                return true;
+            }
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         } finally {
             workerInside = false;
         }

@@ -122,6 +122,18 @@ class VirtioPciTransportTest {
     }
 
     @Test
+    void aDeviceThatStoppedAtItsBoundIsCalledAgainWithoutANotification() throws Exception {
+        TransportHarness h = new TransportHarness();
+        h.device.askAgain = 3;
+        h.negotiate(VERSION_1);
+        h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+        h.driverOk();
+        assertTrue(h.device.notifications.tryAcquire(4, 10, TimeUnit.SECONDS), "the first call and three more");
+        assertFalse(h.device.notifications.tryAcquire(200, TimeUnit.MILLISECONDS), "then it waits for the driver");
+        h.transport.reset();
+    }
+
+    @Test
     void driverOkWithoutFeaturesOkSetsNeedsReset() {
         TransportHarness h = new TransportHarness();
         h.write(DEVICE_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER);

@@ -55,14 +55,14 @@ final class BlkWorker {
      * hold the worker), with notifications off while draining, then on again and drained again while chains arrived
      * meanwhile (virtio 1.2, 2.7.10). Stops early, leaving chains for later, if the worker thread is interrupted.
      * <p>
-     * Chains left at the cap wait for the next call: notifications are on again, so a driver that adds one more
-     * notifies, but a driver that only waits for them does not, and the contract gives a device no way to ask for
-     * another call. A driver can get there only by refilling during one call (it sees completions before the
-     * interrupt, i.e. it polls the used ring); {@code drain_cap_reached} counts it.
+     * Chains left at the cap are the transport's to come back for: {@code drain} says so, and the worker calls again
+     * rather than waiting for a notification that a driver waiting for those completions would not send;
+     * {@code drain_cap_reached} counts it.
      *
+     * @return true if chains are left at the cap
      * @throws VirtqueueBrokenException when the available ring is impossible; the transport then sets NEEDS_RESET
      */
-    void drain() throws VirtqueueBrokenException {
+    boolean drain() throws VirtqueueBrokenException {
         int budget = queue.size();
         int served = 0;
         boolean more = true;
@@ -71,12 +71,14 @@ final class BlkWorker {
             served += drainPass(budget - served);
             more = queue.enableNotification();
         }
-        if (more && served >= budget) {
+        boolean capped = more && served >= budget;
+        if (capped) {
             counters.increment(Counter.DRAIN_CAP_REACHED);
         }
         if (served > 0 && queue.needsNotification()) {
             interrupt.queue(queue.index());
         }
+        return capped;
     }
 
     /** Pops and serves up to {@code limit} chains; returns how many it took from the available ring. */

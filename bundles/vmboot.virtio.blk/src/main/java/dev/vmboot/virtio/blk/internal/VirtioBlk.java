@@ -117,12 +117,10 @@ public final class VirtioBlk implements VirtioDevice {
     }
 
     @Override
-    public void queueNotified(int index) throws VirtqueueBrokenException {
+    public boolean queueNotified(int index) throws VirtqueueBrokenException {
         synchronized (serving) {
             BlkWorker w = worker;
-            if (w != null && index == 0) {
-                w.drain();
-            }
+            return w != null && index == 0 && w.drain();
         }
     }
 

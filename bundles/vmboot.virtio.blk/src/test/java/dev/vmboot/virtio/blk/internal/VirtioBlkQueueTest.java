@@ -112,7 +112,10 @@ class VirtioBlkQueueTest {
         assertEquals(1, bed.interrupt.queueSignals(0));
     }
 
-    /** A driver that puts every used chain straight back cannot keep the worker: a queue size per call. */
+    /**
+     * A driver that puts every used chain straight back cannot keep the worker: a queue size per call, and the call
+     * says that chains are left, so the transport comes back for them without a notification.
+     */
     @Test
     void aRefillingDriverGetsAQueueSizeOfChainsPerNotification() throws Exception {
         bed.activate(QUEUE, FLUSH, queue -> new ForwardingQueue(queue) {
@@ -129,6 +132,15 @@ class VirtioBlkQueueTest {
         assertEquals(QUEUE, bed.serve().size());
         assertEquals(2, bed.counter("drain_cap_reached"));
         assertEquals(2, bed.interrupt.queueSignals(0));
+        assertTrue(bed.device.queueNotified(0), "chains are left at the cap: call again");
+    }
+
+    @Test
+    void aCallThatServedEverythingAsksForNoOther() throws Exception {
+        read();
+        read();
+        assertFalse(bed.device.queueNotified(0));
+        assertEquals(2, bed.driver.takeUsed().size());
     }
 
     /** 5.2.6.2: FLUSH offered but not negotiated makes every completed write stable. */
