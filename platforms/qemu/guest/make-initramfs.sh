@@ -49,7 +49,8 @@ mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
 # the "depends=" entries in the modules' .modinfo sections, so no modules.dep or depmod is needed), listed in
 # /lib/modules/load-order; /lib/modules/release names the kernel they were built for.
 if [ -n "$modules" ]; then
-    [ -d "$modules/kernel" ] || { echo "make-initramfs: $modules has no kernel/ (not a /lib/modules/<release>)" >&2; exit 1; }
+    [ -d "$modules/kernel" ] || {
+        echo "make-initramfs: $modules has no kernel/ (not a /lib/modules/<release>)" >&2; exit 1; }
     mkdir -p "$stage/lib/modules"
     declare -A placed=()
     module_file() { # name: its file under $modules (.ko, or compressed .ko.xz / .ko.zst); "-" and "_" are one
@@ -160,7 +161,9 @@ disk_action() { # action dev
             local pattern=${action#write:}
             case $pattern in ''|*[!A-Za-z0-9._-]*)
                 echo "VMBOOT-DISK-ERROR dev=$dev write: pattern must be [A-Za-z0-9._-]+: '$pattern'"; return ;; esac
-            if [ ${#pattern} -gt 64 ]; then echo "VMBOOT-DISK-ERROR dev=$dev write: pattern over 64 characters"; return; fi
+            if [ ${#pattern} -gt 64 ]; then
+                echo "VMBOOT-DISK-ERROR dev=$dev write: pattern over 64 characters"; return
+            fi
             if ! probe_write "$dev" "$pattern"; then
                 echo "VMBOOT-DISK-ERROR dev=$dev write failed: $($bb head -1 /tmp/dd.err)"; return
             fi
