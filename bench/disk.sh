@@ -194,8 +194,8 @@ echo "disk: guest images from $guest; disks: $data_mib MiB data, $esp_mib MiB ES
 # (a) -------------------------------------------------------------------------------------------------------------
 echo "(a) sequential O_DIRECT read of /dev/vda ($data_mib MiB, read-only) inside the guest (goal vmboot/qemu >= 1.0)"
 append="console=ttyS0 quiet vmboot.disk=read-bench"
-# One QEMU run first, not counted: in a fresh lab the first guest read was 4x slower than the others (43 vs 160-230
-# MB/s), and in the alternation below it would count against QEMU only.
+# One QEMU run first, not counted: in one fresh lab the first guest read was 4x slower than the others (43 vs 160-230
+# MB/s; in the next, 204 like the rest), and in the alternation below that would count against QEMU only.
 r=$(time_between read-warm-up 300 "" 'VMBOOT-GUEST-OK' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
     -initrd "$guest/initramfs.cpio.gz" -append "$append" $(qdisk "$data" ro))
 case $r in FAIL*) w="FAILED: ${r#FAIL }" ;; *) w="$(read_rate read-warm-up) MB/s" ;; esac
