@@ -3,13 +3,32 @@
 # prints one marker line on the console:
 #   VMBOOT-GUEST-OK nproc=<online CPUs> mem_kib=<MemTotal> kernel=<uname -r> cmdline=<the kernel command line>
 # and powers the machine off (poweroff -f: reboot(2) with RB_POWER_OFF; ACPI S5 where the kernel has ACPI).
-# If the command line holds vmboot.echo=1, /init first prints "VMBOOT-GUEST-READY", reads one line from the
-# console and prints "VMBOOT-GUEST-ECHO <line>" (tests that the VMM feeds its input to the guest UART).
+# If the command line holds vmboot.echo=1, /init then prints "VMBOOT-GUEST-READY", reads one line from the
+# console and prints "VMBOOT-GUEST-ECHO <line>" (tests that the VMM feeds its input to the guest UART; after the disk
+# actions below, when there are any).
 # Debian's amd64 kernel needs no modules for this with console=ttyS0 (8250 console and devtmpfs are built in).
-# Usage: make-initramfs.sh OUT.cpio.gz
+#
+# Disk checks (virtio-blk): given MODULES_DIR (/lib/modules/<release> of the same kernel, e.g. the lab's unpacked
+# image), virtio_pci and virtio_blk and what they depend on (the "depends=" of each module's .modinfo) are copied in,
+# decompressed, with their load order. Then vmboot.disk=ACTION[,ACTION...] on the command line makes /init load them
+# (busybox insmod, in dependency order) and run each ACTION before the VMBOOT-GUEST-OK line. An ACTION works on
+# /dev/vda unless it ends in @DEV (e.g. @vdb); its result is one line:
+#   sha256           VMBOOT-DISK dev=<dev> sha256=<hex of the whole device> bytes=<device size>
+#   write:PATTERN    writes a 4 KiB block at byte 1 MiB: PATTERN ([A-Za-z0-9._-], at most 64 characters), then zero
+#                    bytes; fsync, drops the device's page cache (BLKFLSBUF), reads the block back:
+#                    VMBOOT-DISK-WRITE dev=<dev> offset=1048576 bytes=4096 pattern=<PATTERN> readback=ok
+#   ro-check         tries the same 4 KiB write of "VMBOOT-RO-PROBE" at byte 1 MiB and reads the block back:
+#                    VMBOOT-DISK-RO dev=<dev> ro=<the kernel's read-only flag> write=<refused|accepted>
+#                    readback=<unchanged|changed>
+#   read-bench       reads the whole device with O_DIRECT (busybox dd bs=1M iflag=direct), timed by the guest's
+#                    monotonic clock (/proc/timer_list's "now at", in ns; /proc/uptime's 10 ms if that is missing):
+#                    VMBOOT-DISK-READ dev=<dev> bytes=<n> ms=<t>
+# The device is awaited for vmboot.disk.wait=SECONDS (default 30), else VMBOOT-DISK-MISSING dev=<dev> waited_s=<s>;
+# any other failure is VMBOOT-DISK-ERROR <what>. The VMBOOT-GUEST-OK line and the power-off follow in every case.
+# Usage: make-initramfs.sh OUT.cpio.gz [MODULES_DIR]
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 OUT.cpio.gz" >&2; exit 2; }
-out=$1
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 OUT.cpio.gz [MODULES_DIR]" >&2; exit 2; }
+out=$1 modules=${2:-}
 busybox=$(command -v busybox || true)
 if [ -z "$busybox" ] || ! { ldd "$busybox" 2>&1 || true; } | grep -q "not a dynamic executable"; then
     echo "make-initramfs: need a static busybox: apt-get install busybox-static" >&2
@@ -19,12 +38,45 @@ fi
 stage=$(mktemp -d "${TMPDIR:-/tmp}/vmboot-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 chmod 755 "$stage"
-mkdir -p "$stage"/{bin,dev,proc,sys}
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp}
 cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 # The kernel opens /dev/console for init before devtmpfs is mounted: provide the node (character 5:1,
 # Documentation/admin-guide/devices.txt). Without root (no mknod) the kernel's built-in initramfs still has one.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+
+# The virtio block stack, when MODULES_DIR is given: each module after the ones it depends on (a depth-first walk of
+# the "depends=" entries in the modules' .modinfo sections, so no modules.dep or depmod is needed), listed in
+# /lib/modules/load-order; /lib/modules/release names the kernel they were built for.
+if [ -n "$modules" ]; then
+    [ -d "$modules/kernel" ] || {
+        echo "make-initramfs: $modules has no kernel/ (not a /lib/modules/<release>)" >&2; exit 1; }
+    mkdir -p "$stage/lib/modules"
+    declare -A placed=()
+    module_file() { # name: its file under $modules (.ko, or compressed .ko.xz / .ko.zst); "-" and "_" are one
+        local f
+        f=$(find "$modules/kernel" \( -name "$1.ko" -o -name "$1.ko.xz" -o -name "$1.ko.zst" \
+            -o -name "${1//_/-}.ko" -o -name "${1//_/-}.ko.xz" -o -name "${1//_/-}.ko.zst" \) -print -quit)
+        [ -n "$f" ] || { echo "make-initramfs: no module $1 under $modules/kernel" >&2; return 1; }
+        echo "$f"
+    }
+    module_bytes() { # file: the module, decompressed
+        case $1 in *.xz) xz -dc "$1" ;; *.zst) zstd -qdc "$1" ;; *) cat "$1" ;; esac
+    }
+    place() { # name: copies its dependencies, then the module, appending each to load-order once
+        local name=$1 f deps d
+        [ -n "${placed[$name]:-}" ] && return 0
+        placed[$name]=1
+        f=$(module_file "$name")
+        module_bytes "$f" >"$stage/lib/modules/$name.ko"
+        deps=$(tr '\0' '\n' <"$stage/lib/modules/$name.ko" | sed -n 's/^depends=//p')
+        for d in ${deps//,/ }; do place "$d"; done
+        echo "$name" >>"$stage/lib/modules/load-order"
+    }
+    place virtio_pci
+    place virtio_blk
+    basename "$modules" >"$stage/lib/modules/release"
+fi
 
 cat > "$stage/init" <<'INIT'
 #!/bin/sh
@@ -35,12 +87,142 @@ $bb mount -t sysfs sys /sys
 $bb mount -t devtmpfs dev /dev
 exec </dev/console >/dev/console 2>&1
 cmdline=$($bb cat /proc/cmdline)
+disk_actions="" disk_wait=30
+set -f   # the command line is split into words below, never globbed
+for arg in $cmdline; do
+    case $arg in
+        vmboot.disk=*) disk_actions=${arg#vmboot.disk=} ;;
+        vmboot.disk.wait=*) disk_wait=${arg#vmboot.disk.wait=} ;;
+    esac
+done
+set +f
+case $disk_wait in ''|*[!0-9]*) disk_wait=30 ;; esac
+
+# now_ms: milliseconds of the monotonic clock. /proc/timer_list's header has "now at <ns> nsecs" (ktime_get);
+# /proc/uptime (10 ms steps) is the fallback.
+now_ms() {
+    local ns
+    ns=$($bb sed -n '/^now at /{s/^now at \([0-9]*\) nsecs$/\1/p;q}' /proc/timer_list 2>/dev/null)
+    if [ -n "$ns" ]; then echo $((ns / 1000000)); return; fi
+    $bb awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+modules_loaded=""
+load_modules() { # insmod the virtio block stack once, in the order make-initramfs.sh wrote
+    local m out
+    [ -n "$modules_loaded" ] && return 0
+    if [ ! -f /lib/modules/load-order ]; then
+        echo "VMBOOT-DISK-ERROR no virtio modules in this initramfs (made without MODULES_DIR)"; return 1
+    fi
+    if [ "$($bb cat /lib/modules/release)" != "$($bb uname -r)" ]; then
+        echo "VMBOOT-DISK-ERROR modules are for $($bb cat /lib/modules/release), the kernel is $($bb uname -r)"
+        return 1
+    fi
+    while read -r m; do
+        [ -d "/sys/module/$m" ] && continue
+        out=$($bb insmod "/lib/modules/$m.ko" 2>&1) || { echo "VMBOOT-DISK-ERROR insmod $m: $out"; return 1; }
+    done </lib/modules/load-order
+    modules_loaded=1
+}
+
+await_device() { # dev: polls for /dev/DEV (virtio_blk adds the disk when its probe has read the capacity)
+    local i=0
+    while [ ! -b "/dev/$1" ]; do
+        if [ $i -ge $((disk_wait * 10)) ]; then
+            echo "VMBOOT-DISK-MISSING dev=$1 waited_s=$disk_wait"; return 1
+        fi
+        $bb sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+# probe_write dev text: writes one 4 KiB block (text, then zero bytes) at byte 1 MiB through the page cache and
+# fsyncs it; the block is left in /tmp/block for comparison. Returns dd's status; its message goes to /tmp/dd.err.
+probe_write() {
+    $bb dd if=/dev/zero of=/tmp/block bs=4096 count=1 2>/dev/null
+    printf '%s' "$2" | $bb dd of=/tmp/block conv=notrunc 2>/dev/null
+    $bb dd if=/tmp/block of="/dev/$1" bs=4096 seek=256 count=1 conv=notrunc,fsync 2>/tmp/dd.err
+}
+
+# read_back dev: the 4 KiB block at byte 1 MiB as the device has it (the page cache dropped first) into /tmp/back
+read_back() {
+    $bb blockdev --flushbufs "/dev/$1" &&
+        $bb dd if="/dev/$1" of=/tmp/back bs=4096 skip=256 count=1 2>/tmp/dd.err
+}
+
+disk_action() { # action dev
+    local action=$1 dev=$2 out bytes sum t0 t1 records ro
+    case $action in
+        sha256)
+            bytes=$($bb blockdev --getsize64 "/dev/$dev") &&
+                out=$($bb sha256sum "/dev/$dev") || { echo "VMBOOT-DISK-ERROR dev=$dev sha256: read failed"; return; }
+            echo "VMBOOT-DISK dev=$dev sha256=${out%% *} bytes=$bytes" ;;
+        write:*)
+            local pattern=${action#write:}
+            case $pattern in ''|*[!A-Za-z0-9._-]*)
+                echo "VMBOOT-DISK-ERROR dev=$dev write: pattern must be [A-Za-z0-9._-]+: '$pattern'"; return ;; esac
+            if [ ${#pattern} -gt 64 ]; then
+                echo "VMBOOT-DISK-ERROR dev=$dev write: pattern over 64 characters"; return
+            fi
+            if ! probe_write "$dev" "$pattern"; then
+                echo "VMBOOT-DISK-ERROR dev=$dev write failed: $($bb head -1 /tmp/dd.err)"; return
+            fi
+            if ! read_back "$dev"; then
+                echo "VMBOOT-DISK-ERROR dev=$dev read-back failed: $($bb head -1 /tmp/dd.err)"; return
+            fi
+            if $bb cmp -s /tmp/block /tmp/back; then
+                echo "VMBOOT-DISK-WRITE dev=$dev offset=1048576 bytes=4096 pattern=$pattern readback=ok"
+            else
+                echo "VMBOOT-DISK-WRITE dev=$dev offset=1048576 bytes=4096 pattern=$pattern readback=differs"
+            fi ;;
+        ro-check)
+            local write=accepted readback=changed
+            ro=$($bb cat "/sys/block/$dev/ro")
+            read_back "$dev" && $bb mv /tmp/back /tmp/before ||
+                { echo "VMBOOT-DISK-ERROR dev=$dev read failed: $($bb head -1 /tmp/dd.err)"; return; }
+            if ! probe_write "$dev" VMBOOT-RO-PROBE; then
+                write=refused
+                echo "ro-check: the write failed as it should: $($bb head -1 /tmp/dd.err)"
+            fi
+            read_back "$dev" || { echo "VMBOOT-DISK-ERROR dev=$dev read failed: $($bb head -1 /tmp/dd.err)"; return; }
+            $bb cmp -s /tmp/before /tmp/back && readback=unchanged
+            echo "VMBOOT-DISK-RO dev=$dev ro=$ro write=$write readback=$readback" ;;
+        read-bench)
+            bytes=$($bb blockdev --getsize64 "/dev/$dev") || { echo "VMBOOT-DISK-ERROR dev=$dev no size"; return; }
+            t0=$(now_ms)
+            out=$($bb dd if="/dev/$dev" of=/dev/null bs=1M iflag=direct 2>&1) ||
+                { echo "VMBOOT-DISK-ERROR dev=$dev read-bench: $out" | $bb head -1; return; }
+            t1=$(now_ms)
+            # busybox dd reports only records: "<full>+<partial> records in"
+            records=$(echo "$out" | $bb sed -n 's/^\([0-9]*\)+0 records in$/\1/p')
+            if [ -z "$records" ] || [ $((records * 1048576)) -ne "$bytes" ]; then
+                echo "VMBOOT-DISK-ERROR dev=$dev read-bench read '$(echo "$out" | $bb head -1)' of $bytes bytes"
+                return
+            fi
+            echo "VMBOOT-DISK-READ dev=$dev bytes=$bytes ms=$((t1 - t0))" ;;
+        *)
+            echo "VMBOOT-DISK-ERROR unknown action '$action' (sha256, write:PATTERN, ro-check, read-bench)" ;;
+    esac
+}
+
+if [ -n "$disk_actions" ] && load_modules; then
+    set -f
+    for a in $(echo "$disk_actions" | $bb tr ',' ' '); do
+        dev=vda
+        case $a in *@*) dev=${a##*@}; a=${a%@*} ;; esac
+        await_device "$dev" && disk_action "$a" "$dev"
+    done
+    set +f
+fi
+
+# After the disk actions, so that a VM can be held with its disk in use (bench/disk.sh measures the VMM's memory).
 case " $cmdline " in
     *" vmboot.echo=1 "*)
         echo "VMBOOT-GUEST-READY"
         read -r line
         echo "VMBOOT-GUEST-ECHO $line" ;;
 esac
+
 nproc=$($bb grep -c '^processor' /proc/cpuinfo)
 mem=$($bb awk '/^MemTotal:/ {print $2}' /proc/meminfo)
 echo "VMBOOT-GUEST-OK nproc=$nproc mem_kib=$mem kernel=$($bb uname -r) cmdline=$cmdline"

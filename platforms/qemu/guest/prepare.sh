@@ -2,7 +2,10 @@
 # Prepares the guest images the boot tests and bench/boot.sh use, and prints the directory that holds them:
 #   vmlinuz            Debian's bzImage (the one the nested lab unpacked: platforms/qemu/lab/setup.sh)
 #   vmlinux            its ELF, extracted by extract-vmlinux.sh (carries the PVH entry note)
-#   initramfs.cpio.gz  made by make-initramfs.sh (prints VMBOOT-GUEST-OK ..., powers off)
+#   initramfs.cpio.gz  made by make-initramfs.sh (prints VMBOOT-GUEST-OK ..., powers off), with the kernel's virtio
+#                      block modules for its vmboot.disk=... checks
+#   grubx64.efi        a standalone GRUB for an ESP's \EFI\BOOT\BOOTX64.EFI, made by make-grub-efi.sh (reads the
+#                      grub.cfg beside it)
 #   kernel-release     the kernel's release string (what uname -r prints in the guest)
 # Cached in ${VMBOOT_LAB_CACHE:-/var/cache/vmboot-lab}/guest/<kver>-<hash of these scripts>/. Where that cache is
 # read-only (inside the lab, which sees the host root read-only) and not built yet, the images are built in
@@ -25,7 +28,10 @@ if [ -z "$kernel" ]; then
     [ -n "$kernel" ] || { log "no Debian kernel under $cache_root/*/image/boot (run platforms/qemu/lab/setup.sh)"; exit 1; }
 fi
 kver=${kernel##*/vmlinuz-}
-key=$(cat "$here/make-initramfs.sh" "$here/extract-vmlinux.sh" "$here/prepare.sh" | sha256sum | cut -c1-12)
+# The modules of that same kernel, from the same unpacked image (<cache>/<kver>/image/{boot,lib/modules/<kver>}).
+modules=${kernel%/boot/vmlinuz-*}/lib/modules/$kver
+key=$(cat "$here/make-initramfs.sh" "$here/extract-vmlinux.sh" "$here/make-grub-efi.sh" "$here/prepare.sh" \
+    | sha256sum | cut -c1-12)
 
 build() { # dir: fills it; the .done stamp is written last
     local dir=$1
@@ -34,7 +40,8 @@ build() { # dir: fills it; the .done stamp is written last
     log "building guest images for $kver in $dir"
     cp "$kernel" "$dir/vmlinuz"
     "$here/extract-vmlinux.sh" "$kernel" "$dir/vmlinux" 2>/dev/null
-    "$here/make-initramfs.sh" "$dir/initramfs.cpio.gz"
+    "$here/make-initramfs.sh" "$dir/initramfs.cpio.gz" "$modules"
+    "$here/make-grub-efi.sh" "$dir/grubx64.efi"
     echo "$kver" > "$dir/kernel-release"
     touch "$dir/.done"
 }

@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's kernel as bzImage and as the extracted vmlinux ELF, and the busybox initramfs whose /init prints the
- * {@link GuestMarker} line and powers off: made (or found in the cache) by {@code platforms/qemu/guest/prepare.sh}.
+ * Debian's kernel as bzImage and as the extracted vmlinux ELF, the busybox initramfs whose /init prints the
+ * {@link GuestMarker} line and powers off (and checks virtio disks on request), and a standalone GRUB EFI image for
+ * an ESP's \EFI\BOOT\BOOTX64.EFI: made (or found in the cache) by {@code platforms/qemu/guest/prepare.sh}.
  */
-record GuestImages(Path bzImage, Path vmlinux, Path initramfs, String kernelRelease) {
+record GuestImages(Path bzImage, Path vmlinux, Path initramfs, Path grubEfi, String kernelRelease) {
 
     /** Bounds the script: extracting vmlinux and packing the initramfs take seconds, even in the lab. */
     private static final long PREPARE_TIMEOUT_MINUTES = 10;
@@ -34,8 +35,9 @@ record GuestImages(Path bzImage, Path vmlinux, Path initramfs, String kernelRele
         }
         Path dir = Path.of(out);
         GuestImages images = new GuestImages(dir.resolve("vmlinuz"), dir.resolve("vmlinux"),
-                dir.resolve("initramfs.cpio.gz"), Files.readString(dir.resolve("kernel-release")).trim());
-        for (Path f : new Path[] {images.bzImage, images.vmlinux, images.initramfs}) {
+                dir.resolve("initramfs.cpio.gz"), dir.resolve("grubx64.efi"),
+                Files.readString(dir.resolve("kernel-release")).trim());
+        for (Path f : new Path[] {images.bzImage, images.vmlinux, images.initramfs, images.grubEfi}) {
             if (!Files.isRegularFile(f) || Files.size(f) == 0) {
                 throw new IOException(script + " printed " + dir + " but " + f + " is missing or empty");
             }

@@ -47,12 +47,17 @@ final class VmbootProcess implements AutoCloseable {
 
     /** Starts {@code LAUNCHER ARGS...} (no arguments: the interactive shell, its input being this process's). */
     static VmbootProcess start(Path launcher, Path transcriptDir, String name, List<String> args) throws IOException {
-        Files.createDirectories(transcriptDir);
-        Path transcript = transcriptDir.resolve(name + ".console.txt");
-        Path errors = transcriptDir.resolve(name + ".stderr.txt");
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(args);
+        return run(command, transcriptDir, name);
+    }
+
+    /** Starts COMMAND (a VMM whose standard output is the guest's console), keeping its transcript as NAME. */
+    static VmbootProcess run(List<String> command, Path transcriptDir, String name) throws IOException {
+        Files.createDirectories(transcriptDir);
+        Path transcript = transcriptDir.resolve(name + ".console.txt");
+        Path errors = transcriptDir.resolve(name + ".stderr.txt");
         Files.writeString(transcript, "");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(errors.toFile());
         pb.environment().putIfAbsent("VMBOOT_LOG_LEVEL", "info");

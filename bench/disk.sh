@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# virtio-blk: vmboot vs QEMU-KVM, side by side in one run (alternating, so both see the same machine state), medians of
+# N runs each (default 5), and the ratio vmboot ÷ QEMU. Both VMMs get the same images, Debian's kernel with the test
+# initramfs (platforms/qemu/guest: vmboot.disk=... in its command line makes its /init use the disk), 512 MiB, 1 vCPU.
+# QEMU: -machine pc (i440FX, the chipset of vmboot's OVMF personality) -accel kvm -cpu host, each disk as
+# -drive if=none,format=raw + -device virtio-blk-pci,disable-legacy=on (modern only, as vmboot's), default cache
+# (writeback: the host page cache). vmboot: bin/vmboot boot ... --disk PATH[,ro].
+#   (a) sequential read inside the guest: dd if=/dev/vda of=/dev/null bs=1M iflag=direct of a 256 MiB disk, read-only,
+#       timed by the guest's monotonic clock (VMBOOT-DISK-READ bytes=<n> ms=<t>); MB/s, ratio vmboot ÷ QEMU,
+#       goal >= 1.0 (bigger is better)
+#   (b) boot from the disk: OVMF.fd booting a GPT/FAT32 ESP whose \EFI\BOOT\BOOTX64.EFI is GRUB (prepare.sh's
+#       grubx64.efi), its grub.cfg booting the kernel and initrd from the ESP, up to the init's VMBOOT-GUEST-OK.
+#       vmboot: one resident process (bin/vmboot -c "boot ...; boot ...") boots it twice; the second boot is timed,
+#       from the first guest's power-off line to the second marker. QEMU: its whole process, from start to the marker.
+#       Ratio vmboot ÷ QEMU, goal <= 0.80 (smaller is better)
+#   (c) VMM memory beyond guest RAM with one disk attached: the guest reads its disk whole, then waits
+#       (vmboot.echo=1: VMBOOT-GUEST-READY); then the VMM's resident memory (VmRSS summed over its process group) less
+#       the resident part of the guest's RAM (the anonymous mappings of exactly the guest's size in /proc/PID/smaps:
+#       vmboot's and QEMU's guest RAM is one such mapping at 512 MiB), goal <= 64 MiB for vmboot; QEMU's for reading.
+#       One run each (memory does not vary like time). RSS less the whole guest RAM size is printed too, but it is no
+#       measure here: the guest touches only a part of its RAM (about 130 of 512 MiB under QEMU), so it comes out
+#       negative.
+# Where vmboot cannot do it (yet), its column says why ("cannot measure: ...") instead of a number; nothing is ever
+# estimated. One failed vmboot run voids its median.
+#
+# Needs KVM: where /dev/kvm is usable it runs directly; otherwise it runs itself inside the nested lab
+# (platforms/qemu/lab/run.sh, one L1 CPU as scripts/test-kvm), where KVM is itself nested under TCG: absolute times
+# are 10-50x real hardware and vary by +-40% between runs, so only the ratios of one run mean anything.
+# The images are made on the host (make-disk.sh; the lab sees the host read-only) under target/bench-disk/, and copied
+# into a work dir under /tmp (in the lab: L1's tmpfs, so the VMMs do not read them over 9p).
+# Usage: bench/disk.sh [runs]        (build first: mvn -B -pl distribution -am package -DskipTests)
+#        bench/disk.sh --inner RUNS GUEST_DIR IMAGE_DIR   (what the lab runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=$root/distribution/target/vmboot/bin/vmboot
+ovmf=/usr/share/ovmf/OVMF.fd
+data_mib=256 esp_mib=64 guest_mib=512
+
+if [ "${1:-}" != --inner ]; then
+    runs=${1:-5}
+    case $runs in ''|*[!0-9]*|0) echo "usage: bench/disk.sh [runs]" >&2; exit 2 ;; esac
+    guest=$(platforms/qemu/guest/prepare.sh)
+    images=$root/target/bench-disk
+    mkdir -p "$images"
+    # The data disk depends only on make-disk.sh; the ESP also on the guest images (their dir name is their key).
+    key=$(cat platforms/qemu/guest/make-disk.sh | sha256sum | cut -c1-12)-$(basename "$guest")
+    if [ ! -f "$images/$key.done" ]; then
+        rm -f "$images"/*.img "$images"/*.done
+        platforms/qemu/guest/make-disk.sh data "$images/data.img" "$data_mib"
+        cat >"$images/grub.cfg" <<'CFG'
+set timeout=0
+set timeout_style=hidden
+menuentry 'Debian GNU/Linux (vmboot bench)' {
+    linux /EFI/debian/vmlinuz console=ttyS0 quiet
+    initrd /EFI/debian/initrd.img
+}
+CFG
+        platforms/qemu/guest/make-disk.sh esp "$images/esp.img" "$esp_mib" EFI/BOOT/BOOTX64.EFI="$guest/grubx64.efi" \
+            EFI/BOOT/grub.cfg="$images/grub.cfg" EFI/debian/vmlinuz="$guest/vmlinuz" \
+            EFI/debian/initrd.img="$guest/initramfs.cpio.gz"
+        touch "$images/$key.done"
+    fi
+    # shellcheck source=scripts/kvm-usable.sh
+    . scripts/kvm-usable.sh
+    if kvm_usable; then
+        exec "$0" --inner "$runs" "$guest" "$images"
+    fi
+    echo "disk: no usable /dev/kvm here: running in the nested lab (KVM under TCG; compare ratios, not times)"
+    # Per run: (a) ~30-60 s per side, (b) ~40-90 s QEMU and two boots for vmboot; (c) once. Failures are bounded.
+    exec platforms/qemu/lab/run.sh --cpus 1 --timeout $((900 + runs * 900)) -- "$0" --inner "$runs" "$guest" "$images"
+fi
+
+runs=$2 guest=$3 images=$4
+[ -c /dev/kvm ] || { echo "disk: no /dev/kvm" >&2; exit 1; }
+work=$(mktemp -d /tmp/vmboot-bench-disk.XXXXXX)
+cleanup() { # every process group the script started (each VMM run is one), whatever state it is in
+    local g
+    if [ -f "$work/pgids" ]; then
+        while read -r g; do kill -KILL -- "-$g" 2>/dev/null || true; done <"$work/pgids"
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cp "$images/data.img" "$images/esp.img" "$work/"
+data=$work/data.img esp=$work/esp.img
+
+# The guests' standard input: a FIFO that this script holds open for writing and never writes to, so neither VMM
+# sees end-of-file or a key press (a key would stop OVMF's countdown and change what is measured).
+mkfifo "$work/stdin"
+exec {hold}<>"$work/stdin"
+
+# time_between NAME TIMEOUT_S FIRST SECOND CMD...: runs CMD in its own process group and prints the milliseconds from
+# the moment FIRST appears on its stdout (the process start when FIRST is empty) until SECOND appears after it; on
+# failure prints "FAIL <reason>" (timeout, or the process ended, with the last line it printed). The output is kept in
+# $work/NAME.out. The process group is killed either way, unless KEEP=1, when it is left running and its id is
+# written to $work/NAME.pid (the caller measures it, then kills it). Output is read in pieces that end with the last
+# character of the pattern awaited, so a prompt is seen without a newline after it.
+time_between() {
+    local name=$1 tmo=$2 first=$3 second=$4; shift 4
+    local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
+    local t0 t1 deadline now left chunk pid res="" pat delim
+    rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
+    t0=${EPOCHREALTIME/./}
+    setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
+    pid=$!
+    echo "$pid" >>"$work/pgids"   # this runs in a subshell: the EXIT trap of the script reads this file
+    echo "$pid" >"$work/$name.pid"
+    exec {rd}<"$fifo"
+    deadline=$((t0 + tmo * 1000000))
+    if [ -z "$first" ]; then t1=$t0 pat=$second; else t1="" pat=$first; fi
+    local what="'$second'${first:+ after '$first'}"
+    while :; do
+        delim=${pat: -1}
+        now=${EPOCHREALTIME/./}
+        left=$(( (deadline - now) / 1000000 ))
+        [ "$left" -gt 0 ] || { res="FAIL no $what within ${tmo}s"; break; }
+        if IFS= read -r -d "$delim" -t "$left" -u "$rd" chunk; then
+            printf '%s%s' "$chunk" "$delim" >>"$log"
+            case $chunk$delim in
+                *"$pat")
+                    now=${EPOCHREALTIME/./}
+                    if [ -z "$t1" ]; then t1=$now pat=$second; continue; fi
+                    res=$(( (now - t1) / 1000 ))
+                    break ;;
+            esac
+        else
+            # read failed: timeout (status > 128) or end of output (the process closed stdout / exited).
+            local rs=$?
+            [ -n "$chunk" ] && printf '%s' "$chunk" >>"$log"
+            if [ "$rs" -gt 128 ] || [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then
+                res="FAIL no $what within ${tmo}s"
+            else
+                wait "$pid" 2>/dev/null && st=0 || st=$?
+                res="FAIL exited (status $st) without $what: $(last_words "$err" "$log")"
+            fi
+            break
+        fi
+    done
+    if [ "${KEEP:-0}" = 1 ] && [ "${res#FAIL}" = "$res" ]; then
+        # the reader stays open on a detached cat, so the VMM never blocks on a full pipe while it is measured
+        cat <&"$rd" >>"$log" &
+        echo "$!" >"$work/$name.drain"
+    else
+        kill -KILL -- "-$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+    exec {rd}<&-
+    echo "$res"
+}
+
+stop() { # NAME: kills what time_between left running with KEEP=1
+    kill -KILL -- "-$(cat "$work/$1.pid")" 2>/dev/null || true
+    kill "$(cat "$work/$1.drain" 2>/dev/null)" 2>/dev/null || true
+}
+
+last_words() { # the last non-empty line of stderr, else of stdout, cleaned of escape sequences
+    local f line=""
+    for f in "$@"; do
+        line=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$f" | grep -v '^[[:space:]]*$' | tail -1 || true)
+        [ -n "$line" ] && break
+    done
+    echo "${line:-no output}" | cut -c1-200
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+# read_rate NAME: MB/s (MiB/s, integer) from the VMBOOT-DISK-READ line in NAME's output, or "FAIL <the guest's line>"
+read_rate() {
+    local line
+    line=$(tr -d '\r' <"$work/$1.out" | grep -aE '^VMBOOT-DISK(-READ|-ERROR|-MISSING) ' | head -1 || true)
+    if [[ $line =~ ^VMBOOT-DISK-READ\ dev=vda\ bytes=([0-9]+)\ ms=([0-9]+)$ ]]; then
+        local bytes=${BASH_REMATCH[1]} ms=${BASH_REMATCH[2]}
+        [ "$ms" -gt 0 ] || ms=1
+        echo $(( bytes * 1000 / ms / 1048576 ))
+    else
+        echo "FAIL the guest printed: ${line:-no VMBOOT-DISK-READ line}"
+    fi
+}
+
+qemu_base=(qemu-system-x86_64 -accel kvm -machine pc -cpu host -m "$guest_mib" -smp 1 -nodefaults -no-user-config
+    -display none -serial stdio -no-reboot)
+qdisk() { # PATH [ro]: QEMU's arguments for one virtio-blk PCI disk
+    echo -drive "file=$1,if=none,id=d0,format=raw${2:+,readonly=on}" -device virtio-blk-pci,drive=d0,disable-legacy=on
+}
+vmboot_cmd=(env VMBOOT_LOG_LEVEL=info "$bin")
+have_vmboot() { [ -x "$bin" ]; }
+
+echo "disk: $runs runs per side, alternating; host $(uname -r), $(nproc) CPUs," \
+    "$(qemu-system-x86_64 --version | head -1)"
+echo "disk: guest images from $guest; disks: $data_mib MiB data, $esp_mib MiB ESP (GRUB) from $images"
+
+# (a) -------------------------------------------------------------------------------------------------------------
+echo "(a) sequential O_DIRECT read of /dev/vda ($data_mib MiB, read-only) inside the guest (goal vmboot/qemu >= 1.0)"
+append="console=ttyS0 quiet vmboot.disk=read-bench"
+# One QEMU run first, not counted: in a fresh lab the first guest read was 4x slower than the others (43 vs 160-230
+# MB/s), and in the alternation below it would count against QEMU only.
+r=$(time_between read-warm-up 300 "" 'VMBOOT-GUEST-OK' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
+    -initrd "$guest/initramfs.cpio.gz" -append "$append" $(qdisk "$data" ro))
+case $r in FAIL*) w="FAILED: ${r#FAIL }" ;; *) w="$(read_rate read-warm-up) MB/s" ;; esac
+echo "  warm-up (QEMU, not counted): $w"
+qr=() vr=() vreason=""
+for i in $(seq "$runs"); do
+    r=$(time_between "read-qemu-$i" 300 "" 'VMBOOT-GUEST-OK' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
+        -initrd "$guest/initramfs.cpio.gz" -append "$append" $(qdisk "$data" ro))
+    case $r in FAIL*) q="FAILED: ${r#FAIL }" ;; *) q=$(read_rate "read-qemu-$i") ;; esac
+    case $q in FAIL*) q="FAILED: ${q#FAIL }" ;; FAILED*) ;; *) qr+=("$q"); q="$q MB/s" ;; esac
+    if [ -n "$vreason" ]; then v="skipped"
+    elif ! have_vmboot; then vreason="not built ($bin missing)"; v=$vreason
+    else
+        r=$(time_between "read-vmboot-$i" 300 "" 'VMBOOT-GUEST-OK' "${vmboot_cmd[@]}" boot -p linux \
+            -m "${guest_mib}M" -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$data,ro" "$guest/vmlinuz")
+        case $r in FAIL*) v=$r ;; *) v=$(read_rate "read-vmboot-$i") ;; esac
+        case $v in FAIL*) vreason=${v#FAIL }; v="FAILED: $vreason" ;; *) vr+=("$v"); v="$v MB/s" ;; esac
+    fi
+    echo "  read run $i: qemu $q; vmboot $v"
+done
+qm=$(printf '%s\n' "${qr[@]}" | median)
+echo "read: qemu-kvm median $([ -n "$qm" ] && echo "$qm MB/s" || echo n/a) (${#qr[@]}/$runs runs)"
+if [ -n "$vreason" ]; then
+    echo "read: vmboot: cannot measure: $vreason"
+    echo "read: ratio vmboot/qemu: n/a (goal >= 1.0)"
+else
+    vm=$(printf '%s\n' "${vr[@]}" | median)
+    echo "read: vmboot median $vm MB/s (${#vr[@]}/$runs runs)"
+    if [ -n "$qm" ]; then
+        awk -v v="$vm" -v q="$qm" 'BEGIN { r = v / q
+            printf "read: ratio vmboot/qemu: %.2f (goal >= 1.0): %s\n", r, (r >= 1.0 ? "met" : "NOT met") }'
+    else
+        echo "read: ratio vmboot/qemu: n/a (no QEMU baseline)"
+    fi
+fi
+
+# (b) -------------------------------------------------------------------------------------------------------------
+echo "(b) OVMF -> GRUB on the virtio ESP -> Linux init marker: resident vmboot's second boot vs QEMU-KVM's whole" \
+    "process (goal <= 0.80)"
+boot_args="-p firmware -m ${guest_mib}M -c 1 --disk $esp $ovmf"
+qt=() vt=() vreason=""
+for i in $(seq "$runs"); do
+    r=$(time_between "esp-qemu-$i" 400 "" 'VMBOOT-GUEST-OK' "${qemu_base[@]}" -bios "$ovmf" $(qdisk "$esp"))
+    case $r in FAIL*) q="FAILED: ${r#FAIL }" ;; *) qt+=("$r"); q="$r ms" ;; esac
+    if [ -n "$vreason" ]; then v="skipped"
+    elif ! have_vmboot; then vreason="not built ($bin missing)"; v=$vreason
+    else
+        r=$(time_between "esp-vmboot-$i" 800 'reboot: Power down' 'VMBOOT-GUEST-OK' \
+            "${vmboot_cmd[@]}" -c "boot $boot_args; boot $boot_args")
+        case $r in FAIL*) vreason=${r#FAIL }; v="FAILED: $vreason" ;; *) vt+=("$r"); v="$r ms" ;; esac
+    fi
+    echo "  boot run $i: qemu $q; vmboot (second boot) $v"
+done
+qm=$(printf '%s\n' "${qt[@]}" | median)
+echo "esp-boot: qemu-kvm median $([ -n "$qm" ] && echo "$qm ms" || echo n/a) (${#qt[@]}/$runs runs)"
+if [ -n "$vreason" ]; then
+    echo "esp-boot: vmboot: cannot measure: $vreason"
+    echo "esp-boot: ratio vmboot/qemu: n/a (goal <= 0.80)"
+else
+    vm=$(printf '%s\n' "${vt[@]}" | median)
+    echo "esp-boot: vmboot (resident, second boot) median $vm ms (${#vt[@]}/$runs runs)"
+    if [ -n "$qm" ]; then
+        awk -v v="$vm" -v q="$qm" 'BEGIN { r = v / q
+            printf "esp-boot: ratio vmboot/qemu: %.2f (goal <= 0.80): %s\n", r, (r <= 0.80 ? "met" : "NOT met") }'
+    else
+        echo "esp-boot: ratio vmboot/qemu: n/a (no QEMU baseline)"
+    fi
+fi
+
+# (c) -------------------------------------------------------------------------------------------------------------
+# memory NAME: "<RSS KiB> <resident KiB of guest-sized anonymous mappings> <how many such mappings>" of the process
+# group time_between left running as NAME
+memory() {
+    local pgid pids p rss=0 ram=0 maps=0 r n
+    pgid=$(cat "$work/$1.pid")
+    pids=$(ps -e -o pid=,pgid= | awk -v g="$pgid" '$2 == g { print $1 }')
+    for p in $pids; do
+        r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+        rss=$((rss + ${r:-0}))
+        # smaps: a header line per mapping ("start-end perms offset dev inode [path]"), then "Size:", "Rss:", ...
+        # (here-strings, not process substitution: the lab's chroot has no /dev/fd)
+        read -r r n <<<"$(awk -v want=$((guest_mib * 1024)) '
+            /^[0-9a-f]+-[0-9a-f]+ / { anon = (NF < 6) }
+            /^Size:/ { size = $2 }
+            /^Rss:/ { if (anon && size == want) { sum += $2; n++ } }
+            END { print sum + 0, n + 0 }' "/proc/$p/smaps" 2>/dev/null || echo "0 0")"
+        ram=$((ram + r)) maps=$((maps + n))
+    done
+    echo "$rss $ram $maps"
+}
+echo "(c) VMM memory beyond guest RAM with one disk attached (the guest has read it whole and waits), one run" \
+    "each (goal <= 64 MiB for vmboot)"
+append="console=ttyS0 quiet vmboot.disk=read-bench vmboot.echo=1"
+report_memory() { # LABEL NAME RESULT [GOAL_MIB]
+    local label=$1 name=$2 res=$3 goal=${4:-} rss ram maps
+    case $res in FAIL*) echo "memory: $label: cannot measure: ${res#FAIL }"; return ;; esac
+    sleep 2   # let the VMM settle after the guest's last output
+    read -r rss ram maps <<<"$(memory "$name")"
+    stop "$name"
+    if [ "$maps" -ne 1 ]; then
+        echo "memory: $label: cannot measure: $maps anonymous mappings of exactly $guest_mib MiB (guest RAM) found," \
+            "not 1 (RSS $((rss / 1024)) MiB)"
+        return
+    fi
+    awk -v l="$label" -v rss="$rss" -v ram="$ram" -v g=$((guest_mib * 1024)) -v goal="$goal" 'BEGIN {
+        beyond = (rss - ram) / 1024
+        printf "memory: %s: RSS %.1f MiB, of which guest RAM %.1f MiB resident: beyond guest RAM %.1f MiB", l,
+            rss / 1024, ram / 1024, beyond
+        if (goal != "") printf " (goal <= %d MiB): %s", goal, (beyond <= goal ? "met" : "NOT met")
+        printf "; RSS - guest RAM size %.1f MiB\n", (rss - g) / 1024 }'
+}
+r=$(KEEP=1 time_between mem-qemu 300 "" 'VMBOOT-GUEST-READY' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
+    -initrd "$guest/initramfs.cpio.gz" -append "$append" $(qdisk "$data" ro))
+report_memory qemu-kvm mem-qemu "$r"
+if have_vmboot; then
+    r=$(KEEP=1 time_between mem-vmboot 300 "" 'VMBOOT-GUEST-READY' "${vmboot_cmd[@]}" boot -p linux \
+        -m "${guest_mib}M" -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$data,ro" "$guest/vmlinuz")
+    report_memory vmboot mem-vmboot "$r" 64
+else
+    echo "memory: vmboot: cannot measure: not built ($bin missing)"
+fi
