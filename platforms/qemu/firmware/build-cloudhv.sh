@@ -56,8 +56,9 @@ if [ -s "$fd" ]; then   # built by the run that held the lock
 fi
 
 # Build packages. build-essential: gcc, g++ (BaseTools' VfrCompile is C++) and make; dpkg-dev: dpkg-source, which
-# `apt-get source` unpacks and patches with; uuid-dev: BaseTools' GenFv; nasm and acpica-tools (iasl): the .nasm and
-# .asl sources of the platform; python3: BaseTools' build. The same ones Debian's edk2 Build-Depends names for x86.
+# `apt-get source` unpacks and patches with (xz-utils for the .tar.xz); uuid-dev: libuuid for BaseTools' GenFv, GenFw,
+# GenSec and DevicePath; nasm and acpica-tools (iasl): the .nasm and .asl sources of the platform; python3: BaseTools'
+# build. The same ones Debian's edk2 Build-Depends names for x86.
 pkgs=(build-essential dpkg-dev uuid-dev nasm acpica-tools python3 xz-utils)
 missing=()
 for p in "${pkgs[@]}"; do
