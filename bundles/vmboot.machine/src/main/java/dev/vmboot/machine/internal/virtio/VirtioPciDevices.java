@@ -205,6 +205,7 @@ public final class VirtioPciDevices implements AutoCloseable {
         }
         boolean allEnded = true;
         for (Attached a : attached) {
+            logCounters(a);
             boolean ended = a.function.transport().reset();
             allEnded &= ended;
             if (ended) {
@@ -219,6 +220,22 @@ public final class VirtioPciDevices implements AutoCloseable {
     @Override
     public void close() {
         closeAll();
+    }
+
+    /** One line per device when its machine ends: what it did and what it refused (the counters that are not 0). */
+    private static void logCounters(Attached a) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        Map<String, Long> counters = new LinkedHashMap<>(a.device.counters());
+        a.function.transport().refusals().forEach((k, v) -> counters.put("refused: " + k, v));
+        counters.forEach((k, v) -> {
+            if (v != 0) {
+                line.append(line.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
+            }
+        });
+        LOG.info("{}: {}", a.name, line.length() == 0 ? "no requests" : line);
     }
 
     private static void closeQuietly(VirtioDevice device) {

@@ -16,6 +16,8 @@ final class BlkCounters {
     /** Counters that are not per refusal reason or per invalid-chain kind. */
     enum Counter {
         READ_REQUESTS, READ_BYTES,
+        /** Guest buffers (descriptors) the data of reads went into: read_segments / read_requests is the scatter. */
+        READ_SEGMENTS,
         WRITE_REQUESTS, WRITE_BYTES,
         FLUSH_REQUESTS,
         GET_ID_REQUESTS,

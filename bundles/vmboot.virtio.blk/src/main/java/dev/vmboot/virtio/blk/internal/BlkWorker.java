@@ -148,6 +148,7 @@ final class BlkWorker {
                     backend.read(chain.writableBuffers(0, length), request.position());
                 }
                 counters.add(Counter.READ_BYTES, length);
+                counters.add(Counter.READ_SEGMENTS, chain.writable().size() - 1L); // the last one holds the status
                 yield length;
             }
             case OUT -> {

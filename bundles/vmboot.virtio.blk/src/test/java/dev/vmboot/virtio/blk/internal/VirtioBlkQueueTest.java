@@ -287,7 +287,7 @@ class VirtioBlkQueueTest {
     @Test
     void countersNameEveryOutcomeAndEveryChainRule() {
         Map<String, Long> counters = bed.device.counters();
-        for (String name : List.of("read_requests", "read_bytes", "write_requests", "write_bytes", "flush_requests",
+        for (String name : List.of("read_requests", "read_bytes", "read_segments", "write_requests", "write_bytes", "flush_requests",
                 "get_id_requests", "discard_requests", "write_zeroes_requests", "ioerr", "unsupp", "no_status",
                 "invalid_chain_index", "invalid_chain_loop", "invalid_chain_indirect", "invalid_chain_too_long",
                 "invalid_chain_address", "invalid_chain_order", "refused_read_only", "drain_cap_reached")) {

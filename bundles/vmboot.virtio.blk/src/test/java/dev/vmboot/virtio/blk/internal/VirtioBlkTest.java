@@ -118,6 +118,7 @@ class VirtioBlkTest {
         assertArrayEquals(data, bed.bytes(into));
         assertEquals(1, bed.counter("read_requests"));
         assertEquals(4096, bed.counter("read_bytes"));
+        assertEquals(5, bed.counter("read_segments"), "the data went into five guest buffers");
         assertEquals(1, bed.counter("write_requests"));
         assertEquals(4096, bed.counter("write_bytes"));
         assertStillServes();
