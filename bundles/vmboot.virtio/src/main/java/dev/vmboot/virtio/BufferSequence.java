@@ -2,6 +2,7 @@ package dev.vmboot.virtio;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,14 +24,22 @@ final class BufferSequence {
         void apply(long address, long length);
     }
 
+    private final GuestRamViews ram;
     private final GuestMemory memory;
     private final List<Descriptor> buffers;
+    /** The region of each buffer, as {@link GuestRamViews#region} found it. */
+    private final int[] regions;
     private final long bytes;
 
-    /** @param buffers checked descriptors of one direction, in chain order; their lengths add up to {@code bytes} */
-    BufferSequence(GuestMemory memory, List<Descriptor> buffers, long bytes) {
-        this.memory = memory;
+    /**
+     * @param buffers checked descriptors of one direction, in chain order; their lengths add up to {@code bytes}
+     * @param regions the region index of each buffer in {@code ram}
+     */
+    BufferSequence(GuestRamViews ram, List<Descriptor> buffers, int[] regions, long bytes) {
+        this.ram = ram;
+        this.memory = ram.memory();
         this.buffers = buffers;
+        this.regions = regions;
         this.bytes = bytes;
     }
 
@@ -68,11 +77,46 @@ final class BufferSequence {
         }
     }
 
-    /** Views of {@code length} bytes from {@code offset}: one or more per buffer crossed, none for empty pieces. */
+    /**
+     * Views of {@code length} bytes from {@code offset}: one per buffer crossed (two or more where a buffer spans two
+     * backing pieces of guest memory), none for empty pieces. Sliced from the views the queue took of guest RAM once,
+     * not looked up per buffer.
+     */
     ByteBuffer[] views(long offset, long length, boolean writable) {
-        List<ByteBuffer> views = new ArrayList<>(buffers.size());
-        forEachPiece(offset, length, (address, n) -> views.addAll(memory.views(address, n, writable)));
-        return views.toArray(new ByteBuffer[0]);
+        Objects.checkFromIndexSize(offset, length, bytes);
+        ByteBuffer[] out = new ByteBuffer[buffers.size()];
+        int n = 0;
+        List<ByteBuffer> split = null; // from the first buffer that needed more than one view on
+        long skip = offset;
+        long left = length;
+        for (int i = 0, count = buffers.size(); i < count && left > 0; i++) {
+            Descriptor d = buffers.get(i);
+            if (skip >= d.length()) {
+                skip -= d.length();
+                continue;
+            }
+            long piece = Math.min(left, d.length() - skip);
+            long address = d.address() + skip;
+            ByteBuffer v = piece <= Integer.MAX_VALUE ? ram.view(regions[i], address, (int) piece, writable) : null;
+            if (v != null && split == null) {
+                out[n++] = v;
+            } else {
+                if (split == null) {
+                    split = new ArrayList<>(Arrays.asList(out).subList(0, n));
+                }
+                if (v != null) {
+                    split.add(v);
+                } else {
+                    split.addAll(memory.views(address, piece, writable));
+                }
+            }
+            left -= piece;
+            skip = 0;
+        }
+        if (split != null) {
+            return split.toArray(new ByteBuffer[0]);
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /**

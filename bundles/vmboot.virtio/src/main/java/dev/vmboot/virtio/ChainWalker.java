@@ -1,11 +1,11 @@
 package dev.vmboot.virtio;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 import dev.vmboot.api.memory.GuestMemory;
-import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.virtio.Descriptor;
 import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.InvalidChainException.Kind;
@@ -45,20 +45,28 @@ final class ChainWalker {
     /** virtio 1.2, 2.7.5.2: "Drivers MUST NOT add a descriptor chain longer than 2^32 bytes in total". */
     static final long MAX_CHAIN_BYTES = 1L << 32;
 
+    private final GuestRamViews ram;
     private final GuestMemory memory;
     private final long table;
+    /** The region of the descriptor table (the layout was checked: it lies in one). */
+    private final int tableRegion;
     private final int size;
     private final boolean indirectNegotiated;
     private final byte[] scratch = new byte[RawDescriptor.BYTES];
+    /** Region indices of the buffers being collected, reused from chain to chain (they are copied out). */
+    private int[] readableRegions = new int[8];
+    private int[] writableRegions = new int[8];
 
     /**
      * @param table              the queue's descriptor table, checked to be inside guest memory
      * @param size               the queue size
      * @param indirectNegotiated whether {@code VIRTIO_F_RING_INDIRECT_DESC} was negotiated
      */
-    ChainWalker(GuestMemory memory, long table, int size, boolean indirectNegotiated) {
-        this.memory = memory;
+    ChainWalker(GuestRamViews ram, long table, int size, boolean indirectNegotiated) {
+        this.ram = ram;
+        this.memory = ram.memory();
         this.table = table;
+        this.tableRegion = ram.region(table, (long) RawDescriptor.BYTES * size);
         this.size = size;
         this.indirectNegotiated = indirectNegotiated;
     }
@@ -78,6 +86,7 @@ final class ChainWalker {
         long readableBytes = 0;
         long writableBytes = 0;
         long tableAddress = table;
+        int tableRegionNow = tableRegion;
         int tableEntries = size;
         int budget = size; // descriptors this table may still give
         boolean inIndirect = false;
@@ -88,9 +97,9 @@ final class ChainWalker {
                         + " has more descriptors than the " + tableEntries + " its table holds");
             }
             budget--;
-            RawDescriptor d = RawDescriptor.read(memory, tableAddress + (long) RawDescriptor.BYTES * index, scratch);
+            RawDescriptor d = readDescriptor(tableRegionNow, tableAddress + (long) RawDescriptor.BYTES * index);
             if (d.indirect()) {
-                checkIndirect(head, d, inIndirect);
+                tableRegionNow = checkIndirect(head, d, inIndirect);
                 tableAddress = d.address();
                 tableEntries = (int) (d.unsignedLength() / RawDescriptor.BYTES);
                 budget = tableEntries;
@@ -103,16 +112,17 @@ final class ChainWalker {
                 throw new InvalidChainException(Kind.TOO_LONG, head,
                         "buffers add up to " + (readableBytes + writableBytes + length) + " bytes, 2^32 or more");
             }
-            MemoryRegion region = RegionLookup.holding(memory, d.address(), length);
-            if (region == null) {
+            int region = ram.region(d.address(), length);
+            if (region < 0) {
                 throw new InvalidChainException(Kind.ADDRESS, head, String.format(
                         "buffer [0x%x, +0x%x) is not inside one guest memory region", d.address(), length));
             }
             if (d.deviceWritable()) {
-                if (region.readOnly()) {
+                if (ram.readOnly(region)) {
                     throw new InvalidChainException(Kind.ADDRESS, head, String.format(
                             "device-writable buffer at 0x%x is in read-only memory", d.address()));
                 }
+                writableRegions = put(writableRegions, writable.size(), region);
                 writable.add(new Descriptor(d.address(), length, true));
                 writableBytes += length;
             } else {
@@ -120,13 +130,16 @@ final class ChainWalker {
                     throw new InvalidChainException(Kind.ORDER, head, String.format(
                             "device-readable buffer at 0x%x after a device-writable one", d.address()));
                 }
+                readableRegions = put(readableRegions, readable.size(), region);
                 readable.add(new Descriptor(d.address(), length, false));
                 readableBytes += length;
             }
             if (!d.hasNext()) {
                 return new SplitDescriptorChain(head,
-                        new BufferSequence(memory, Collections.unmodifiableList(readable), readableBytes),
-                        new BufferSequence(memory, Collections.unmodifiableList(writable), writableBytes));
+                        new BufferSequence(ram, Collections.unmodifiableList(readable),
+                                Arrays.copyOf(readableRegions, readable.size()), readableBytes),
+                        new BufferSequence(ram, Collections.unmodifiableList(writable),
+                                Arrays.copyOf(writableRegions, writable.size()), writableBytes));
             }
             index = d.next();
             if (index >= tableEntries) {
@@ -136,9 +149,26 @@ final class ChainWalker {
         }
     }
 
-    private void checkIndirect(int head, RawDescriptor d, boolean inIndirect) throws InvalidChainException {
+    /** Sets {@code values[at]}, growing the array (doubling) if needed; returns the array. */
+    private static int[] put(int[] values, int at, int value) {
+        int[] v = at < values.length ? values : Arrays.copyOf(values, values.length * 2);
+        v[at] = value;
+        return v;
+    }
+
+    /** The descriptor at {@code address} in table region {@code region}, copied once out of guest memory. */
+    private RawDescriptor readDescriptor(int region, long address) {
+        if (!ram.copyDescriptor(region, address, scratch)) {
+            memory.read(address, scratch, 0, RawDescriptor.BYTES);
+        }
+        return RawDescriptor.decode(scratch);
+    }
+
+    /** @return the region of the indirect table */
+    private int checkIndirect(int head, RawDescriptor d, boolean inIndirect) throws InvalidChainException {
         String problem = null;
         long length = d.unsignedLength();
+        int region = -1;
         if (!indirectNegotiated) {
             problem = "indirect descriptor without VIRTIO_F_RING_INDIRECT_DESC";
         } else if (inIndirect) {
@@ -150,12 +180,13 @@ final class ChainWalker {
         } else if (length / RawDescriptor.BYTES > MAX_INDIRECT_ENTRIES) {
             problem = "indirect table of " + length / RawDescriptor.BYTES + " entries, more than "
                     + MAX_INDIRECT_ENTRIES;
-        } else if (RegionLookup.holding(memory, d.address(), length) == null) {
+        } else if ((region = ram.region(d.address(), length)) < 0) {
             problem = String.format("indirect table [0x%x, +0x%x) is not inside one guest memory region",
                     d.address(), length);
         }
         if (problem != null) {
             throw new InvalidChainException(Kind.INDIRECT, head, problem);
         }
+        return region;
     }
 }

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-import dev.vmboot.api.memory.GuestMemory;
 
 /**
  * One descriptor table entry exactly as the driver wrote it: {@code struct virtq_desc} of virtio 1.2, 2.7.5 "The
@@ -35,12 +34,8 @@ record RawDescriptor(long address, int length, int flags, int next) {
     private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class,
             ByteOrder.LITTLE_ENDIAN);
 
-    /**
-     * Copies the 16 bytes at {@code address} out of guest memory in one read (through {@code scratch}, which must
-     * hold 16 bytes and belongs to the caller's thread) and decodes the copy.
-     */
-    static RawDescriptor read(GuestMemory memory, long address, byte[] scratch) {
-        memory.read(address, scratch, 0, BYTES);
+    /** Decodes the 16 bytes of a descriptor, {@code struct virtq_desc}, copied into {@code bytes}. */
+    static RawDescriptor decode(byte[] scratch) {
         return new RawDescriptor((long) LE64.get(scratch, 0), (int) LE32.get(scratch, 8),
                 Short.toUnsignedInt((short) LE16.get(scratch, 12)), Short.toUnsignedInt((short) LE16.get(scratch, 14)));
     }

@@ -78,7 +78,7 @@ public final class SplitVirtqueue implements Virtqueue {
         this.layout = layout;
         this.memory = memory;
         this.eventIdx = VirtioFeatures.has(features, VirtioFeatures.RING_EVENT_IDX);
-        this.walker = new ChainWalker(memory, layout.descriptorTable(), layout.size(),
+        this.walker = new ChainWalker(GuestRamViews.of(memory), layout.descriptorTable(), layout.size(),
                 VirtioFeatures.has(features, VirtioFeatures.RING_INDIRECT_DESC));
     }
 
