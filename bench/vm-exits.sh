@@ -40,7 +40,7 @@ cp="$cp:$(jar dev/vmboot vmboot.platform $v):$(jar net/java/dev/jna jna 5.19.1)"
 cp="$cp:$(jar org/slf4j slf4j-api 1.7.36):$(jar org/slf4j slf4j-simple 1.7.36)"
 # The launcher's JVM flags (bin/vmboot): what vmboot itself runs with, and C1 only, whose compiled methods are not
 # replaced by C2 ones while the vCPU thread runs them (which crashed the JVM under TCG: platforms/qemu/lab/README.md).
-bench_java=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss2m
+bench_java=(java -XX:+UseSerialGC -Xmn8m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss2m
     "-XX:ErrorFile=$root/$machine/vm-exits/hs_err_%p.log" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
     -cp "$cp" dev.vmboot.machine.internal.VmExitBench)
 
