@@ -578,7 +578,7 @@ final class KvmVirtualMachine implements VirtualMachine {
 
     private void portRangeMoved(PortIoRange previous, PortIoRange current) {
         if (previous != null) {
-            ports.unregister(previous.base());
+            ports.unregister(previous.base(), previous.device());
         }
         if (current != null) {
             try {

@@ -49,10 +49,14 @@ final class PortIoBus {
         publish(list);
     }
 
-    /** Removes the range registered at {@code base}; returns whether there was one. */
-    synchronized boolean unregister(int base) {
+    /**
+     * Removes the range at {@code base} if {@code owner} registered it; returns whether there was one. A device can
+     * only take away its own range: a guest that moved the PIIX4 PM block onto the POST port (refused, it overlaps)
+     * and then away again must not remove the POST port with it.
+     */
+    synchronized boolean unregister(int base, PortIoDevice owner) {
         List<Range> list = new ArrayList<>(List.of(ranges));
-        boolean removed = list.removeIf(r -> r.base == base);
+        boolean removed = list.removeIf(r -> r.base == base && r.device == owner);
         if (removed) {
             publish(list);
         }

@@ -87,11 +87,24 @@ class BusTest {
         Recorder pm = new Recorder();
         bus.register("pm", 0xB000, 64, pm);
         assertEquals(0x88, bus.read(0xB008, 1));
-        assertTrue(bus.unregister(0xB000));
-        assertFalse(bus.unregister(0xB000));
+        assertTrue(bus.unregister(0xB000, pm));
+        assertFalse(bus.unregister(0xB000, pm));
         assertEquals(0xFF, bus.read(0xB008, 1));
         bus.register("pm", 0xC000, 64, pm);
         assertEquals(0x88, bus.read(0xC008, 1));
+    }
+
+    /** Issue 11, item 9: a guest moved the PM block onto port 0x80 (refused), then away; 0x80 must stay. */
+    @Test
+    void aRangeIsRemovedOnlyByItsOwner() {
+        PortIoBus bus = new PortIoBus();
+        Recorder post = new Recorder();
+        Recorder pm = new Recorder();
+        bus.register("post", 0x80, 1, post);
+        assertThrows(IllegalArgumentException.class, () -> bus.register("pm", 0x80, 64, pm));
+        assertFalse(bus.unregister(0x80, pm), "the PM block never got 0x80: it cannot remove it");
+        assertEquals(List.of("post@0x80+1"), bus.describe());
+        assertTrue(bus.unregister(0x80, post));
     }
 
     @Test
