@@ -42,86 +42,8 @@ fi
 runs=$2 guest=$3
 [ -c /dev/kvm ] || { echo "boot: no /dev/kvm" >&2; exit 1; }
 work=$(mktemp -d /tmp/vmboot-bench-boot.XXXXXX)
-cleanup() { # every process group the script started (each VMM run is one), whatever state it is in
-    local g
-    if [ -f "$work/pgids" ]; then
-        while read -r g; do kill -KILL -- "-$g" 2>/dev/null || true; done <"$work/pgids"
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# The guests' standard input: a FIFO that this script holds open for writing and never writes to, so neither VMM
-# sees end-of-file or a key press (a key would stop OVMF's countdown and change what is measured).
-mkfifo "$work/stdin"
-exec {hold}<>"$work/stdin"
-
-# time_to NAME TIMEOUT_S PATTERN CMD...: runs CMD in its own process group and prints the milliseconds until
-# PATTERN appears on its stdout; on failure prints "FAIL <reason>" (timeout, or the process ended, with the last
-# line it printed). The process group is killed either way.
-time_to() {
-    local name=$1 tmo=$2; shift 2
-    time_between "$name" "$tmo" "" "$@"
-}
-
-# time_between NAME TIMEOUT_S FIRST SECOND CMD...: as time_to, but from the moment FIRST appears (the process start
-# when FIRST is empty) until SECOND appears after it. The output is read in pieces that end with the last character
-# of the pattern awaited, so a prompt is seen without a newline after it.
-time_between() {
-    local name=$1 tmo=$2 first=$3 second=$4; shift 4
-    local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
-    local t0 t1 deadline now left chunk pid res="" pat delim
-    rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
-    t0=${EPOCHREALTIME/./}
-    setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
-    pid=$!
-    echo "$pid" >>"$work/pgids"   # this runs in a subshell: the EXIT trap of the script reads this file
-    exec {rd}<"$fifo"
-    deadline=$((t0 + tmo * 1000000))
-    if [ -z "$first" ]; then t1=$t0 pat=$second; else t1="" pat=$first; fi
-    local what="'$second'${first:+ after '$first'}"
-    while :; do
-        delim=${pat: -1}
-        now=${EPOCHREALTIME/./}
-        left=$(( (deadline - now) / 1000000 ))
-        [ "$left" -gt 0 ] || { res="FAIL no $what within ${tmo}s"; break; }
-        if IFS= read -r -d "$delim" -t "$left" -u "$rd" chunk; then
-            printf '%s%s' "$chunk" "$delim" >>"$log"
-            case $chunk$delim in
-                *"$pat")
-                    now=${EPOCHREALTIME/./}
-                    if [ -z "$t1" ]; then t1=$now pat=$second; continue; fi
-                    res=$(( (now - t1) / 1000 )); echo "$(( now / 1000 ))" >"$work/$name.end"
-                    break ;;
-            esac
-        else
-            # read failed: timeout (status > 128) or end of output (the process closed stdout / exited).
-            local rs=$?
-            [ -n "$chunk" ] && printf '%s' "$chunk" >>"$log"
-            if [ "$rs" -gt 128 ] || [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then
-                res="FAIL no $what within ${tmo}s"
-            else
-                wait "$pid" 2>/dev/null && st=0 || st=$?
-                res="FAIL exited (status $st) without $what: $(last_words "$err" "$log")"
-            fi
-            break
-        fi
-    done
-    exec {rd}<&-
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    echo "$res"
-}
-
-last_words() { # the last non-empty line of stderr, else of stdout, cleaned of escape sequences
-    local f line=""
-    for f in "$@"; do
-        line=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$f" | grep -v '^[[:space:]]*$' | tail -1 || true)
-        [ -n "$line" ] && break
-    done
-    echo "${line:-no output}" | cut -c1-200
-}
+# shellcheck source=bench/lib/process-timing.sh
+. bench/lib/process-timing.sh
 
 # vm_phase NAME: milliseconds from the moment vmboot created the VM (its first INFO line, stamped with the time of
 # day by slf4j-simple) until the pattern appeared (the epoch milliseconds time_to wrote to NAME.end); empty if either
@@ -137,8 +59,6 @@ vm_phase() {
         split(s, t, /[:.]/); created = ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + t[4]
         endOfDay = e % 86400000; d = endOfDay - created; if (d < 0) d += 86400000; print d }'
 }
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 # bench NAME GOAL PATTERN TIMEOUT_S -- QEMU_CMD... -- VMBOOT_CMD...
 bench() {

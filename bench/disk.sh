@@ -74,97 +74,10 @@ fi
 runs=$2 guest=$3 images=$4
 [ -c /dev/kvm ] || { echo "disk: no /dev/kvm" >&2; exit 1; }
 work=$(mktemp -d /tmp/vmboot-bench-disk.XXXXXX)
-cleanup() { # every process group the script started (each VMM run is one), whatever state it is in
-    local g
-    if [ -f "$work/pgids" ]; then
-        while read -r g; do kill -KILL -- "-$g" 2>/dev/null || true; done <"$work/pgids"
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib/process-timing.sh
+. bench/lib/process-timing.sh
 cp "$images/data.img" "$images/esp.img" "$work/"
 data=$work/data.img esp=$work/esp.img
-
-# The guests' standard input: a FIFO that this script holds open for writing and never writes to, so neither VMM
-# sees end-of-file or a key press (a key would stop OVMF's countdown and change what is measured).
-mkfifo "$work/stdin"
-exec {hold}<>"$work/stdin"
-
-# time_between NAME TIMEOUT_S FIRST SECOND CMD...: runs CMD in its own process group and prints the milliseconds from
-# the moment FIRST appears on its stdout (the process start when FIRST is empty) until SECOND appears after it; on
-# failure prints "FAIL <reason>" (timeout, or the process ended, with the last line it printed). The output is kept in
-# $work/NAME.out. The process group is killed either way, unless KEEP=1, when it is left running and its id is
-# written to $work/NAME.pid (the caller measures it, then kills it). Output is read in pieces that end with the last
-# character of the pattern awaited, so a prompt is seen without a newline after it.
-time_between() {
-    local name=$1 tmo=$2 first=$3 second=$4; shift 4
-    local log=$work/$name.out err=$work/$name.err fifo=$work/$name.fifo
-    local t0 t1 deadline now left chunk pid res="" pat delim
-    rm -f "$fifo"; mkfifo "$fifo"; : >"$log"
-    t0=${EPOCHREALTIME/./}
-    setsid "$@" <"$work/stdin" >"$fifo" 2>"$err" &
-    pid=$!
-    echo "$pid" >>"$work/pgids"   # this runs in a subshell: the EXIT trap of the script reads this file
-    echo "$pid" >"$work/$name.pid"
-    exec {rd}<"$fifo"
-    deadline=$((t0 + tmo * 1000000))
-    if [ -z "$first" ]; then t1=$t0 pat=$second; else t1="" pat=$first; fi
-    local what="'$second'${first:+ after '$first'}"
-    while :; do
-        delim=${pat: -1}
-        now=${EPOCHREALTIME/./}
-        left=$(( (deadline - now) / 1000000 ))
-        [ "$left" -gt 0 ] || { res="FAIL no $what within ${tmo}s"; break; }
-        if IFS= read -r -d "$delim" -t "$left" -u "$rd" chunk; then
-            printf '%s%s' "$chunk" "$delim" >>"$log"
-            case $chunk$delim in
-                *"$pat")
-                    now=${EPOCHREALTIME/./}
-                    if [ -z "$t1" ]; then t1=$now pat=$second; continue; fi
-                    res=$(( (now - t1) / 1000 ))
-                    break ;;
-            esac
-        else
-            # read failed: timeout (status > 128) or end of output (the process closed stdout / exited).
-            local rs=$?
-            [ -n "$chunk" ] && printf '%s' "$chunk" >>"$log"
-            if [ "$rs" -gt 128 ] || [ "$(( ${EPOCHREALTIME/./} ))" -ge "$deadline" ]; then
-                res="FAIL no $what within ${tmo}s"
-            else
-                wait "$pid" 2>/dev/null && st=0 || st=$?
-                res="FAIL exited (status $st) without $what: $(last_words "$err" "$log")"
-            fi
-            break
-        fi
-    done
-    if [ "${KEEP:-0}" = 1 ] && [ "${res#FAIL}" = "$res" ]; then
-        # the reader stays open on a detached cat, so the VMM never blocks on a full pipe while it is measured
-        cat <&"$rd" >>"$log" &
-        echo "$!" >"$work/$name.drain"
-    else
-        kill -KILL -- "-$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    exec {rd}<&-
-    echo "$res"
-}
-
-stop() { # NAME: kills what time_between left running with KEEP=1
-    kill -KILL -- "-$(cat "$work/$1.pid")" 2>/dev/null || true
-    kill "$(cat "$work/$1.drain" 2>/dev/null)" 2>/dev/null || true
-}
-
-last_words() { # the last non-empty line of stderr, else of stdout, cleaned of escape sequences
-    local f line=""
-    for f in "$@"; do
-        line=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$f" | grep -v '^[[:space:]]*$' | tail -1 || true)
-        [ -n "$line" ] && break
-    done
-    echo "${line:-no output}" | cut -c1-200
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 # read_rate NAME: MB/s (MiB/s, integer) from the VMBOOT-DISK-READ line in NAME's output, or "FAIL <the guest's line>"
 read_rate() {
