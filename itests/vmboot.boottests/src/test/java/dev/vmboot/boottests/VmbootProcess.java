@@ -114,6 +114,11 @@ final class VmbootProcess implements AutoCloseable {
         }
     }
 
+    /** The process id of vmboot's JVM (bin/vmboot execs java, so it is the launcher's). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Types TEXT into the guest's UART, or the shell (the process's standard input). */
     void type(String text) throws IOException {
         OutputStream in = process.getOutputStream();

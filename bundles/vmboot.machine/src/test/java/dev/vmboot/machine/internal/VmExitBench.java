@@ -17,6 +17,7 @@ import dev.vmboot.api.vm.Personality;
 import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.api.vm.VmExit;
 import dev.vmboot.api.vm.VmState;
+import dev.vmboot.testkit.PvhElfImage;
 
 /**
  * VM exits per second: a guest doing OUT to port 0x510 in a loop ({@link GuestCode#PORT_LOOP}), each OUT a

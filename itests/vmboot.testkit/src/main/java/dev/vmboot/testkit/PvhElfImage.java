@@ -1,4 +1,4 @@
-package dev.vmboot.machine.internal;
+package dev.vmboot.testkit;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * with the {@code XEN_ELFNOTE_PHYS32_ENTRY} note that both vmboot's PVH boot protocol and QEMU's {@code -kernel}
  * look for. Layouts from the System V gABI (ELF header, program header, note) and xen/include/public/elfnote.h.
  */
-final class PvhElfImage {
+public final class PvhElfImage {
     private static final int EHDR_SIZE = 64;
     private static final int PHDR_SIZE = 56;
     private static final int PT_LOAD = 1;
@@ -25,7 +25,7 @@ final class PvhElfImage {
     }
 
     /** An image that loads {@code code} at {@code address} (page-aligned, below 4 GiB) and enters it there. */
-    static byte[] of(long address, byte[] code) {
+    public static byte[] of(long address, byte[] code) {
         if ((address & 0xFFF) != 0 || address <= 0 || address + code.length > 0x1_0000_0000L) {
             throw new IllegalArgumentException("entry 0x" + Long.toHexString(address));
         }
