@@ -50,7 +50,7 @@ record CommandLine(Optional<String> script, boolean help) {
                 "       vmboot COMMAND [ARGS...]    run vmboot:COMMAND once and exit with its status",
                 "       vmboot -c 'SCRIPT'          run a gogo script once",
                 "",
-                "commands: scan [--json] [DISK...], ls LOCATION, cat LOCATION, extract LOCATION FILE,",
+                "commands: scan [--json] [DISK...], ls LOCATION, cat LOCATION, extract [--force] LOCATION FILE,",
                 "          boot [-p PROTOCOL] [-m MEMORY] [-c CPUS] [-a CMDLINE] [-i INITRD] IMAGE, list, stop ID,",
                 "          devices",
                 "locations: <disk>[:<partition>][:<path>], e.g. disk.img:2:/boot/vmlinuz",

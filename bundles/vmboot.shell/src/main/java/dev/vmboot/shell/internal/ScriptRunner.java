@@ -86,6 +86,15 @@ public class ScriptRunner {
     int run(String script, InputStream in, PrintStream out, PrintStream err) {
         awaitFrameworkStarted();
         awaitConfigurationFiles();
+        return execute(processor, script, in, out, err);
+    }
+
+    /**
+     * Executes SCRIPT in a new session of PROCESSOR: prints its result to OUT, or its failure to ERR in one line, and
+     * returns the exit status: an {@link ExitStatus}'s code, 0 for any other result, {@value UsageException#EXIT_STATUS}
+     * for arguments a command refused, 1 for any other failure.
+     */
+    static int execute(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
         try (CommandSession session = processor.createSession(in, out, err)) {
             Object result = executeWhenRegistered(session, script);
             if (result instanceof ExitStatus exit) {
@@ -106,7 +115,7 @@ public class ScriptRunner {
             }
             err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             LOG.debug("command failed", e);
-            return 1;
+            return cause instanceof UsageException ? UsageException.EXIT_STATUS : 1;
         }
     }
 

@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -98,6 +98,18 @@ public class VmbootCommands {
     private final List<ServiceReference<Hypervisor>> hypervisorRefs = new CopyOnWriteArrayList<>();
 
     private final RunningMachines machines = new RunningMachines();
+    private final SysfsBlockDevices blockDevices;
+
+    /** For Declarative Services, which sets the references. */
+    public VmbootCommands() {
+        this.blockDevices = new SysfsBlockDevices(Path.of("/sys"));
+    }
+
+    /** With a disk scanner, sysfs and nothing else (the commands' tests). */
+    VmbootCommands(DiskScanner scanner, SysfsBlockDevices blockDevices) {
+        this.scanner = scanner;
+        this.blockDevices = blockDevices;
+    }
 
     @Deactivate
     void deactivate() {
@@ -159,44 +171,90 @@ public class VmbootCommands {
     public void cat(CommandSession session, @Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location)
             throws IOException {
         PrintStream out = session.getConsole();
-        copyFile(location, Channels.newChannel(out));
+        copyFile("cat", location, Channels.newChannel(out));
         out.flush();
     }
 
-    @Descriptor("Copy a file from inside a filesystem to a host file")
-    public String extract(@Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location,
-            @Descriptor("host file to write") String target) throws IOException {
-        long n;
-        try (WritableByteChannel ch = Files.newByteChannel(Path.of(target), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            n = copyFile(location, ch);
+    @Descriptor("Copy a file from inside a filesystem to a host file: extract [--force] LOCATION FILE (extract --help)")
+    public String extract(@Descriptor("[--force] LOCATION FILE") String... arguments) throws IOException {
+        CommandArguments args;
+        try {
+            args = CommandSyntax.EXTRACT.parse(arguments);
+        } catch (CommandArguments.HelpRequested help) {
+            return help.usage();
         }
-        return n + " bytes written to " + target;
+        String location = args.operands().get(0);
+        Location loc = fileLocation("extract", location);
+        ExtractTarget target = ExtractTarget.check(args.operands().get(1), loc.disk(), args.flag("--force"),
+                blockDevices);
+        try (FileSystem fs = scanner().openFileSystem(loc)) {
+            FsNode node = regularFile(fs, loc, location);
+            long n;
+            try (ExtractTarget.Output out = target.open()) {
+                n = copy(fs, node, out.channel());
+                out.commit();
+            }
+            return target.isStandardOutput() ? null : n + " bytes written to " + target;
+        }
     }
 
-    private long copyFile(String location, WritableByteChannel to) throws IOException {
-        Location loc = Location.parse(location);
-        if (loc.path().isEmpty()) {
-            throw new IllegalArgumentException("'" + location + "' names no file: add :/path");
-        }
+    private void copyFile(String command, String location, WritableByteChannel to) throws IOException {
+        Location loc = fileLocation(command, location);
         try (FileSystem fs = scanner().openFileSystem(loc)) {
-            FsNode node = FsPaths.resolve(fs, loc.path().get(), true);
-            if (node.type() != FileType.REGULAR) {
-                throw new IOException(location + " is a " + node.type().name().toLowerCase() + ", not a file");
-            }
-            long total = 0;
-            try (SeekableByteChannel in = fs.open(node)) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-                while (in.read(buf) >= 0) {
-                    buf.flip();
-                    while (buf.hasRemaining()) {
-                        total += to.write(buf);
-                    }
-                    buf.clear();
-                }
-            }
-            return total;
+            copy(fs, regularFile(fs, loc, location), to);
         }
+    }
+
+    /** A location with a path in it. */
+    private static Location fileLocation(String command, String location) {
+        Location loc = location(command, location);
+        if (loc.path().isEmpty()) {
+            throw new UsageException(command + ": LOCATION " + CommandArguments.shown(location)
+                    + " names no file: add :/path, e.g. disk.img:1:/EFI/BOOT/BOOTX64.EFI");
+        }
+        return loc;
+    }
+
+    private static Location location(String command, String location) {
+        try {
+            return Location.parse(location);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": LOCATION " + e.getMessage());
+        }
+    }
+
+    /** The node at LOC's path, followed through links; LOCATION as typed names it in the errors. */
+    private static FsNode resolve(FileSystem fs, Location loc, String location) throws IOException {
+        try {
+            return FsPaths.resolve(fs, loc.path().orElse("/"), true);
+        } catch (NoSuchFileException e) {
+            throw new IOException(location + ": no such file or directory", e);
+        } catch (NotDirectoryException e) {
+            throw new IOException(location + ": a part of the path before its end is not a directory", e);
+        }
+    }
+
+    private static FsNode regularFile(FileSystem fs, Location loc, String location) throws IOException {
+        FsNode node = resolve(fs, loc, location);
+        if (node.type() != FileType.REGULAR) {
+            throw new IOException(location + " is a " + node.type().name().toLowerCase() + ", not a file");
+        }
+        return node;
+    }
+
+    private static long copy(FileSystem fs, FsNode file, WritableByteChannel to) throws IOException {
+        long total = 0;
+        try (SeekableByteChannel in = fs.open(file)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            while (in.read(buf) >= 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    total += to.write(buf);
+                }
+                buf.clear();
+            }
+        }
+        return total;
     }
 
     @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
