@@ -93,7 +93,8 @@ final class CommandArguments {
                     + ": unknown option " + shown(a) + "; " + syntax.command() + " takes " + syntax.optionList()
                     + " (" + syntax.command() + " --help)"));
             if (values.containsKey(option.name())) {
-                throw new UsageException(syntax.command() + ": " + a + " is given twice; give it once");
+                throw new UsageException(syntax.command() + ": " + String.join("/", option.names())
+                        + " is given twice; give it once");
             }
             String value = "";
             if (option.value().isPresent()) {

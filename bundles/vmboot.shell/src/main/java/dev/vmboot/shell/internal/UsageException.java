@@ -12,4 +12,10 @@ final class UsageException extends IllegalArgumentException {
     UsageException(String message) {
         super(message, null);
     }
+
+    /** The sentence alone: the interactive shell prints a failed command's exception as its toString. */
+    @Override
+    public String toString() {
+        return getMessage();
+    }
 }

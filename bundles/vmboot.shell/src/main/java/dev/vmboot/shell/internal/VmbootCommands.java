@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -124,23 +123,30 @@ public class VmbootCommands {
         return s;
     }
 
-    @Descriptor("Scan disks for partitions, filesystems and boot candidates (all block devices when none is given)")
-    public void scan(CommandSession session,
-            @Descriptor("print JSON instead of a table") @Parameter(names = "--json", absentValue = "false",
-                    presentValue = "true") boolean json,
-            @Descriptor("time N warm scans instead (min/median/max per scan)") @Parameter(names = "--bench",
-                    absentValue = "") String bench,
-            @Descriptor("image files or block devices") String... disks) throws IOException {
+    @Descriptor("Scan disks for partitions, filesystems and boot candidates (all block devices when none is given): "
+            + "scan [--json] [--bench N] [DISK...] (scan --help)")
+    public void scan(CommandSession session, @Descriptor("[--json] [--bench N] [DISK...]") String... arguments)
+            throws IOException {
         PrintStream out = session.getConsole();
-        if (!bench.isEmpty()) {
-            ScanBenchmark benchmark = ScanBenchmark.of(bench, json);
-            out.print(benchmark.run(scanner(), List.of(disks), System::nanoTime).summary());
+        CommandArguments args = parse(CommandSyntax.SCAN, arguments, out);
+        if (args == null) {
+            return;
+        }
+        boolean json = args.flag("--json");
+        if (args.value("--bench").isPresent()) {
+            ScanBenchmark benchmark;
+            try {
+                benchmark = ScanBenchmark.of(args.value("--bench").get(), json);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("scan: " + e.getMessage());
+            }
+            out.print(benchmark.run(scanner(), args.operands(), System::nanoTime).summary());
             out.flush();
             return;
         }
         PrintStream err = System.err;
         long start = System.nanoTime();
-        List<DiskReport> reports = scanner().scan(List.of(disks), message -> {
+        List<DiskReport> reports = scanner().scan(args.operands(), message -> {
             if (System.nanoTime() - start > 1_000_000_000L) {
                 err.println(message);
             }
@@ -149,13 +155,33 @@ public class VmbootCommands {
         out.flush();
     }
 
-    @Descriptor("List a directory (or show a file) inside a filesystem: <disk>[:<partition>]:<path>")
-    public void ls(CommandSession session,
-            @Descriptor("location, e.g. disk.img:2:/boot") String location) throws IOException {
-        Location loc = Location.parse(location);
+    /**
+     * Parses ARGUMENTS by SYNTAX; for {@code --help} prints the usage to OUT and returns null.
+     *
+     * @throws UsageException naming what is wrong
+     */
+    private static CommandArguments parse(CommandSyntax syntax, String[] arguments, PrintStream out) {
+        try {
+            return syntax.parse(arguments);
+        } catch (CommandArguments.HelpRequested help) {
+            out.println(help.usage());
+            out.flush();
+            return null;
+        }
+    }
+
+    @Descriptor("List a directory (or show a file) inside a filesystem: ls LOCATION, <disk>[:<partition>][:<path>]")
+    public void ls(CommandSession session, @Descriptor("LOCATION, e.g. disk.img:2:/boot") String... arguments)
+            throws IOException {
         PrintStream out = session.getConsole();
+        CommandArguments args = parse(CommandSyntax.LS, arguments, out);
+        if (args == null) {
+            return;
+        }
+        String location = args.operands().get(0);
+        Location loc = location("ls", location);
         try (FileSystem fs = scanner().openFileSystem(loc)) {
-            FsNode node = FsPaths.resolve(fs, loc.path().orElse("/"), true);
+            FsNode node = resolve(fs, loc, location);
             List<FsNode> entries = node.type() == FileType.DIRECTORY ? new ArrayList<>(fs.list(node)) : List.of(node);
             entries.sort(Comparator.comparing(FsNode::name));
             for (FsNode e : entries) {
@@ -167,11 +193,16 @@ public class VmbootCommands {
         out.flush();
     }
 
-    @Descriptor("Write a file's bytes from inside a filesystem to standard output: <disk>[:<partition>]:<path>")
-    public void cat(CommandSession session, @Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location)
-            throws IOException {
+    @Descriptor("Write a file's bytes from inside a filesystem to standard output: cat LOCATION, "
+            + "<disk>[:<partition>]:<path>")
+    public void cat(CommandSession session, @Descriptor("LOCATION, e.g. disk.img:2:/firmware/OVMF.fd")
+            String... arguments) throws IOException {
         PrintStream out = session.getConsole();
-        copyFile("cat", location, Channels.newChannel(out));
+        CommandArguments args = parse(CommandSyntax.CAT, arguments, out);
+        if (args == null) {
+            return;
+        }
+        copyFile("cat", args.operands().get(0), Channels.newChannel(out));
         out.flush();
     }
 
@@ -266,6 +297,10 @@ public class VmbootCommands {
             args = BootArguments.parse(List.of(arguments));
         } catch (BootArguments.HelpRequested help) {
             return new ExitStatus(0, BootArguments.USAGE);
+        } catch (UsageException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         Hypervisor hv = hypervisor;
         if (hv == null) {
@@ -357,8 +392,11 @@ public class VmbootCommands {
     }
 
     @Descriptor("List the virtual machines started from this shell")
-    public void list(CommandSession session) {
+    public void list(CommandSession session, @Descriptor("nothing") String... arguments) {
         PrintStream out = session.getConsole();
+        if (parse(CommandSyntax.LIST, arguments, out) == null) {
+            return;
+        }
         List<Map.Entry<Integer, BootSession>> all = machines.all();
         if (all.isEmpty()) {
             out.println("no virtual machines");
@@ -373,19 +411,36 @@ public class VmbootCommands {
         }
     }
 
-    @Descriptor("Stop a virtual machine started from this shell")
-    public String stop(@Descriptor("VM number, as vmboot:list shows it") int id) throws InterruptedException {
-        BootSession boot = machines.get(id).orElseThrow(() -> new IllegalArgumentException("no VM " + id));
+    @Descriptor("Stop a virtual machine started from this shell: stop NUMBER, as vmboot:list shows it")
+    public String stop(@Descriptor("NUMBER, as vmboot:list shows it") String... arguments) throws InterruptedException {
+        CommandArguments args;
+        try {
+            args = CommandSyntax.STOP.parse(arguments);
+        } catch (CommandArguments.HelpRequested help) {
+            return help.usage();
+        }
+        String number = args.operands().get(0);
+        if (!number.matches("[0-9]{1,18}")) {
+            throw new UsageException("stop: " + CommandArguments.shown(number)
+                    + " is not a VM number; vmboot:list shows the numbers");
+        }
+        long id = Long.parseLong(number);
+        BootSession boot = (id > Integer.MAX_VALUE ? Optional.<BootSession>empty() : machines.get((int) id))
+                .orElseThrow(() -> new IllegalStateException("stop: there is no VM " + id
+                        + "; vmboot:list shows the VMs started from this shell"));
         boot.stop();
         Optional<VmExit> exit = boot.machine().awaitExit(Duration.ofSeconds(10));
-        machines.remove(id);
+        machines.remove((int) id);
         boot.close();
         return "VM " + id + " " + exit.map(x -> x.state().name().toLowerCase()).orElse("closed");
     }
 
     @Descriptor("List the installed plug-ins: filesystem readers, boot protocols, virtio devices, hypervisors")
-    public void devices(CommandSession session) {
+    public void devices(CommandSession session, @Descriptor("nothing") String... arguments) {
         PrintStream out = session.getConsole();
+        if (parse(CommandSyntax.DEVICES, arguments, out) == null) {
+            return;
+        }
         section(out, "filesystem readers", readerRefs, FileSystemReader.TYPE_PROPERTY);
         section(out, "boot protocols", protocolRefs, BootProtocol.NAME_PROPERTY);
         section(out, "virtio devices", virtioRefs, VirtioDeviceFactory.TYPE_PROPERTY);
