@@ -182,7 +182,7 @@ public class VmbootCommands {
         Location loc = location("ls", location);
         try (FileSystem fs = scanner().openFileSystem(loc)) {
             FsNode node = resolve(fs, loc, location);
-            List<FsNode> entries = node.type() == FileType.DIRECTORY ? new ArrayList<>(fs.list(node)) : List.of(node);
+            List<FsNode> entries = new ArrayList<>(node.type() == FileType.DIRECTORY ? fs.list(node) : List.of(node));
             entries.sort(Comparator.comparing(FsNode::name));
             for (FsNode e : entries) {
                 String target = e.type() == FileType.SYMLINK ? " -> " + fs.readLink(e) : "";
