@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * <li>the disk being read (the same file, or for block devices the same disk or one of its partitions) and a directory
  * are always refused.</li>
  * </ul>
+ * A replaced file keeps its permissions, owner and group; other hard links to it keep the old bytes, and a process
+ * killed during the copy leaves its new file ({@code .NAME.vmboot-extract-*}) beside the target, which stays as it was.
  */
 final class ExtractTarget {
     private static final Logger LOG = LoggerFactory.getLogger(ExtractTarget.class);
@@ -43,6 +45,11 @@ final class ExtractTarget {
             "/proc/thread-self/fd/");
     /** This process's standard output (proc(5)). */
     private static final Path STANDARD_OUTPUT = Path.of("/proc/self/fd/1");
+    /**
+     * Characters of the target's name the new file's name keeps: with the dot, the suffix and 16 hex digits it stays
+     * within Linux's NAME_MAX of 255 (include/uapi/linux/limits.h) for any target name.
+     */
+    private static final int TEMPORARY_NAME_KEPT = 200;
     /** Names tried for the new file before giving up (each a fresh random one). */
     private static final int TEMPORARY_NAME_ATTEMPTS = 100;
     /** st_mode's file type bits and the block device type (inode(7)). */
@@ -205,8 +212,9 @@ final class ExtractTarget {
         }
         Path dir = path.getParent();
         for (int attempt = 0; attempt < TEMPORARY_NAME_ATTEMPTS; attempt++) {
-            Path temporary = dir.resolve("." + path.getFileName() + ".vmboot-extract-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            String name = path.getFileName().toString();
+            Path temporary = dir.resolve("." + name.substring(0, Math.min(name.length(), TEMPORARY_NAME_KEPT))
+                    + ".vmboot-extract-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             FileChannel channel;
             try {
                 channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

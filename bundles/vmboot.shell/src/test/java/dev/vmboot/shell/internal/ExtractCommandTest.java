@@ -115,6 +115,15 @@ class ExtractCommandTest {
         assertEquals(List.of("fat.img", "precious.txt"), leftInTmp());
     }
 
+    /** The new file beside a target whose name is as long as Linux allows (NAME_MAX, 255) still has a name. */
+    @Test
+    void aTargetWithTheLongestNameIsReplacedToo() throws IOException {
+        Path target = Files.writeString(tmp.resolve("n".repeat(255)), "old");
+        OneShotShell.Result r = extract(image + ":/hello.txt", target.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertArrayEquals(HELLO, Files.readAllBytes(target));
+    }
+
     @Test
     void throughASymbolicLinkTheFileItNamesIsReplacedAndTheLinkStays() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("link.txt"), precious);
