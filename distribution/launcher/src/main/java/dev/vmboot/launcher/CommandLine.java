@@ -50,10 +50,11 @@ record CommandLine(Optional<String> script, boolean help) {
                 "       vmboot COMMAND [ARGS...]    run vmboot:COMMAND once and exit with its status",
                 "       vmboot -c 'SCRIPT'          run a gogo script once",
                 "",
-                "commands: scan [--json] [DISK...], ls LOCATION, cat LOCATION, extract LOCATION FILE,",
-                "          boot [-p PROTOCOL] [-m MEMORY] [-c CPUS] [-a CMDLINE] [-i INITRD] IMAGE, list, stop ID,",
-                "          devices",
+                "commands: scan [--json] [--bench N] [DISK...], ls LOCATION, cat LOCATION,",
+                "          extract [--force] LOCATION FILE, boot [OPTIONS] IMAGE, list, stop NUMBER, devices",
+                "          (COMMAND --help explains one)",
                 "locations: <disk>[:<partition>][:<path>], e.g. disk.img:2:/boot/vmlinuz",
+                "exit status: the command's (boot: the VM's), 1 when it failed, 2 when its arguments were refused",
                 "");
     }
 }

@@ -2,10 +2,10 @@ package dev.vmboot.launcher;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -51,11 +52,24 @@ public final class Main {
     static final String ONE_SHOT_ETC_FILTER = "(?!org\\.apache\\.felix\\.fileinstall-).*\\.(cfg|config)";
     /** Set by {@code bin/vmboot} when it makes the class data sharing archive ({@code VMBOOT_CDS=create}). */
     static final String CDS_TRAINING_PROPERTY = "vmboot.cds.training";
+    /** The system property vmboot.shell's ScriptRunner sets when it starts a one-shot command. */
+    static final String COMMAND_STARTED_PROPERTY = "vmboot.run.started";
+    /** The system property ScriptRunner leaves the command's exit status in. */
+    static final String EXIT_STATUS_PROPERTY = "vmboot.exit.status";
+    /**
+     * How long a one-shot command may take to start: start-up is 0.4 s on a development machine and 7-10 s inside
+     * the TCG lab, the slowest place vmboot runs (README, Benchmarks); ScriptRunner then waits up to 30 s for the
+     * framework itself. Beyond this the command is not coming, and an init script must not wait for it.
+     */
+    static final Duration COMMAND_START_TIMEOUT = Duration.ofSeconds(120);
+    private static final long COMMAND_START_POLL_MILLIS = 100;
+    /** How long stopping may take: the bundles' deactivation closes any VM still running (its vCPU threads). */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         CommandLine cmd;
         try {
             cmd = CommandLine.parse(List.of(args));
@@ -69,58 +83,136 @@ public final class Main {
             return;
         }
         Path home = Path.of(System.getProperty("vmboot.home", ".")).toAbsolutePath().normalize();
-        System.exit(run(home, cmd));
+        int status;
+        try {
+            status = run(home, cmd);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("vmboot: cannot start: " + e);
+            status = 1;
+        }
+        // Also ends any thread a bundle left running, so that neither a person nor an init script waits for it.
+        System.exit(status);
     }
 
-    static int run(Path home, CommandLine cmd) throws Exception {
+    static int run(Path home, CommandLine cmd) throws IOException {
+        return run(home, cmd, System.err, COMMAND_START_TIMEOUT);
+    }
+
+    /**
+     * Starts the framework with the bundles of HOME, runs CMD and stops the framework on every way out.
+     *
+     * @param err                 where a jar left out, a bundle that did not start and a command that did not start
+     *                            are reported, a line each
+     * @param commandStartTimeout how long a one-shot command may take to start before vmboot gives up
+     * @return the exit status: the command's, or 1 if it did not run
+     */
+    static int run(Path home, CommandLine cmd, PrintStream err, Duration commandStartTimeout) throws IOException {
+        System.clearProperty(COMMAND_STARTED_PROPERTY);
+        System.clearProperty(EXIT_STATUS_PROPERTY);
         Path cache = BundleCacheDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         // A run ended by a signal (SIGTERM, Ctrl-C) leaves through the shutdown hooks, not through finally.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(cache), "vmboot-cache-cleanup"));
+        Framework framework = null;
         try {
-            Framework framework = newFramework(home, cache, cmd);
+            framework = newFramework(home, cache, cmd);
             framework.init();
             BundleContext ctx = framework.getBundleContext();
-            List<Bundle> bundles = new ArrayList<>();
-            for (Path jar : jars(home.resolve("bundle"))) {
-                String file = jar.getFileName().toString();
-                if (cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith)) {
-                    continue;
-                }
-                Bundle b = ctx.installBundle("reference:" + jar.toUri());
-                if (file.startsWith(SHELL_BUNDLE)) {
-                    b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);
-                }
-                bundles.add(b);
-            }
-            for (Path jar : jars(home.resolve("deploy"))) {
-                // The same location FileInstall uses (File.toURI), so it adopts these bundles as its own.
-                bundles.add(ctx.installBundle(jar.toFile().toURI().toString()));
-            }
-            // Marked for start before the framework starts, so that it starts them all on reaching its start level
-            // and only then becomes ACTIVE (firing STARTED): a one-shot script waits for that, so every service
-            // (the disk scanner, the readers) is there when it runs.
+            BundleJars jars = new BundleJars(ctx, home, err);
+            jars.install("bundle",
+                    file -> cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith),
+                    jar -> "reference:" + jar.toUri(), (file, b) -> {
+                        if (file.startsWith(SHELL_BUNDLE)) {
+                            b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);
+                        }
+                    });
+            // The same location FileInstall uses (File.toURI), so it adopts these bundles as its own.
+            jars.install("deploy", file -> false, jar -> jar.toFile().toURI().toString(), (file, b) -> { });
             ctx.addFrameworkListener(e -> {
                 if (e.getType() == FrameworkEvent.ERROR && e.getBundle() != null && e.getBundle().getBundleId() != 0) {
                     Throwable why = e.getThrowable();
-                    System.err.println("vmboot: bundle " + e.getBundle().getLocation() + " did not start: "
+                    err.println("vmboot: bundle " + e.getBundle().getLocation() + " did not start: "
                             + (why == null ? "" : why.getMessage()));
                 }
             });
-            for (Bundle b : bundles) {
-                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    b.start();
-                }
-            }
+            // Marked for start before the framework starts, so that it starts them all on reaching its start level
+            // and only then becomes ACTIVE (firing STARTED): a one-shot script waits for that, so every service
+            // (the disk scanner, the readers) is there when it runs.
+            jars.markForStart();
             if (Boolean.getBoolean(CDS_TRAINING_PROPERTY)) {
                 // Before the script can run and stop the framework: resolved bundles load classes without starting.
                 framework.adapt(FrameworkWiring.class).resolveBundles(null);
                 ClassDataSharingTraining.loadAllClasses(ctx.getBundles());
             }
             framework.start();
-            framework.waitForStop(0);
-            return Integer.parseInt(System.getProperty("vmboot.exit.status", "0"));
+            return awaitEnd(framework, cmd, err, commandStartTimeout);
+        } catch (BundleException e) {
+            err.println("vmboot: the OSGi framework did not start: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         } finally {
+            if (framework != null) {
+                stop(framework, err);
+            }
             deleteTree(cache);
+        }
+    }
+
+    /**
+     * Waits for the framework to stop: the interactive shell's exit, or the one-shot command's end. A one-shot command
+     * that has not started within COMMANDSTARTTIMEOUT (vmboot.shell missing, refused or not resolved) never will: that
+     * is reported and the run ends.
+     */
+    private static int awaitEnd(Framework framework, CommandLine cmd, PrintStream err, Duration commandStartTimeout)
+            throws InterruptedException {
+        if (cmd.script().isPresent()) {
+            long deadline = System.nanoTime() + commandStartTimeout.toNanos();
+            while (!Boolean.getBoolean(COMMAND_STARTED_PROPERTY)) {
+                boolean stopped = framework.waitForStop(COMMAND_START_POLL_MILLIS).getType()
+                        != FrameworkEvent.WAIT_TIMEDOUT;
+                if (Boolean.getBoolean(COMMAND_STARTED_PROPERTY)) {
+                    break; // it started, and may have ended already
+                }
+                if (stopped) {
+                    err.println("vmboot: the framework stopped before the command ran");
+                    return 1;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    err.println("vmboot: the command did not start within " + commandStartTimeout.toSeconds()
+                            + " s: vmboot.shell's script runner is not active (a bundle missing or left out?)");
+                    return 1;
+                }
+            }
+        }
+        framework.waitForStop(0);
+        return exitStatus();
+    }
+
+    /** The status the script runner left; 1 if it left none it could have meant. */
+    private static int exitStatus() {
+        String status = System.getProperty(EXIT_STATUS_PROPERTY, "0");
+        try {
+            return Integer.parseInt(status);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** Stops the framework if it is still running, waiting a bounded time for it. */
+    private static void stop(Framework framework, PrintStream err) {
+        try {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+                framework.stop();
+            }
+            if (framework.waitForStop(STOP_TIMEOUT.toMillis()).getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                err.println("vmboot: the framework did not stop within " + STOP_TIMEOUT.toSeconds() + " s; leaving "
+                        + "anyway");
+            }
+        } catch (BundleException | RuntimeException e) {
+            err.println("vmboot: cannot stop the framework: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -147,17 +239,6 @@ public final class Main {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/felix.jar)"));
         return factory.newFramework(props);
-    }
-
-    private static List<Path> jars(Path dir) throws IOException {
-        List<Path> jars = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jar")) {
-                ds.forEach(jars::add);
-            }
-        }
-        jars.sort(Comparator.naturalOrder());
-        return jars;
     }
 
     private static void deleteQuietly(Path dir) {

@@ -107,6 +107,27 @@ class DropInBundleTest {
         assertTrue(with.contains("iso9660      " + READER), with);
     }
 
+    /**
+     * A jar that is no zip, and the same bundle twice: each is one line on standard error and left out, and the command
+     * runs with the rest and ends with its status (before, the launcher printed a stack trace and never ended).
+     */
+    @Test
+    void jarsInDeployThatCannotBeInstalledAreLeftOutAndTheCommandRunsWithTheRest() throws Exception {
+        Files.writeString(home.resolve("deploy/not-a-zip.jar"), "not a zip");
+        Files.copy(readerJar, home.resolve("deploy/reader-again.jar"));
+        Files.copy(readerJar, home.resolve("deploy/reader.jar"));
+        try (VmbootProcess p = VmbootProcess.start(home.resolve("bin/vmboot"), env.transcriptDir(), "dropin-bad-jars",
+                List.of("devices"))) {
+            assertEquals(0, p.awaitExit(COMMAND_TIMEOUT), p.diagnostics());
+            assertTrue(p.output().contains("iso9660      " + READER), p.diagnostics());
+            String errors = p.errors();
+            assertTrue(errors.contains("vmboot: deploy/not-a-zip.jar left out, it cannot be installed: "), errors);
+            assertTrue(errors.contains("vmboot: deploy/reader.jar left out, it cannot be installed: Bundle symbolic "
+                    + "name and version are not unique: " + READER + ":"), errors);
+            assertFalse(errors.contains("\tat "), "no stack trace: " + errors);
+        }
+    }
+
     @Test
     void theShellInstallsAReaderDroppedIntoDeployAndRemovesItWhenItGoes() throws Exception {
         try (VmbootProcess shell = VmbootProcess.start(home.resolve("bin/vmboot"), env.transcriptDir(),

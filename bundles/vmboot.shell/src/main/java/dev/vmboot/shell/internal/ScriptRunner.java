@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
 public class ScriptRunner {
     static final String SCRIPT_PROPERTY = "vmboot.run";
     static final String EXIT_STATUS_PROPERTY = "vmboot.exit.status";
+    /**
+     * Set once the script's thread is started: the launcher gives up on a one-shot command that has not started in
+     * time (this bundle missing or refused), and must know that this one has.
+     */
+    static final String STARTED_PROPERTY = "vmboot.run.started";
     static final String HOME_PROPERTY = "vmboot.home";
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
     /** How long to wait for etc/*.cfg to reach Configuration Admin before running anyway. */
@@ -65,6 +71,7 @@ public class ScriptRunner {
         if (script != null && !script.isBlank()) {
             Thread t = new Thread(() -> runAndStop(script), "vmboot-script");
             t.start();
+            System.setProperty(STARTED_PROPERTY, "true");
         }
     }
 
@@ -73,19 +80,40 @@ public class ScriptRunner {
         // writes back into the session, which would loop.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
-        int status = run(script, new FileInputStream(FileDescriptor.in), out, err);
-        System.setProperty(EXIT_STATUS_PROPERTY, Integer.toString(status));
+        runThenStop(() -> run(script, new FileInputStream(FileDescriptor.in), out, err));
+    }
+
+    /**
+     * Runs the script, then stops the framework with its status, also when the script ends in an Error (1 then): the
+     * launcher waits for the framework to stop, and a one-shot command must end.
+     */
+    void runThenStop(IntSupplier script) {
+        int status = 1;
         try {
-            context.getBundle(0).stop();
-        } catch (BundleException e) {
-            LOG.error("cannot stop the framework", e);
-            System.exit(status);
+            status = script.getAsInt();
+        } finally {
+            System.setProperty(EXIT_STATUS_PROPERTY, Integer.toString(status));
+            try {
+                context.getBundle(0).stop();
+            } catch (BundleException | RuntimeException e) {
+                LOG.error("cannot stop the framework", e);
+                System.exit(status);
+            }
         }
     }
 
     int run(String script, InputStream in, PrintStream out, PrintStream err) {
         awaitFrameworkStarted();
         awaitConfigurationFiles();
+        return execute(processor, script, in, out, err);
+    }
+
+    /**
+     * Executes SCRIPT in a new session of PROCESSOR: prints its result to OUT, or its failure to ERR in one line, and
+     * returns the exit status: an {@link ExitStatus}'s code, 0 for any other result, {@value UsageException#EXIT_STATUS}
+     * for arguments a command refused, 1 for any other failure.
+     */
+    static int execute(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
         try (CommandSession session = processor.createSession(in, out, err)) {
             Object result = executeWhenRegistered(session, script);
             if (result instanceof ExitStatus exit) {
@@ -106,7 +134,7 @@ public class ScriptRunner {
             }
             err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             LOG.debug("command failed", e);
-            return 1;
+            return cause instanceof UsageException ? UsageException.EXIT_STATUS : 1;
         }
     }
 

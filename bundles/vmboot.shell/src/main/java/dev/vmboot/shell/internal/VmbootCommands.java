@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -98,6 +97,18 @@ public class VmbootCommands {
     private final List<ServiceReference<Hypervisor>> hypervisorRefs = new CopyOnWriteArrayList<>();
 
     private final RunningMachines machines = new RunningMachines();
+    private final SysfsBlockDevices blockDevices;
+
+    /** For Declarative Services, which sets the references. */
+    public VmbootCommands() {
+        this.blockDevices = new SysfsBlockDevices(Path.of("/sys"));
+    }
+
+    /** With a disk scanner, sysfs and nothing else (the commands' tests). */
+    VmbootCommands(DiskScanner scanner, SysfsBlockDevices blockDevices) {
+        this.scanner = scanner;
+        this.blockDevices = blockDevices;
+    }
 
     @Deactivate
     void deactivate() {
@@ -112,23 +123,30 @@ public class VmbootCommands {
         return s;
     }
 
-    @Descriptor("Scan disks for partitions, filesystems and boot candidates (all block devices when none is given)")
-    public void scan(CommandSession session,
-            @Descriptor("print JSON instead of a table") @Parameter(names = "--json", absentValue = "false",
-                    presentValue = "true") boolean json,
-            @Descriptor("time N warm scans instead (min/median/max per scan)") @Parameter(names = "--bench",
-                    absentValue = "") String bench,
-            @Descriptor("image files or block devices") String... disks) throws IOException {
+    @Descriptor("Scan disks for partitions, filesystems and boot candidates (all block devices when none is given): "
+            + "scan [--json] [--bench N] [DISK...] (scan --help)")
+    public void scan(CommandSession session, @Descriptor("[--json] [--bench N] [DISK...]") String... arguments)
+            throws IOException {
         PrintStream out = session.getConsole();
-        if (!bench.isEmpty()) {
-            ScanBenchmark benchmark = ScanBenchmark.of(bench, json);
-            out.print(benchmark.run(scanner(), List.of(disks), System::nanoTime).summary());
+        CommandArguments args = parse(CommandSyntax.SCAN, arguments, out);
+        if (args == null) {
+            return;
+        }
+        boolean json = args.flag("--json");
+        if (args.value("--bench").isPresent()) {
+            ScanBenchmark benchmark;
+            try {
+                benchmark = ScanBenchmark.of(args.value("--bench").get(), json);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("scan: " + e.getMessage());
+            }
+            out.print(benchmark.run(scanner(), args.operands(), System::nanoTime).summary());
             out.flush();
             return;
         }
         PrintStream err = System.err;
         long start = System.nanoTime();
-        List<DiskReport> reports = scanner().scan(List.of(disks), message -> {
+        List<DiskReport> reports = scanner().scan(args.operands(), message -> {
             if (System.nanoTime() - start > 1_000_000_000L) {
                 err.println(message);
             }
@@ -137,14 +155,34 @@ public class VmbootCommands {
         out.flush();
     }
 
-    @Descriptor("List a directory (or show a file) inside a filesystem: <disk>[:<partition>]:<path>")
-    public void ls(CommandSession session,
-            @Descriptor("location, e.g. disk.img:2:/boot") String location) throws IOException {
-        Location loc = Location.parse(location);
+    /**
+     * Parses ARGUMENTS by SYNTAX; for {@code --help} prints the usage to OUT and returns null.
+     *
+     * @throws UsageException naming what is wrong
+     */
+    private static CommandArguments parse(CommandSyntax syntax, String[] arguments, PrintStream out) {
+        try {
+            return syntax.parse(arguments);
+        } catch (CommandArguments.HelpRequested help) {
+            out.println(help.usage());
+            out.flush();
+            return null;
+        }
+    }
+
+    @Descriptor("List a directory (or show a file) inside a filesystem: ls LOCATION, <disk>[:<partition>][:<path>]")
+    public void ls(CommandSession session, @Descriptor("LOCATION, e.g. disk.img:2:/boot") String... arguments)
+            throws IOException {
         PrintStream out = session.getConsole();
+        CommandArguments args = parse(CommandSyntax.LS, arguments, out);
+        if (args == null) {
+            return;
+        }
+        String location = args.operands().get(0);
+        Location loc = location("ls", location);
         try (FileSystem fs = scanner().openFileSystem(loc)) {
-            FsNode node = FsPaths.resolve(fs, loc.path().orElse("/"), true);
-            List<FsNode> entries = node.type() == FileType.DIRECTORY ? new ArrayList<>(fs.list(node)) : List.of(node);
+            FsNode node = resolve(fs, loc, location);
+            List<FsNode> entries = new ArrayList<>(node.type() == FileType.DIRECTORY ? fs.list(node) : List.of(node));
             entries.sort(Comparator.comparing(FsNode::name));
             for (FsNode e : entries) {
                 String target = e.type() == FileType.SYMLINK ? " -> " + fs.readLink(e) : "";
@@ -155,48 +193,99 @@ public class VmbootCommands {
         out.flush();
     }
 
-    @Descriptor("Write a file's bytes from inside a filesystem to standard output: <disk>[:<partition>]:<path>")
-    public void cat(CommandSession session, @Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location)
-            throws IOException {
+    @Descriptor("Write a file's bytes from inside a filesystem to standard output: cat LOCATION, "
+            + "<disk>[:<partition>]:<path>")
+    public void cat(CommandSession session, @Descriptor("LOCATION, e.g. disk.img:2:/firmware/OVMF.fd")
+            String... arguments) throws IOException {
         PrintStream out = session.getConsole();
-        copyFile(location, Channels.newChannel(out));
+        CommandArguments args = parse(CommandSyntax.CAT, arguments, out);
+        if (args == null) {
+            return;
+        }
+        copyFile("cat", args.operands().get(0), Channels.newChannel(out));
         out.flush();
     }
 
-    @Descriptor("Copy a file from inside a filesystem to a host file")
-    public String extract(@Descriptor("location, e.g. disk.img:2:/firmware/OVMF.fd") String location,
-            @Descriptor("host file to write") String target) throws IOException {
-        long n;
-        try (WritableByteChannel ch = Files.newByteChannel(Path.of(target), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            n = copyFile(location, ch);
+    @Descriptor("Copy a file from inside a filesystem to a host file: extract [--force] LOCATION FILE (extract --help)")
+    public String extract(@Descriptor("[--force] LOCATION FILE") String... arguments) throws IOException {
+        CommandArguments args;
+        try {
+            args = CommandSyntax.EXTRACT.parse(arguments);
+        } catch (CommandArguments.HelpRequested help) {
+            return help.usage();
         }
-        return n + " bytes written to " + target;
+        String location = args.operands().get(0);
+        Location loc = fileLocation("extract", location);
+        ExtractTarget target = ExtractTarget.check(args.operands().get(1), loc.disk(), args.flag("--force"),
+                blockDevices);
+        try (FileSystem fs = scanner().openFileSystem(loc)) {
+            FsNode node = regularFile(fs, loc, location);
+            long n;
+            try (ExtractTarget.Output out = target.open()) {
+                n = copy(fs, node, out.channel());
+                out.commit();
+            }
+            return target.isStandardOutput() ? null : n + " bytes written to " + target;
+        }
     }
 
-    private long copyFile(String location, WritableByteChannel to) throws IOException {
-        Location loc = Location.parse(location);
-        if (loc.path().isEmpty()) {
-            throw new IllegalArgumentException("'" + location + "' names no file: add :/path");
-        }
+    private void copyFile(String command, String location, WritableByteChannel to) throws IOException {
+        Location loc = fileLocation(command, location);
         try (FileSystem fs = scanner().openFileSystem(loc)) {
-            FsNode node = FsPaths.resolve(fs, loc.path().get(), true);
-            if (node.type() != FileType.REGULAR) {
-                throw new IOException(location + " is a " + node.type().name().toLowerCase() + ", not a file");
-            }
-            long total = 0;
-            try (SeekableByteChannel in = fs.open(node)) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-                while (in.read(buf) >= 0) {
-                    buf.flip();
-                    while (buf.hasRemaining()) {
-                        total += to.write(buf);
-                    }
-                    buf.clear();
-                }
-            }
-            return total;
+            copy(fs, regularFile(fs, loc, location), to);
         }
+    }
+
+    /** A location with a path in it. */
+    private static Location fileLocation(String command, String location) {
+        Location loc = location(command, location);
+        if (loc.path().isEmpty()) {
+            throw new UsageException(command + ": LOCATION " + CommandArguments.shown(location)
+                    + " names no file: add :/path, e.g. disk.img:1:/EFI/BOOT/BOOTX64.EFI");
+        }
+        return loc;
+    }
+
+    private static Location location(String command, String location) {
+        try {
+            return Location.parse(location);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": LOCATION " + e.getMessage());
+        }
+    }
+
+    /** The node at LOC's path, followed through links; LOCATION as typed names it in the errors. */
+    private static FsNode resolve(FileSystem fs, Location loc, String location) throws IOException {
+        try {
+            return FsPaths.resolve(fs, loc.path().orElse("/"), true);
+        } catch (NoSuchFileException e) {
+            throw new IOException(location + ": no such file or directory", e);
+        } catch (NotDirectoryException e) {
+            throw new IOException(location + ": a part of the path before its end is not a directory", e);
+        }
+    }
+
+    private static FsNode regularFile(FileSystem fs, Location loc, String location) throws IOException {
+        FsNode node = resolve(fs, loc, location);
+        if (node.type() != FileType.REGULAR) {
+            throw new IOException(location + " is a " + node.type().name().toLowerCase() + ", not a file");
+        }
+        return node;
+    }
+
+    private static long copy(FileSystem fs, FsNode file, WritableByteChannel to) throws IOException {
+        long total = 0;
+        try (SeekableByteChannel in = fs.open(file)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            while (in.read(buf) >= 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    total += to.write(buf);
+                }
+                buf.clear();
+            }
+        }
+        return total;
     }
 
     @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
@@ -208,6 +297,10 @@ public class VmbootCommands {
             args = BootArguments.parse(List.of(arguments));
         } catch (BootArguments.HelpRequested help) {
             return new ExitStatus(0, BootArguments.USAGE);
+        } catch (UsageException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         Hypervisor hv = hypervisor;
         if (hv == null) {
@@ -299,8 +392,11 @@ public class VmbootCommands {
     }
 
     @Descriptor("List the virtual machines started from this shell")
-    public void list(CommandSession session) {
+    public void list(CommandSession session, @Descriptor("nothing") String... arguments) {
         PrintStream out = session.getConsole();
+        if (parse(CommandSyntax.LIST, arguments, out) == null) {
+            return;
+        }
         List<Map.Entry<Integer, BootSession>> all = machines.all();
         if (all.isEmpty()) {
             out.println("no virtual machines");
@@ -315,19 +411,36 @@ public class VmbootCommands {
         }
     }
 
-    @Descriptor("Stop a virtual machine started from this shell")
-    public String stop(@Descriptor("VM number, as vmboot:list shows it") int id) throws InterruptedException {
-        BootSession boot = machines.get(id).orElseThrow(() -> new IllegalArgumentException("no VM " + id));
+    @Descriptor("Stop a virtual machine started from this shell: stop NUMBER, as vmboot:list shows it")
+    public String stop(@Descriptor("NUMBER, as vmboot:list shows it") String... arguments) throws InterruptedException {
+        CommandArguments args;
+        try {
+            args = CommandSyntax.STOP.parse(arguments);
+        } catch (CommandArguments.HelpRequested help) {
+            return help.usage();
+        }
+        String number = args.operands().get(0);
+        if (!number.matches("[0-9]{1,18}")) {
+            throw new UsageException("stop: " + CommandArguments.shown(number)
+                    + " is not a VM number; vmboot:list shows the numbers");
+        }
+        long id = Long.parseLong(number);
+        BootSession boot = (id > Integer.MAX_VALUE ? Optional.<BootSession>empty() : machines.get((int) id))
+                .orElseThrow(() -> new IllegalStateException("stop: there is no VM " + id
+                        + "; vmboot:list shows the VMs started from this shell"));
         boot.stop();
         Optional<VmExit> exit = boot.machine().awaitExit(Duration.ofSeconds(10));
-        machines.remove(id);
+        machines.remove((int) id);
         boot.close();
         return "VM " + id + " " + exit.map(x -> x.state().name().toLowerCase()).orElse("closed");
     }
 
     @Descriptor("List the installed plug-ins: filesystem readers, boot protocols, virtio devices, hypervisors")
-    public void devices(CommandSession session) {
+    public void devices(CommandSession session, @Descriptor("nothing") String... arguments) {
         PrintStream out = session.getConsole();
+        if (parse(CommandSyntax.DEVICES, arguments, out) == null) {
+            return;
+        }
         section(out, "filesystem readers", readerRefs, FileSystemReader.TYPE_PROPERTY);
         section(out, "boot protocols", protocolRefs, BootProtocol.NAME_PROPERTY);
         section(out, "virtio devices", virtioRefs, VirtioDeviceFactory.TYPE_PROPERTY);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.Random;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
@@ -157,15 +155,13 @@ class BzImagePayloadTest {
     }
 
     /**
-     * Debian's bzImage unpacks to the vmlinux the lab's extract-vmlinux.sh made (when the lab ran here), followed by
+     * Debian's bzImage unpacks to the vmlinux platforms/qemu/guest/extract-vmlinux.sh made, followed by
      * the relocation table the x86 build appends to it (arch/x86/boot/compressed: vmlinux.bin.all = vmlinux.bin +
      * vmlinux.relocs), which the script leaves out.
      */
     @Test
     void debiansBzImageUnpacksToItsVmlinux() throws Exception {
-        Optional<Path> lab = DebianKernelImages.labGuestDirectory();
-        assumeTrue(lab.isPresent(), "no vmlinuz/vmlinux pair under " + DebianKernelImages.LAB_GUEST_CACHE);
-        Path dir = lab.get();
+        Path dir = DebianKernelImages.onThisMachine().labGuestDirectory();
         BootImage elf = BzImagePayload.vmlinux(new BootImage("vmlinuz",
                 ByteBuffer.wrap(Files.readAllBytes(dir.resolve("vmlinuz")))));
         byte[] expected = Files.readAllBytes(dir.resolve("vmlinux"));
