@@ -20,6 +20,7 @@ import java.util.Random;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
+import org.apache.commons.compress.compressors.lzma.LZMACompressorOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
+import dev.vmboot.testkit.CompressionBombs;
 import dev.vmboot.testkit.DebianKernelImages;
 import dev.vmboot.testkit.TestBzImage;
+import dev.vmboot.testkit.ThreadAllocation;
 
 class BzImagePayloadTest {
 
@@ -54,6 +57,7 @@ class BzImagePayloadTest {
             case "xz" -> write(new XZCompressorOutputStream(out), data);
             case "zstd" -> write(new ZstdCompressorOutputStream(out), data);
             case "bzip2" -> write(new BZip2CompressorOutputStream(out), data);
+            case "lzma" -> write(new LZMACompressorOutputStream(out), data);
             case "lz4" -> { // legacy container: magic, then (le32 size, block) per chunk of at most 8 MiB input
                 out.write(le32(0x184C_2102));
                 for (int at = 0; at < data.length; at += 100_000) { // small chunks: exercise several
@@ -93,7 +97,7 @@ class BzImagePayloadTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gzip", "xz", "zstd", "bzip2", "lz4"})
+    @ValueSource(strings = {"gzip", "xz", "zstd", "bzip2", "lzma", "lz4"})
     void eachKernelCompressionUnpacksToTheSameBytes(String format) throws Exception {
         byte[] kernel = kernel();
         BootImage elf = BzImagePayload.vmlinux(bzImage(compress(format, kernel), 0x020F));
@@ -135,6 +139,51 @@ class BzImagePayloadTest {
         BootException huge = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(bzImage(bomb,
                 0x020F)));
         assertTrue(huge.getMessage().contains("unpacks to 4294967295 bytes"), huge.getMessage());
+    }
+
+    /** Far below what the payloads below ask for, far above what refusing them costs. */
+    private static final long ALLOCATION_BOUND = 16 << 20;
+
+    /** {@code compressed} followed by the size trailer (scripts/Makefile.lib size_append). */
+    private static byte[] withSize(byte[] compressed, long size) {
+        ByteBuffer b = ByteBuffer.allocate(compressed.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        return b.put(compressed).putInt((int) size).array();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xz", "lzma", "zstd"})
+    void aPayloadAskingForMoreMemoryThanTheLimitIsRefusedBeforeTheAllocation(String format) {
+        byte[] payload = switch (format) {
+            case "xz" -> withSize(CompressionBombs.xz(CompressionBombs.XZ_DICTIONARY_1536_MIB),
+                    CompressionBombs.CONTENT.length);
+            case "lzma" -> withSize(CompressionBombs.lzmaAlone(1536L << 20, 64), 1 << 20);
+            default -> withSize(CompressionBombs.zstd(31), CompressionBombs.CONTENT.length);
+        };
+        BootImage image = bzImage(payload, 0x020F);
+        long before = ThreadAllocation.bytes();
+        BootException e = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(image));
+        long allocated = ThreadAllocation.bytes() - before;
+        String expected = format.equals("zstd") ? "zstd-compressed data with a 2048 MiB window, more than the 128 MiB"
+                + " vmboot gives a decompressor (zstd's default limit, what Linux's zstd -22 kernels need)"
+                : format + "-compressed data that needs 1537 MiB of memory to decompress, more than the 65 MiB vmboot"
+                        + " gives a decompressor (what xz -9, its largest preset, needs)";
+        assertEquals("bzImage: cannot unpack the kernel payload: " + expected, e.getMessage());
+        assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
+    }
+
+    /** The size trailer is the payload's word, not memory to set aside: a 512 MiB claim costs what the data holds. */
+    @Test
+    void aSizeTrailerClaimingTheMaximumAllocatesOnlyWhatTheDataUnpacksTo() throws Exception {
+        byte[] kernel = kernel();
+        byte[] payload = compress("gzip", kernel);
+        ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length - 4,
+                (int) BzImagePayload.MAX_VMLINUX);
+        BootImage image = bzImage(payload, 0x020F);
+        long before = ThreadAllocation.bytes();
+        BootException e = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(image));
+        long allocated = ThreadAllocation.bytes() - before;
+        assertTrue(e.getMessage().contains("unpacked to 300000 bytes, not the 536870912 it says"), e.getMessage());
+        assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
     }
 
     @Test
