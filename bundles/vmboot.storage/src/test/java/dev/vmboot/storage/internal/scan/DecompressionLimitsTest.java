@@ -111,6 +111,26 @@ class DecompressionLimitsTest {
         assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
     }
 
+    /** 256 MiB of zeros behind a gzip header: a 250 KB file. */
+    @Test
+    void loadingAnOutputBombIsRefusedWithoutHoldingItsOutput() throws IOException {
+        Path f = dir.resolve("vmlinux.gz");
+        try (OutputStream z = new GzipCompressorOutputStream(Files.newOutputStream(f))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) {
+                z.write(zeros);
+            }
+        }
+        ScanEngine engine = new ScanEngine(null, java.util.List.of(),
+                ScanSettings.defaults().withLimits(512, 64 << 20, 1000));
+        long before = ThreadAllocation.bytes();
+        IOException e = assertThrows(IOException.class, () -> engine.loadImage(f.toString()));
+        long allocated = ThreadAllocation.bytes() - before;
+        assertEquals(f + ": decompresses (gzip) to more than the 64 MiB limit on boot images (scanner setting"
+                + " maxImageBytes)", e.getMessage());
+        assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
+    }
+
     /**
      * An ELF header whose program headers lie 30 MiB in, in front of 1 GiB of zeros: classifying it decompresses up
      * to the peek bound, not the whole output, and reads the compressed file only as far as that takes.
