@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * An ISO9660 volume on a device: its descriptors, the namespace it is read through, and bounded reads of directory
- * data and Rock Ridge attributes.
+ * data and Rock Ridge attributes. Directory data read counts against the volume's {@link DirectoryBudget}.
  */
 final class IsoVolume {
     private static final Logger LOG = LoggerFactory.getLogger(IsoVolume.class);
@@ -36,9 +37,11 @@ final class IsoVolume {
     private final Namespace namespace;
     private final int suspSkip;
     private final IsoNode root;
+    private final DirectoryBudget directoryBudget;
 
     private IsoVolume(BlockDevice device, VolumeDescriptorSet descriptors, Namespace namespace, int suspSkip,
-            IsoNode root) {
+            IsoNode root, DirectoryBudget.Bounds directoryBounds) {
+        this.directoryBudget = new DirectoryBudget(device.name(), directoryBounds);
         this.device = device;
         this.descriptors = descriptors;
         this.namespace = namespace;
@@ -46,7 +49,7 @@ final class IsoVolume {
         this.root = root;
     }
 
-    static IsoVolume open(BlockDevice device) throws IOException {
+    static IsoVolume open(BlockDevice device, DirectoryBudget.Bounds directoryBounds) throws IOException {
         VolumeDescriptorSet descriptors = VolumeDescriptorSet.read(device);
         VolumeDescriptor primary = descriptors.primary();
         long volumeBytes = primary.spaceBlocks() * BLOCK_SIZE;
@@ -73,16 +76,18 @@ final class IsoVolume {
                                     + " is not a directory's");
                 }
                 log(device, Namespace.ROCK_RIDGE, descriptors);
-                return new IsoVolume(device, descriptors, Namespace.ROCK_RIDGE, skip, root);
+                return new IsoVolume(device, descriptors, Namespace.ROCK_RIDGE, skip, root, directoryBounds);
             }
         }
         if (descriptors.joliet().isPresent()) {
             DirectoryRecord jolietRoot = descriptors.joliet().get().root();
             log(device, Namespace.JOLIET, descriptors);
-            return new IsoVolume(device, descriptors, Namespace.JOLIET, 0, plainRoot(jolietRoot));
+            return new IsoVolume(device, descriptors, Namespace.JOLIET, 0, plainRoot(jolietRoot),
+                    directoryBounds);
         }
         log(device, Namespace.PLAIN, descriptors);
-        return new IsoVolume(device, descriptors, Namespace.PLAIN, 0, plainRoot(primaryRoot));
+        return new IsoVolume(device, descriptors, Namespace.PLAIN, 0, plainRoot(primaryRoot),
+                directoryBounds);
     }
 
     private static void log(BlockDevice device, Namespace namespace, VolumeDescriptorSet descriptors) {
@@ -161,15 +166,28 @@ final class IsoVolume {
         return RockRidge.parse(SystemUseArea.entries(device, record, suspSkip, owner), owner);
     }
 
-    /** A directory's data, bounded in size and checked to lie on the device. */
-    byte[] directoryData(IsoNode directory) throws IOException {
-        String owner = "ISO9660 directory \"" + directory.name() + "\"";
+    /** A counter of one read of {@code directory} against the volume's {@link DirectoryBudget}. */
+    DirectoryBudget.Directory directoryBudget(IsoNode directory) {
+        return directoryBudget.directory(directoryName(directory));
+    }
+
+    private static String directoryName(IsoNode directory) {
+        return "ISO9660 directory \"" + directory.name() + "\"";
+    }
+
+    /**
+     * A directory's data, bounded in size, checked to lie on the device, and counted by {@code budget} before it is
+     * read.
+     */
+    byte[] directoryData(IsoNode directory, DirectoryBudget.Directory budget) throws IOException {
+        String owner = directoryName(directory);
         FileExtents extents = directory.extents();
         if (extents.size() > MAX_DIRECTORY_BYTES) {
             throw new CorruptFilesystemException(owner, directory.recordOffset(), "data length " + extents.size()
                     + " exceeds the " + MAX_DIRECTORY_BYTES + " bytes a directory may have here");
         }
         extents.requireWithin(device.size(), owner, directory.recordOffset());
+        budget.read(extents.size());
         byte[] data = new byte[(int) extents.size()];
         ByteBuffer buf = ByteBuffer.wrap(data);
         try (IsoFileChannel channel = new IsoFileChannel(device, extents, owner)) {
