@@ -117,7 +117,7 @@ final class IsoDirectory {
     }
 
     private IsoNode rockRidgeNode(DirectoryRecord first, FileExtents extents, String structure) throws IOException {
-        RockRidge rr = volume.rockRidge(first, structure);
+        RockRidge rr = volume.rockRidge(first, structure, budget);
         if (rr.relocated()) {
             return null;
         }
@@ -172,8 +172,8 @@ final class IsoDirectory {
      */
     private IsoNode relocatedDirectory(String name, DirectoryRecord placeholder, RockRidge rr) throws IOException {
         String structure = "Rock Ridge CL entry of " + placeholder.describe();
-        DirectoryRecord self = volume.selfRecord(rr.childLink(), structure, placeholder.offset());
-        RockRidge own = volume.rockRidge(self, "'.' record of relocated directory \"" + name + "\"");
+        DirectoryRecord self = volume.selfRecord(rr.childLink(), structure, placeholder.offset(), budget);
+        RockRidge own = volume.rockRidge(self, "'.' record of relocated directory \"" + name + "\"", budget);
         if (own.childLink() >= 0) {
             throw new CorruptFilesystemException(structure, placeholder.offset(), "the relocated directory at block "
                     + rr.childLink() + " has a child link itself");

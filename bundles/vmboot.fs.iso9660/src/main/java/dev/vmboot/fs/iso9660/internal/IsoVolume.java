@@ -40,8 +40,8 @@ final class IsoVolume {
     private final DirectoryBudget directoryBudget;
 
     private IsoVolume(BlockDevice device, VolumeDescriptorSet descriptors, Namespace namespace, int suspSkip,
-            IsoNode root, DirectoryBudget.Bounds directoryBounds) {
-        this.directoryBudget = new DirectoryBudget(device.name(), directoryBounds);
+            IsoNode root, DirectoryBudget directoryBudget) {
+        this.directoryBudget = directoryBudget;
         this.device = device;
         this.descriptors = descriptors;
         this.namespace = namespace;
@@ -57,13 +57,15 @@ final class IsoVolume {
             LOG.warn("{}: ISO9660 volume of {} bytes on a device of {}: truncated?", device.name(), volumeBytes,
                     device.size());
         }
+        DirectoryBudget budget = new DirectoryBudget(device.name(), directoryBounds);
         DirectoryRecord primaryRoot = primary.root();
         FileExtents rootExtents = FileExtents.of(primaryRoot.section());
         rootExtents.requireWithin(device.size(), "ISO9660 root directory", primaryRoot.offset());
         DirectoryRecord self = firstRecord(device, primaryRoot);
         int skip = self == null ? -1 : suspSkip(self);
         if (skip >= 0) {
-            List<SuspEntry> entries = SystemUseArea.entries(device, self, 0, "the root directory's '.' record");
+            String owner = "the root directory's '.' record";
+            List<SuspEntry> entries = SystemUseArea.entries(device, self, 0, owner, budget.directory(owner));
             if (isRockRidge(entries)) {
                 RockRidge rr = RockRidge.parse(entries, "the root directory's '.' record");
                 IsoNode root = new IsoNode("/", FileType.DIRECTORY, rootExtents.size(),
@@ -76,18 +78,16 @@ final class IsoVolume {
                                     + " is not a directory's");
                 }
                 log(device, Namespace.ROCK_RIDGE, descriptors);
-                return new IsoVolume(device, descriptors, Namespace.ROCK_RIDGE, skip, root, directoryBounds);
+                return new IsoVolume(device, descriptors, Namespace.ROCK_RIDGE, skip, root, budget);
             }
         }
         if (descriptors.joliet().isPresent()) {
             DirectoryRecord jolietRoot = descriptors.joliet().get().root();
             log(device, Namespace.JOLIET, descriptors);
-            return new IsoVolume(device, descriptors, Namespace.JOLIET, 0, plainRoot(jolietRoot),
-                    directoryBounds);
+            return new IsoVolume(device, descriptors, Namespace.JOLIET, 0, plainRoot(jolietRoot), budget);
         }
         log(device, Namespace.PLAIN, descriptors);
-        return new IsoVolume(device, descriptors, Namespace.PLAIN, 0, plainRoot(primaryRoot),
-                directoryBounds);
+        return new IsoVolume(device, descriptors, Namespace.PLAIN, 0, plainRoot(primaryRoot), budget);
     }
 
     private static void log(BlockDevice device, Namespace namespace, VolumeDescriptorSet descriptors) {
@@ -161,9 +161,9 @@ final class IsoVolume {
         return root;
     }
 
-    /** The Rock Ridge attributes of a record of the primary tree. */
-    RockRidge rockRidge(DirectoryRecord record, String owner) throws IOException {
-        return RockRidge.parse(SystemUseArea.entries(device, record, suspSkip, owner), owner);
+    /** The Rock Ridge attributes of a record of the primary tree; {@code budget} counts continuation areas read. */
+    RockRidge rockRidge(DirectoryRecord record, String owner, DirectoryBudget.Directory budget) throws IOException {
+        return RockRidge.parse(SystemUseArea.entries(device, record, suspSkip, owner, budget), owner);
     }
 
     /** A counter of one read of {@code directory} against the volume's {@link DirectoryBudget}. */
@@ -203,13 +203,16 @@ final class IsoVolume {
      *
      * @param owner    the record that points there, for errors
      * @param ownerAt  its device byte offset
+     * @param budget   counts the sector read, directory data of the listing that meets the CL entry
      */
-    DirectoryRecord selfRecord(long block, String owner, long ownerAt) throws IOException {
+    DirectoryRecord selfRecord(long block, String owner, long ownerAt, DirectoryBudget.Directory budget)
+            throws IOException {
         long at = block * BLOCK_SIZE;
         if (at + BLOCK_SIZE > device.size()) {
             throw new CorruptFilesystemException(owner, ownerAt, "child link to block " + block
                     + " lies beyond the end of the device (" + device.size() + " bytes)");
         }
+        budget.read(BLOCK_SIZE);
         byte[] sector = device.readBytes(at, BLOCK_SIZE);
         int length = IsoNumbers.u8(sector, 0);
         DirectoryRecord first = length > DirectoryRecord.FIXED_LENGTH ? DirectoryRecord.parse(sector, 0, at) : null;
