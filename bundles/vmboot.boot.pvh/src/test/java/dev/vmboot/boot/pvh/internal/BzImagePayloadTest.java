@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Arrays;
 import java.util.Random;
 
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
@@ -183,6 +184,63 @@ class BzImagePayloadTest {
         BootException e = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(image));
         long allocated = ThreadAllocation.bytes() - before;
         assertTrue(e.getMessage().contains("unpacked to 300000 bytes, not the 536870912 it says"), e.getMessage());
+        assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
+    }
+
+    /**
+     * Output bombs: a kernel followed by 8 MiB of zeros, a few KB compressed, behind a trailer naming only the
+     * kernel's size. Unpacking stops one byte past what the trailer says and refuses the payload, whatever the stream
+     * still holds.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "bzip2", "lz4", "xz", "zstd", "lzma"})
+    void aPayloadUnpackingToMoreThanItsTrailerSaysIsRefusedAfterOneByteMore(String format) throws Exception {
+        byte[] kernel = kernel();
+        byte[] bomb = compress(format, Arrays.copyOf(kernel, kernel.length + (8 << 20)));
+        assertTrue(bomb.length < 1 << 20, format + ": " + bomb.length + " bytes");
+        ByteBuffer.wrap(bomb).order(ByteOrder.LITTLE_ENDIAN).putInt(bomb.length - 4, kernel.length);
+        BootImage image = bzImage(bomb, 0x020F);
+        long before = ThreadAllocation.bytes();
+        BootException e = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(image));
+        long allocated = ThreadAllocation.bytes() - before;
+        assertEquals("bzImage: the payload unpacks to more than the 300000 bytes it says", e.getMessage());
+        assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
+    }
+
+    /**
+     * Legacy LZ4 payloads of chunks of one literal byte (lib/decompress_unlz4.c reads any number): every chunk needs
+     * a decoder with 192 KiB of buffers, which vmboot made for all chunks before reading the first (2,000 chunks, 14
+     * KB, allocated 400 MB and held it). Up to {@link Lz4LegacyStream#MAX_CHUNKS} chunks unpack, one decoder at a
+     * time; more are refused before any is decoded.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Lz4LegacyStream.MAX_CHUNKS, Lz4LegacyStream.MAX_CHUNKS + 1, 2000})
+    void lz4PayloadsAreBoundedInTheirNumberOfChunks(int chunks) throws Exception {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        try (OutputStream z = new BlockLZ4CompressorOutputStream(block)) {
+            z.write('k');
+        }
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.write(le32(0x184C_2102));
+        for (int i = 0; i < chunks; i++) {
+            payload.write(le32(block.size()));
+            block.writeTo(payload);
+        }
+        payload.write(le32(chunks));
+        BootImage image = bzImage(payload.toByteArray(), 0x020F);
+        if (chunks <= Lz4LegacyStream.MAX_CHUNKS) {
+            byte[] unpacked = new byte[chunks];
+            BzImagePayload.vmlinux(image).contents().get(0, unpacked);
+            byte[] expected = new byte[chunks];
+            Arrays.fill(expected, (byte) 'k');
+            assertArrayEquals(expected, unpacked);
+            return;
+        }
+        long before = ThreadAllocation.bytes();
+        BootException e = assertThrows(BootException.class, () -> BzImagePayload.vmlinux(image));
+        long allocated = ThreadAllocation.bytes() - before;
+        assertEquals("bzImage: the LZ4 payload has more than 256 chunks, the most vmboot unpacks (lz4 -l writes one"
+                + " per 8 MiB of kernel)", e.getMessage());
         assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
     }
 
