@@ -31,6 +31,14 @@ public final class CompressionBombs {
      * properties byte is {@code dictionaryByte}, and data of one uncompressed LZMA2 chunk holding {@link #CONTENT}.
      */
     public static byte[] xz(int dictionaryByte) {
+        return xz(dictionaryByte, 1);
+    }
+
+    /**
+     * A single-stream .xz file as {@link #xz(int)}, of {@code blocks} such blocks one after the other: {@link #CONTENT}
+     * repeated, each time behind a block header naming the dictionary anew (54 bytes a block).
+     */
+    public static byte[] xz(int dictionaryByte, int blocks) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] streamFlags = {0x00, 0x01}; // 2.1.1.2: no flags, check type 0x01 = CRC32
         // 2.1.1: Stream Header
@@ -40,8 +48,6 @@ public final class CompressionBombs {
         // 3.1: Block Header: size byte, flags (one filter, no sizes), Filter Flags (ID 0x21, one property byte),
         // padding to a multiple of four, CRC32
         byte[] header = {0x02, 0x00, 0x21, 0x01, (byte) dictionaryByte, 0, 0, 0};
-        out.writeBytes(header);
-        out.writeBytes(le32(crc32(header)));
         // 5.3.1 and the LZMA2 chunk format: control 0x01 (uncompressed chunk, dictionary reset), size - 1 in big
         // endian, the bytes, then the end marker 0x00
         ByteArrayOutputStream data = new ByteArrayOutputStream();
@@ -51,15 +57,22 @@ public final class CompressionBombs {
         data.writeBytes(CONTENT);
         data.write(0x00);
         int compressed = data.size();
-        out.writeBytes(data.toByteArray());
-        out.writeBytes(new byte[padding(compressed)]); // 3.3: Block Padding
-        out.writeBytes(le32(crc32(CONTENT))); // 3.4: Check
-        // 4: Index: indicator, one record (unpadded size, uncompressed size), padding, CRC32
+        for (int i = 0; i < blocks; i++) {
+            out.writeBytes(header);
+            out.writeBytes(le32(crc32(header)));
+            out.writeBytes(data.toByteArray());
+            out.writeBytes(new byte[padding(compressed)]); // 3.3: Block Padding
+            out.writeBytes(le32(crc32(CONTENT))); // 3.4: Check
+        }
+        // 4: Index: indicator, the number of records, one record (unpadded size, uncompressed size) per block,
+        // padding, CRC32; 1.2: numbers as multibyte integers
         ByteArrayOutputStream index = new ByteArrayOutputStream();
         index.write(0x00);
-        index.write(0x01);
-        index.write(header.length + 4 + compressed + 4);
-        index.write(CONTENT.length);
+        writeMultibyte(index, blocks);
+        for (int i = 0; i < blocks; i++) {
+            writeMultibyte(index, header.length + 4 + compressed + 4);
+            writeMultibyte(index, CONTENT.length);
+        }
         index.writeBytes(new byte[padding(index.size())]);
         byte[] indexBytes = index.toByteArray();
         out.writeBytes(indexBytes);
@@ -71,6 +84,15 @@ public final class CompressionBombs {
         out.writeBytes(backward.array());
         out.writeBytes(new byte[] {'Y', 'Z'});
         return out.toByteArray();
+    }
+
+    /** xz file format 1.1.0, 1.2: seven bits a byte, least significant first, the top bit set on all but the last. */
+    private static void writeMultibyte(ByteArrayOutputStream out, long value) {
+        while (value >= 0x80) {
+            out.write((int) (value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.write((int) value);
     }
 
     /**

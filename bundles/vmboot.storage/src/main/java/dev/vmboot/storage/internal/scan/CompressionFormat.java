@@ -1,15 +1,12 @@
 package dev.vmboot.storage.internal.scan;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Predicate;
 
-import org.apache.commons.compress.MemoryLimitException;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZUtils;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
@@ -75,7 +72,7 @@ final class CompressionFormat {
             case GZIP:
                 return new GzipCompressorInputStream(in, true);
             case XZ:
-                return new LimitReporting(new XZCompressorInputStream(in, true, DecompressionLimits.XZ_MEMORY_KIB));
+                return new XzInput(in);
             case ZSTD:
                 checkZstdWindow(in);
                 return new ZstdCompressorInputStream(in);
@@ -143,48 +140,6 @@ final class CompressionFormat {
 
         DecompressionLimitException(String message, Throwable cause) {
             super(message, cause);
-        }
-    }
-
-    /**
-     * Says in vmboot's words that an xz stream needs more memory than its limit: xz-java checks each block header's
-     * dictionary against the limit before allocating it, and commons-compress reports it as a
-     * {@link MemoryLimitException} from whichever read meets that block.
-     */
-    private static final class LimitReporting extends FilterInputStream {
-        LimitReporting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (MemoryLimitException e) {
-                throw refusal(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (MemoryLimitException e) {
-                throw refusal(e);
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (MemoryLimitException e) {
-                throw refusal(e);
-            }
-        }
-
-        private static DecompressionLimitException refusal(MemoryLimitException e) {
-            return new DecompressionLimitException(DecompressionLimits.xzRefusal("xz", e.getMemoryNeededInKb()), e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -96,6 +97,24 @@ class DecompressionLimitsTest {
         Path twice = file("window256.zst", CompressionBombs.zstd(28));
         assertThrows(CompressionFormat.DecompressionLimitException.class,
                 () -> CompressionFormat.decompress(Compression.ZSTD, Files.newInputStream(twice)));
+    }
+
+    /**
+     * 200 blocks of 54 bytes, each naming xz -9's 64 MiB dictionary, within the limit: 11 KB that made xz-java, which
+     * gives every block a new decoder, allocate 64 MiB for each block, 12.5 GiB in all. One dictionary serves them all.
+     */
+    @Test
+    void anXzFileOfManyBlocksAllocatesItsDictionaryOnce() throws IOException {
+        int blocks = 200;
+        Path f = file("blocks.xz", CompressionBombs.xz(28, blocks));
+        long before = ThreadAllocation.bytes();
+        byte[] out;
+        try (InputStream in = CompressionFormat.decompress(Compression.XZ, Files.newInputStream(f))) {
+            out = in.readAllBytes();
+        }
+        long allocated = ThreadAllocation.bytes() - before;
+        assertEquals(blocks * CompressionBombs.CONTENT.length, out.length);
+        assertTrue(allocated < 2 * CompressionBombs.lzma2DictionarySize(28), allocated + " bytes allocated");
     }
 
     @Test
