@@ -7,7 +7,6 @@ import java.util.function.Predicate;
 
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZUtils;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
 
@@ -97,15 +96,28 @@ final class CompressionFormat {
         }
     }
 
-    /** xz and zstd need libraries that commons-compress imports optionally (org.tukaani.xz, zstd-jni). */
+    /**
+     * xz and zstd need libraries imported optionally: xz-java by this bundle ({@link XzInput}), zstd-jni by
+     * commons-compress.
+     */
     static boolean libraryInstalled(Compression compression) {
         switch (compression) {
             case XZ:
-                return XZUtils.isXZCompressionAvailable();
+                return xzInstalled();
             case ZSTD:
                 return ZstdUtils.isZstdCompressionAvailable();
             default:
                 return true;
+        }
+    }
+
+    /** Whether this bundle sees xz-java: {@link XzInput} cannot be loaded without it. */
+    private static boolean xzInstalled() {
+        try {
+            Class.forName("org.tukaani.xz.XZInputStream", false, CompressionFormat.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
