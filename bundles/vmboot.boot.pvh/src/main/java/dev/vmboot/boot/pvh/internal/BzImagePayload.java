@@ -11,7 +11,6 @@ import org.apache.commons.compress.MemoryLimitException;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 import dev.vmboot.api.boot.BootException;
@@ -125,7 +124,7 @@ final class BzImagePayload {
         }
         if (b0 == 0xFD && b1 == '7' && payload[2] == 'z' && payload[3] == 'X' && payload[4] == 'Z') {
             // .xz format 2.1.1
-            return new XZCompressorInputStream(raw, false, DecompressionLimits.XZ_MEMORY_KIB);
+            return new XzPayloadStream(raw);
         }
         if (le32 == 0xFD2F_B528) { // RFC 8878 frame magic
             long window = DecompressionLimits.zstdWindowSize(payload);

@@ -244,6 +244,22 @@ class BzImagePayloadTest {
         assertTrue(allocated < ALLOCATION_BOUND, allocated + " bytes allocated");
     }
 
+    /**
+     * An xz payload of 200 blocks of 54 bytes, each naming xz -9's 64 MiB dictionary, within the limit: xz-java gives
+     * every block a new decoder, which allocated its dictionary each time (12.5 GiB for 11 KB). One serves them all.
+     */
+    @Test
+    void anXzPayloadOfManyBlocksAllocatesItsDictionaryOnce() throws Exception {
+        int blocks = 200;
+        BootImage image = bzImage(withSize(CompressionBombs.xz(28, blocks), blocks * CompressionBombs.CONTENT.length),
+                0x020F);
+        long before = ThreadAllocation.bytes();
+        BootImage vmlinux = BzImagePayload.vmlinux(image);
+        long allocated = ThreadAllocation.bytes() - before;
+        assertEquals(blocks * CompressionBombs.CONTENT.length, vmlinux.size());
+        assertTrue(allocated < 2 * CompressionBombs.lzma2DictionarySize(28), allocated + " bytes allocated");
+    }
+
     @Test
     void aBrokenSetupHeaderIsNeitherOfferedNorUnpacked() throws Exception {
         BootImage good = bzImage(compress("gzip", kernel()), 0x020F);
