@@ -136,4 +136,18 @@ class CandidateFinderBoundsTest {
                 CandidateFinder.find(fs, "disk.img:1", EVERYWHERE).problems());
         assertTrue(fs.listings.get() == 4, fs.listings.get() + " listings");
     }
+
+    /** Each symlink followed is a path resolution: listings of every directory on the way to its target. */
+    @Test
+    void atMostMaxFilesPerVolumeSymlinksAreFollowed() {
+        FakeFileSystem fs = new FakeFileSystem("links");
+        for (int i = 0; i < 10; i++) {
+            fs.symlink("/boot/link" + i, "/nowhere/vmlinuz");
+        }
+        ScanSettings twoFiles = ScanSettings.defaults().withPlaces(List.of("/boot")).withLimits(2, 1 << 20, 1000);
+        fs.listings.set(0);
+        CandidateFinder.find(fs, "disk.img:1", twoFiles);
+        // Resolving /boot lists / and the walk /boot; each link then lists /, /boot and / again.
+        assertEquals(2 + 2 * 3, fs.listings.get());
+    }
 }
