@@ -76,7 +76,7 @@ final class CompressionFormat {
                 checkZstdWindow(in);
                 return new ZstdCompressorInputStream(in);
             case LZ4:
-                return new FramedLZ4CompressorInputStream(in, true);
+                return new FramedLZ4CompressorInputStream(new Lz4BlockLimit(in), true);
             default:
                 return in;
         }
