@@ -21,7 +21,8 @@ import org.osgi.framework.Bundle;
 /**
  * A real GPT disk with an XFS partition, scanned through the commands in Felix; and the XFS reader bundle stopped and
  * started again while the framework runs: its filesystem shows as unknown, then comes back. The partition also holds
- * a zstd-compressed kernel, which only the distribution's zstd-jni bundle lets commons-compress read. An ISO hybrid
+ * a zstd-compressed kernel, which only the distribution's zstd-jni bundle lets commons-compress read, and an
+ * xz-compressed one, which vmboot.storage reads with the xz bundle it imports optionally itself. An ISO hybrid
  * made by xorriso is scanned too.
  */
 @RunWith(PaxExam.class)
@@ -31,8 +32,8 @@ public class ScanIT extends VmbootContainer {
     private static byte[] firmware;
 
     /**
-     * GPT disk image, partition 1 = XFS holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF) and /boot/vmlinuz.zst (the
-     * same ELF compressed by zstd(1)). Made lazily inside the container: Pax Exam runs the test methods in the probe
+     * GPT disk image, partition 1 = XFS holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF), /boot/vmlinuz.zst and
+     * /boot/vmlinuz.xz (the same ELF compressed by zstd(1) and xz(1)). Made lazily inside the container: Pax Exam runs the test methods in the probe
      * bundle, whose copy of this class has its own statics.
      */
     private static synchronized Path disk() throws Exception {
@@ -47,10 +48,14 @@ public class ScanIT extends VmbootContainer {
         Files.write(fw, firmware);
         Path kernel = dir.resolve("vmlinuz.zst");
         exec("zstd", "-q", "-19", fw.toString(), "-o", kernel.toString());
+        exec("xz", "-k", "-9", fw.toString());
+        Path xzKernel = dir.resolve("vmlinuz.xz");
+        Files.move(dir.resolve("CLOUDHV.fd.xz"), xzKernel);
         // mkfs.xfs protofile: root, /EFI, /EFI/vmboot, the firmware file, /boot, the kernel (mkfs.xfs(8), "-p").
         Path proto = dir.resolve("proto");
         Files.writeString(proto, "/dummy\n0 0\nd--755 0 0\nEFI d--755 0 0\nvmboot d--755 0 0\nCLOUDHV.fd ---644 0 0 "
-                + fw + "\n$\n$\nboot d--755 0 0\nvmlinuz.zst ---644 0 0 " + kernel + "\n$\n$\n");
+                + fw + "\n$\n$\nboot d--755 0 0\nvmlinuz.zst ---644 0 0 " + kernel + "\nvmlinuz.xz ---644 0 0 "
+                + xzKernel + "\n$\n$\n");
         exec("truncate", "-s", "300M", part.toString());
         exec("mkfs.xfs", "-q", "-L", "VMBOOTXFS", "-p", proto.toString(), part.toString());
         exec("truncate", "-s", "302M", disk.toString());
@@ -80,6 +85,14 @@ public class ScanIT extends VmbootContainer {
         Bundle zstd = List.of(context.getBundles()).stream()
                 .filter(b -> "com.github.luben.zstd-jni".equals(b.getSymbolicName())).findFirst().orElseThrow();
         assertTrue("zstd-jni state " + zstd.getState(), zstd.getState() == Bundle.ACTIVE);
+    }
+
+    /** vmboot.storage decodes xz itself, through its optional import of the xz bundle: wired here, it is found. */
+    @Test
+    public void xzCompressedKernelIsClassified() throws Exception {
+        String out = run("vmboot:scan '" + disk() + "'");
+        String kernel = out.lines().filter(l -> l.contains("/boot/vmlinuz.xz")).findFirst().orElse("");
+        assertTrue(out, kernel.contains(" PVH_ELF ") && kernel.endsWith("(XZ)"));
     }
 
     @Test

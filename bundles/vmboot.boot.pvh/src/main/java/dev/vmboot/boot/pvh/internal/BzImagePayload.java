@@ -3,22 +3,19 @@ package dev.vmboot.boot.pvh.internal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Arrays;
 
+import org.apache.commons.compress.MemoryLimitException;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
 import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
+import dev.vmboot.api.boot.DecompressionLimits;
 import dev.vmboot.linux.image.SetupHeader;
 
 /**
@@ -26,16 +23,18 @@ import dev.vmboot.linux.image.SetupHeader;
  * setup header locates (Documentation/arch/x86/boot.rst, protocol 2.08+: payload_offset at 0x248, relative to the
  * protected-mode code at {@code (setup_sects + 1) * 512}, and payload_length at 0x24C). The compression is told by
  * its magic number (the formats arch/x86/boot/compressed can build); the payload's last four bytes are the
- * uncompressed size (scripts/Makefile.lib size_append), which bounds and checks the result.
+ * uncompressed size (scripts/Makefile.lib size_append), which bounds and checks the result: unpacking stops one byte
+ * past it, so a payload that unpacks to more (an output bomb) costs no more than the trailer says. The decompressors
+ * are held to {@link DecompressionLimits}, and the output buffer grows with what the data really unpacks to: neither a
+ * header nor the size trailer makes vmboot set memory aside.
  */
 final class BzImagePayload {
     /** boot.rst: payload_offset and payload_length exist from boot protocol 2.08 on. */
     static final int MIN_VERSION = 0x0208;
     /** A vmlinux larger than this is refused rather than decompressed into the heap. */
     static final long MAX_VMLINUX = 512L << 20;
-    /** lib/decompress_unlz4.c: the legacy LZ4 format's magic, then chunks of (le32 size, LZ4 block). */
-    private static final int LZ4_LEGACY_MAGIC = 0x184C_2102;
-    private static final int LZ4_LEGACY_CHUNK_MAX = 8 << 20;
+    /** The first output buffer, grown by doubling up to the size the trailer gives. */
+    private static final int FIRST_BUFFER = 1 << 20;
 
     private BzImagePayload() {
     }
@@ -76,17 +75,42 @@ final class BzImagePayload {
             throw new BootException(String.format("%s: the payload says it unpacks to %d bytes (at most %d)", name,
                     size, MAX_VMLINUX));
         }
-        byte[] out = new byte[(int) size];
+        byte[] out;
         try (InputStream in = decompressor(name, payload)) {
-            int n = in.readNBytes(out, 0, out.length);
-            if (n != out.length) {
-                throw new BootException(String.format("%s: the payload unpacked to %d bytes, not the %d it says", name,
-                        n, size));
+            out = readUpTo(in, (int) size);
+            if (out.length == size && in.read() >= 0) {
+                throw new BootException(String.format("%s: the payload unpacks to more than the %d bytes it says",
+                        name, size));
             }
+        } catch (MemoryLimitException e) {
+            // Only the xz and lzma decoders have a memory limit to exceed.
+            throw new BootException(name + ": cannot unpack the kernel payload: " + DecompressionLimits.xzRefusal(
+                    isLzma(payload) ? "lzma" : "xz", e.getMemoryNeededInKb()), e);
         } catch (IOException | RuntimeException e) {
             throw new BootException(name + ": cannot unpack the kernel payload: " + e.getMessage(), e);
         }
+        if (out.length != size) {
+            throw new BootException(String.format("%s: the payload unpacked to %d bytes, not the %d it says", name,
+                    out.length, size));
+        }
         return new BootImage(name + " (vmlinux from its payload)", ByteBuffer.wrap(out));
+    }
+
+    /** At most {@code max} bytes of {@code in}, in a buffer that grows only as they arrive. */
+    private static byte[] readUpTo(InputStream in, int max) throws IOException {
+        byte[] out = new byte[Math.min(max, FIRST_BUFFER)];
+        int length = 0;
+        while (length < max) {
+            if (length == out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(max, 2L * out.length));
+            }
+            int n = in.read(out, length, out.length - length);
+            if (n < 0) {
+                break;
+            }
+            length += n;
+        }
+        return length == out.length ? out : Arrays.copyOf(out, length);
     }
 
     private static InputStream decompressor(String name, byte[] payload) throws IOException, BootException {
@@ -99,42 +123,32 @@ final class BzImagePayload {
             return new GzipCompressorInputStream(raw); // RFC 1952
         }
         if (b0 == 0xFD && b1 == '7' && payload[2] == 'z' && payload[3] == 'X' && payload[4] == 'Z') {
-            return new XZCompressorInputStream(raw); // .xz format 2.1.1
+            // .xz format 2.1.1
+            return new XzPayloadStream(raw);
         }
-        if (le32 == 0xFD2F_B528) {
-            return new ZstdCompressorInputStream(raw); // RFC 8878 frame magic
+        if (le32 == 0xFD2F_B528) { // RFC 8878 frame magic
+            long window = DecompressionLimits.zstdWindowSize(payload);
+            if (window >= 0 && !DecompressionLimits.zstdWindowAllowed(window)) {
+                throw new BootException(name + ": cannot unpack the kernel payload: "
+                        + DecompressionLimits.zstdRefusal(window));
+            }
+            return new ZstdCompressorInputStream(raw);
         }
         if (b0 == 'B' && b1 == 'Z' && payload[2] == 'h') {
             return new BZip2CompressorInputStream(raw);
         }
-        if (b0 == 0x5D && b1 == 0x00 && payload[2] == 0x00) {
-            return new LZMACompressorInputStream(raw); // lzma_alone: properties 0x5D, dictionary size
+        if (isLzma(payload)) {
+            return new LZMACompressorInputStream(raw, DecompressionLimits.XZ_MEMORY_KIB);
         }
-        if (le32 == LZ4_LEGACY_MAGIC) {
-            return lz4Legacy(name, payload);
+        if (le32 == Lz4LegacyStream.MAGIC) {
+            return Lz4LegacyStream.open(name, payload, payload.length - 4);
         }
         throw new BootException(String.format("%s: the payload's compression (magic %02x %02x) is not one vmboot "
                 + "unpacks (gzip, xz, zstd, bzip2, lzma, lz4); boot the bzImage with protocol linux", name, b0, b1));
     }
 
-    /** The legacy LZ4 container: magic, then (le32 compressed size, block) chunks, each unpacking to 8 MiB or less. */
-    private static InputStream lz4Legacy(String name, byte[] payload) throws BootException {
-        List<InputStream> chunks = new ArrayList<>();
-        ByteBuffer b = ByteBuffer.wrap(payload, 0, payload.length - 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.position(4);
-        while (b.remaining() >= 4) {
-            int size = b.getInt();
-            if (size == LZ4_LEGACY_MAGIC) {
-                continue; // concatenated streams repeat the magic
-            }
-            if (size <= 0 || size > b.remaining() || size > LZ4_LEGACY_CHUNK_MAX) {
-                throw new BootException(String.format("%s: LZ4 chunk of %d bytes at payload offset %d is out of "
-                        + "bounds", name, size, b.position() - 4));
-            }
-            chunks.add(new BlockLZ4CompressorInputStream(
-                    new ByteArrayInputStream(payload, b.position(), size)));
-            b.position(b.position() + size);
-        }
-        return new SequenceInputStream(Collections.enumeration(chunks));
+    /** lzma_alone: properties 0x5D (lc 3, lp 0, pb 2, what lzma -9 writes), then the dictionary size. */
+    private static boolean isLzma(byte[] payload) {
+        return (payload[0] & 0xFF) == 0x5D && payload[1] == 0x00 && payload[2] == 0x00;
     }
 }

@@ -8,6 +8,8 @@ import static dev.vmboot.fs.ext4.internal.LittleEndian.u8;
 import java.util.Arrays;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
+import dev.vmboot.api.fs.DirectoryBudgetException;
 
 /**
  * Linear directory entries (Documentation/filesystems/ext4/directory.rst): a chain of {@code ext4_dir_entry_2}
@@ -97,15 +99,16 @@ final class DirectoryBlock {
 
     /**
      * Parses entries in {@code b[from, to)}; stops early when the sink says so. Deleted entries (inode 0) are
-     * skipped; '.' and '..' are passed on.
+     * skipped; '.' and '..' are passed on. Every record, deleted or not, is counted in {@code records}.
      *
      * @return true if the sink stopped the scan
      */
     static boolean parse(byte[] b, int from, int to, int blockSize, Ext4Superblock sb, String where, long offset,
-            Sink sink) throws CorruptFilesystemException {
+            DirectoryBudget.Directory records, Sink sink) throws CorruptFilesystemException, DirectoryBudgetException {
         boolean fileType = sb.hasIncompat(Ext4Superblock.INCOMPAT_FILETYPE);
         int off = from;
         while (off < to) {
+            records.record();
             if (to - off < MIN_REC_LEN) {
                 throw new CorruptFilesystemException(where, offset + off, "directory entry header runs past the "
                         + "end of its block");

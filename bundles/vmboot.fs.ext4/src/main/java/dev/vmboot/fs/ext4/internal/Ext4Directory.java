@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 
 /**
  * A directory's entries: inline (in the inode), linear blocks, or an htree, which is linear blocks plus index blocks
  * that read as empty. Listing scans every block in order; a lookup in an indexed directory hashes the name and reads
- * only the index path and the leaf (and the next leaves while the hash continues there).
+ * only the index path and the leaf (and the next leaves while the hash continues there). One instance serves one
+ * listing or lookup, whose blocks and records it counts against the volume's {@link DirectoryBudget}.
  */
 final class Ext4Directory {
     /** {@code ext4_dir_htree_level}: two index levels, three with large_dir. */
@@ -27,6 +29,7 @@ final class Ext4Directory {
     private final Ext4Superblock sb;
     private final int blockSize;
     private final String where;
+    private final DirectoryBudget.Directory budget;
 
     Ext4Directory(Ext4Volume volume, Ext4Inode dir) throws IOException {
         this.volume = volume;
@@ -34,6 +37,7 @@ final class Ext4Directory {
         this.sb = volume.superblock();
         this.blockSize = volume.blockSize();
         this.where = "ext4 directory (inode " + dir.number() + ")";
+        this.budget = volume.directoryBudget().directory(where);
         if (dir.hasFlag(Ext4Inode.FL_ENCRYPT)) {
             throw new IOException(where + ": encrypted directories are not supported");
         }
@@ -95,6 +99,7 @@ final class Ext4Directory {
     }
 
     private boolean scanBlock(long logical, long physical, DirectoryBlock.Sink sink) throws IOException {
+        budget.read(blockSize);
         byte[] b = volume.metadataBlock(physical, where);
         long offset = physical * blockSize;
         int end = blockSize;
@@ -112,7 +117,7 @@ final class Ext4Directory {
                         + " has no checksum tail");
             }
         }
-        return DirectoryBlock.parse(b, 0, end, blockSize, sb, where, offset, sink);
+        return DirectoryBlock.parse(b, 0, end, blockSize, sb, where, offset, budget, sink);
     }
 
     /** Inline directory: the parent's inode number, then entries in the rest of i_block and in system.data. */
@@ -123,12 +128,12 @@ final class Ext4Directory {
             return;
         }
         String inlineWhere = where + " inline data";
-        if (DirectoryBlock.parse(block, 4, Ext4Inode.BLOCK_BYTES, blockSize, sb, inlineWhere, -1, sink)) {
+        if (DirectoryBlock.parse(block, 4, Ext4Inode.BLOCK_BYTES, blockSize, sb, inlineWhere, -1, budget, sink)) {
             return;
         }
         byte[] tail = dir.inlineTail();
         if (tail.length > 0) {
-            DirectoryBlock.parse(tail, 0, tail.length, blockSize, sb, inlineWhere, -1, sink);
+            DirectoryBlock.parse(tail, 0, tail.length, blockSize, sb, inlineWhere, -1, budget, sink);
         }
     }
 
@@ -259,6 +264,7 @@ final class Ext4Directory {
         if (run == null || run.hole()) {
             throw new CorruptFilesystemException(where, -1, "htree block " + logical + " is a hole or past the end");
         }
+        budget.read(blockSize);
         return volume.metadataBlock(run.physical(), where);
     }
 }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -38,6 +39,11 @@ final class Ext4FileSystem implements FileSystem {
     }
 
     static Ext4FileSystem open(BlockDevice device) throws IOException {
+        return open(device, DirectoryBudget.Bounds.STANDARD);
+    }
+
+    /** Opens it with other bounds on directory reads than {@link DirectoryBudget}'s, for tests. */
+    static Ext4FileSystem open(BlockDevice device, DirectoryBudget.Bounds directoryBounds) throws IOException {
         if (device.size() < Ext4Superblock.OFFSET + Ext4Superblock.SIZE) {
             throw new CorruptFilesystemException("ext4 superblock", Ext4Superblock.OFFSET, "device of "
                     + device.size() + " bytes is too small");
@@ -49,7 +55,7 @@ final class Ext4FileSystem implements FileSystem {
             LOG.warn("{}: the journal needs recovery and is not replayed: recent changes may be missing",
                     device.name());
         }
-        Ext4Volume volume = new Ext4Volume(device, sb);
+        Ext4Volume volume = new Ext4Volume(device, sb, directoryBounds);
         Ext4Inode rootInode = volume.inode(ROOT_INODE);
         if (rootInode.type() != FileType.DIRECTORY) {
             throw new CorruptFilesystemException("ext4 root inode", -1, "is not a directory (mode "

@@ -6,11 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
- * The geometry of an opened filesystem: its device, superblock and group descriptors, and a small cache of metadata
- * blocks (inode tables, directory, extent and indirect blocks) bounded in bytes.
+ * The geometry of an opened filesystem: its device, superblock and group descriptors, a small cache of metadata
+ * blocks (inode tables, directory, extent and indirect blocks) bounded in bytes, and the budget its directory reads
+ * draw on.
  */
 final class Ext4Volume {
     /** Metadata cache budget: enough for a big directory's blocks and its inode table blocks. */
@@ -22,10 +24,13 @@ final class Ext4Volume {
     private final Map<Long, GroupDescriptor> groups = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Long, byte[]> cache;
     private final int cacheBlocks;
+    private final DirectoryBudget directoryBudget;
 
-    Ext4Volume(BlockDevice device, Ext4Superblock sb) throws CorruptFilesystemException {
+    Ext4Volume(BlockDevice device, Ext4Superblock sb, DirectoryBudget.Bounds directoryBounds)
+            throws CorruptFilesystemException {
         this.device = device;
         this.sb = sb;
+        this.directoryBudget = new DirectoryBudget(device.name(), directoryBounds);
         long count = sb.groupCount();
         long descriptorBytes = count * sb.descriptorSize();
         if (descriptorBytes > device.size()) {
@@ -46,6 +51,10 @@ final class Ext4Volume {
 
     BlockDevice device() {
         return device;
+    }
+
+    DirectoryBudget directoryBudget() {
+        return directoryBudget;
     }
 
     Ext4Superblock superblock() {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.function.LongUnaryOperator;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
+import dev.vmboot.api.fs.DirectoryBudgetException;
 
 /**
  * The entries of one directory, parsed from its bytes (fatgen103 "FAT Directory Structure" and "FAT Long Directory
@@ -44,9 +46,11 @@ record FatDirectory(List<FatNode> entries, String label) {
      * @param rootCluster   the root directory's cluster (FAT32) or 0
      * @param childDepth    the depth of the entries
      * @param fat32         whether DIR_FstClusHI counts (FAT32 only)
+     * @param records       counts every 32-byte slot examined
      */
     static FatDirectory parse(byte[] data, LongUnaryOperator deviceOffset, long ownCluster, long rootCluster,
-            int childDepth, boolean fat32) throws CorruptFilesystemException {
+            int childDepth, boolean fat32, DirectoryBudget.Directory records)
+            throws CorruptFilesystemException, DirectoryBudgetException {
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         List<FatNode> nodes = new ArrayList<>();
         String label = "";
@@ -55,6 +59,7 @@ record FatDirectory(List<FatNode> entries, String label) {
         int longChecksum = -1;
         int entries = Math.min(data.length / ENTRY_SIZE, MAX_ENTRIES);
         for (int i = 0; i < entries; i++) {
+            records.record();
             int at = i * ENTRY_SIZE;
             int first = data[at] & 0xFF;
             if (first == END_MARKER) {

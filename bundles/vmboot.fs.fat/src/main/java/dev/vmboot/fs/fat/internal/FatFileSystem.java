@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -20,7 +21,8 @@ import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * An open FAT volume. The FAT is read once (lazily, page by page); the cluster chains of opened files and the parsed
- * listings of recently read directories are cached, so path lookups and re-opens cost no device reads.
+ * listings of recently read directories are cached, so path lookups and re-opens cost no device reads. Each directory
+ * read from the device (not from the cache) counts its bytes and slots against the volume's {@link DirectoryBudget}.
  */
 final class FatFileSystem implements FileSystem {
     private static final Logger LOG = LoggerFactory.getLogger(FatFileSystem.class);
@@ -36,10 +38,13 @@ final class FatFileSystem implements FileSystem {
     private final String label;
     private final Map<Long, ClusterRuns> chains = lru(CACHED_CHAINS);
     private final Map<Long, FatDirectory> directories = lru(CACHED_DIRECTORIES);
+    private final DirectoryBudget directoryBudget;
 
-    private FatFileSystem(BlockDevice device, FatBootSector boot) throws IOException {
+    private FatFileSystem(BlockDevice device, FatBootSector boot, DirectoryBudget.Bounds directoryBounds)
+            throws IOException {
         this.device = device;
         this.boot = boot;
+        this.directoryBudget = new DirectoryBudget(device.name(), directoryBounds);
         this.fat = new FileAllocationTable(device, boot);
         long rootOffset = boot.type() == FatType.FAT32 ? boot.clusterOffset(boot.rootCluster())
                 : boot.rootDirectoryOffset();
@@ -49,6 +54,11 @@ final class FatFileSystem implements FileSystem {
     }
 
     static FatFileSystem open(BlockDevice device) throws IOException {
+        return open(device, DirectoryBudget.Bounds.STANDARD);
+    }
+
+    /** Opens it with other bounds on directory reads than {@link DirectoryBudget}'s, for tests. */
+    static FatFileSystem open(BlockDevice device, DirectoryBudget.Bounds directoryBounds) throws IOException {
         if (device.size() < 512) {
             throw new CorruptFilesystemException(FatBootSector.STRUCTURE, 0,
                     "device of " + device.size() + " bytes is too small");
@@ -57,7 +67,7 @@ final class FatFileSystem implements FileSystem {
         boot.checkFits(device.size());
         LOG.debug("{}: {} with {} clusters of {} bytes", device.name(), boot.type(), boot.clusterCount(),
                 boot.clusterSize());
-        return new FatFileSystem(device, boot);
+        return new FatFileSystem(device, boot, directoryBounds);
     }
 
     FatBootSector bootSector() {
@@ -115,20 +125,23 @@ final class FatFileSystem implements FileSystem {
         }
         FatDirectory parsed;
         boolean fat32 = boot.type() == FatType.FAT32;
+        DirectoryBudget.Directory budget = directoryBudget.directory("FAT directory \"" + dir.name() + "\"");
         if (dir.firstCluster() == 0) {
             long start = boot.rootDirectoryOffset();
+            budget.read(boot.rootDirectoryBytes());
             byte[] data = device.readBytes(start, boot.rootDirectoryBytes());
-            parsed = FatDirectory.parse(data, i -> start + i, 0, 0, dir.depth() + 1, false);
+            parsed = FatDirectory.parse(data, i -> start + i, 0, 0, dir.depth() + 1, false, budget);
         } else {
             long maxClusters = ((long) FatDirectory.MAX_ENTRIES * FatDirectory.ENTRY_SIZE + boot.clusterSize() - 1)
                     / boot.clusterSize();
             ClusterRuns runs = chain(dir.firstCluster(), maxClusters, "directory \"" + dir.name() + "\"");
+            budget.read(runs.clusters() * boot.clusterSize());
             byte[] data = readRuns(runs);
             int shift = Integer.numberOfTrailingZeros(boot.clusterSize());
             parsed = FatDirectory.parse(data, i -> {
                 int run = runs.runOf(i >>> shift);
                 return boot.clusterOffset(runs.start(run)) + i - (runs.first(run) << shift);
-            }, dir.firstCluster(), boot.rootCluster(), dir.depth() + 1, fat32);
+            }, dir.firstCluster(), boot.rootCluster(), dir.depth() + 1, fat32, budget);
         }
         synchronized (directories) {
             directories.put(key, parsed);

@@ -7,26 +7,31 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileType;
 
 /**
  * Turns a directory's data into nodes: ECMA-119 6.8.1 records packed into 2048-byte sectors (a zero length byte ends
  * a sector's records), the sections of a multi-extent file (6.5.1, flag bit 7) joined into one file, associated
  * files (flag bit 2) left out as Linux leaves them out, and with Rock Ridge: NM names, PX modes, SL links, TF times,
- * relocated directories (RE entries hidden, CL entries standing for the directory they point to).
+ * relocated directories (RE entries hidden, CL entries standing for the directory they point to). Every record
+ * counts against the volume's {@link DirectoryBudget}.
  */
 final class IsoDirectory {
     private final IsoVolume volume;
     private final IsoNode directory;
+    private final DirectoryBudget.Directory budget;
 
     private IsoDirectory(IsoVolume volume, IsoNode directory) {
         this.volume = volume;
         this.directory = directory;
+        this.budget = volume.directoryBudget(directory);
     }
 
     /** The entries of {@code directory}, without '.' and '..', their ancestry not yet bound. */
     static List<IsoNode> read(IsoVolume volume, IsoNode directory) throws IOException {
-        return new IsoDirectory(volume, directory).parse(volume.directoryData(directory));
+        IsoDirectory reader = new IsoDirectory(volume, directory);
+        return reader.parse(volume.directoryData(directory, reader.budget));
     }
 
     private List<IsoNode> parse(byte[] data) throws IOException {
@@ -37,6 +42,7 @@ final class IsoDirectory {
             int end = Math.min(data.length, sector + IsoVolume.BLOCK_SIZE);
             int pos = sector;
             while (pos < end && data[pos] != 0) {
+                budget.record();
                 long offset = extents.deviceOffset(pos);
                 int length = IsoNumbers.u8(data, pos);
                 if (pos + length > end) {
@@ -111,7 +117,7 @@ final class IsoDirectory {
     }
 
     private IsoNode rockRidgeNode(DirectoryRecord first, FileExtents extents, String structure) throws IOException {
-        RockRidge rr = volume.rockRidge(first, structure);
+        RockRidge rr = volume.rockRidge(first, structure, budget);
         if (rr.relocated()) {
             return null;
         }
@@ -166,8 +172,8 @@ final class IsoDirectory {
      */
     private IsoNode relocatedDirectory(String name, DirectoryRecord placeholder, RockRidge rr) throws IOException {
         String structure = "Rock Ridge CL entry of " + placeholder.describe();
-        DirectoryRecord self = volume.selfRecord(rr.childLink(), structure, placeholder.offset());
-        RockRidge own = volume.rockRidge(self, "'.' record of relocated directory \"" + name + "\"");
+        DirectoryRecord self = volume.selfRecord(rr.childLink(), structure, placeholder.offset(), budget);
+        RockRidge own = volume.rockRidge(self, "'.' record of relocated directory \"" + name + "\"", budget);
         if (own.childLink() >= 0) {
             throw new CorruptFilesystemException(structure, placeholder.offset(), "the relocated directory at block "
                     + rr.childLink() + " has a child link itself");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -18,7 +19,8 @@ import dev.vmboot.api.storage.BlockDevice;
 /**
  * An open ISO9660 volume, read through its Rock Ridge, Joliet or plain tree (in that order of preference). Parsed
  * listings of recently read directories are cached; each listing is bound to the path it was reached by, so that a
- * directory record leading back to an ancestor is reported as a loop.
+ * directory record leading back to an ancestor is reported as a loop. Each directory read from the device (not from the
+ * cache) counts its data and records against the volume's {@link DirectoryBudget}.
  */
 final class IsoFileSystem implements FileSystem {
     /** Directory nesting refused beyond this: PATH_MAX (4096) allows at most 2048 levels of one-letter names. */
@@ -44,7 +46,12 @@ final class IsoFileSystem implements FileSystem {
     }
 
     static IsoFileSystem open(BlockDevice device) throws IOException {
-        return new IsoFileSystem(IsoVolume.open(device));
+        return open(device, DirectoryBudget.Bounds.STANDARD);
+    }
+
+    /** Opens it with other bounds on directory reads than {@link DirectoryBudget}'s, for tests. */
+    static IsoFileSystem open(BlockDevice device, DirectoryBudget.Bounds directoryBounds) throws IOException {
+        return new IsoFileSystem(IsoVolume.open(device, directoryBounds));
     }
 
     IsoVolume volume() {

@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * An ISO9660 volume on a device: its descriptors, the namespace it is read through, and bounded reads of directory
- * data and Rock Ridge attributes.
+ * data and Rock Ridge attributes. Directory data read counts against the volume's {@link DirectoryBudget}.
  */
 final class IsoVolume {
     private static final Logger LOG = LoggerFactory.getLogger(IsoVolume.class);
@@ -36,9 +37,11 @@ final class IsoVolume {
     private final Namespace namespace;
     private final int suspSkip;
     private final IsoNode root;
+    private final DirectoryBudget directoryBudget;
 
     private IsoVolume(BlockDevice device, VolumeDescriptorSet descriptors, Namespace namespace, int suspSkip,
-            IsoNode root) {
+            IsoNode root, DirectoryBudget directoryBudget) {
+        this.directoryBudget = directoryBudget;
         this.device = device;
         this.descriptors = descriptors;
         this.namespace = namespace;
@@ -46,7 +49,7 @@ final class IsoVolume {
         this.root = root;
     }
 
-    static IsoVolume open(BlockDevice device) throws IOException {
+    static IsoVolume open(BlockDevice device, DirectoryBudget.Bounds directoryBounds) throws IOException {
         VolumeDescriptorSet descriptors = VolumeDescriptorSet.read(device);
         VolumeDescriptor primary = descriptors.primary();
         long volumeBytes = primary.spaceBlocks() * BLOCK_SIZE;
@@ -54,13 +57,15 @@ final class IsoVolume {
             LOG.warn("{}: ISO9660 volume of {} bytes on a device of {}: truncated?", device.name(), volumeBytes,
                     device.size());
         }
+        DirectoryBudget budget = new DirectoryBudget(device.name(), directoryBounds);
         DirectoryRecord primaryRoot = primary.root();
         FileExtents rootExtents = FileExtents.of(primaryRoot.section());
         rootExtents.requireWithin(device.size(), "ISO9660 root directory", primaryRoot.offset());
         DirectoryRecord self = firstRecord(device, primaryRoot);
         int skip = self == null ? -1 : suspSkip(self);
         if (skip >= 0) {
-            List<SuspEntry> entries = SystemUseArea.entries(device, self, 0, "the root directory's '.' record");
+            String owner = "the root directory's '.' record";
+            List<SuspEntry> entries = SystemUseArea.entries(device, self, 0, owner, budget.directory(owner));
             if (isRockRidge(entries)) {
                 RockRidge rr = RockRidge.parse(entries, "the root directory's '.' record");
                 IsoNode root = new IsoNode("/", FileType.DIRECTORY, rootExtents.size(),
@@ -73,16 +78,16 @@ final class IsoVolume {
                                     + " is not a directory's");
                 }
                 log(device, Namespace.ROCK_RIDGE, descriptors);
-                return new IsoVolume(device, descriptors, Namespace.ROCK_RIDGE, skip, root);
+                return new IsoVolume(device, descriptors, Namespace.ROCK_RIDGE, skip, root, budget);
             }
         }
         if (descriptors.joliet().isPresent()) {
             DirectoryRecord jolietRoot = descriptors.joliet().get().root();
             log(device, Namespace.JOLIET, descriptors);
-            return new IsoVolume(device, descriptors, Namespace.JOLIET, 0, plainRoot(jolietRoot));
+            return new IsoVolume(device, descriptors, Namespace.JOLIET, 0, plainRoot(jolietRoot), budget);
         }
         log(device, Namespace.PLAIN, descriptors);
-        return new IsoVolume(device, descriptors, Namespace.PLAIN, 0, plainRoot(primaryRoot));
+        return new IsoVolume(device, descriptors, Namespace.PLAIN, 0, plainRoot(primaryRoot), budget);
     }
 
     private static void log(BlockDevice device, Namespace namespace, VolumeDescriptorSet descriptors) {
@@ -156,20 +161,33 @@ final class IsoVolume {
         return root;
     }
 
-    /** The Rock Ridge attributes of a record of the primary tree. */
-    RockRidge rockRidge(DirectoryRecord record, String owner) throws IOException {
-        return RockRidge.parse(SystemUseArea.entries(device, record, suspSkip, owner), owner);
+    /** The Rock Ridge attributes of a record of the primary tree; {@code budget} counts continuation areas read. */
+    RockRidge rockRidge(DirectoryRecord record, String owner, DirectoryBudget.Directory budget) throws IOException {
+        return RockRidge.parse(SystemUseArea.entries(device, record, suspSkip, owner, budget), owner);
     }
 
-    /** A directory's data, bounded in size and checked to lie on the device. */
-    byte[] directoryData(IsoNode directory) throws IOException {
-        String owner = "ISO9660 directory \"" + directory.name() + "\"";
+    /** A counter of one read of {@code directory} against the volume's {@link DirectoryBudget}. */
+    DirectoryBudget.Directory directoryBudget(IsoNode directory) {
+        return directoryBudget.directory(directoryName(directory));
+    }
+
+    private static String directoryName(IsoNode directory) {
+        return "ISO9660 directory \"" + directory.name() + "\"";
+    }
+
+    /**
+     * A directory's data, bounded in size, checked to lie on the device, and counted by {@code budget} before it is
+     * read.
+     */
+    byte[] directoryData(IsoNode directory, DirectoryBudget.Directory budget) throws IOException {
+        String owner = directoryName(directory);
         FileExtents extents = directory.extents();
         if (extents.size() > MAX_DIRECTORY_BYTES) {
             throw new CorruptFilesystemException(owner, directory.recordOffset(), "data length " + extents.size()
                     + " exceeds the " + MAX_DIRECTORY_BYTES + " bytes a directory may have here");
         }
         extents.requireWithin(device.size(), owner, directory.recordOffset());
+        budget.read(extents.size());
         byte[] data = new byte[(int) extents.size()];
         ByteBuffer buf = ByteBuffer.wrap(data);
         try (IsoFileChannel channel = new IsoFileChannel(device, extents, owner)) {
@@ -185,13 +203,16 @@ final class IsoVolume {
      *
      * @param owner    the record that points there, for errors
      * @param ownerAt  its device byte offset
+     * @param budget   counts the sector read, directory data of the listing that meets the CL entry
      */
-    DirectoryRecord selfRecord(long block, String owner, long ownerAt) throws IOException {
+    DirectoryRecord selfRecord(long block, String owner, long ownerAt, DirectoryBudget.Directory budget)
+            throws IOException {
         long at = block * BLOCK_SIZE;
         if (at + BLOCK_SIZE > device.size()) {
             throw new CorruptFilesystemException(owner, ownerAt, "child link to block " + block
                     + " lies beyond the end of the device (" + device.size() + " bytes)");
         }
+        budget.read(BLOCK_SIZE);
         byte[] sector = device.readBytes(at, BLOCK_SIZE);
         int length = IsoNumbers.u8(sector, 0);
         DirectoryRecord first = length > DirectoryRecord.FIXED_LENGTH ? DirectoryRecord.parse(sector, 0, at) : null;

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Set;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * Collects the SUSP entries of one directory record: those in its system use field and in the continuation areas
  * that CE entries chain on from there (IEEE P1281 SUSP 1.12, 5.1), up to an ST entry (5.4) or the end of each area.
- * Continuation chains are bounded and checked for loops.
+ * Continuation chains are bounded and checked for loops, and the areas they lead to are directory data: each one read
+ * counts against the budget of the directory whose listing reads it.
  */
 final class SystemUseArea {
     /** Continuation areas followed at most for one record (Linux's isofs: RR_MAX_CE_ENTRIES, fs/isofs/rock.c). */
@@ -29,9 +31,10 @@ final class SystemUseArea {
      *
      * @param skip  bytes to skip at the start of the system use field (the SP entry's LEN_SKP, SUSP 5.3)
      * @param owner names the record for errors
+     * @param budget counts the continuation areas read
      */
-    static List<SuspEntry> entries(BlockDevice device, DirectoryRecord record, int skip, String owner)
-            throws IOException {
+    static List<SuspEntry> entries(BlockDevice device, DirectoryRecord record, int skip, String owner,
+            DirectoryBudget.Directory budget) throws IOException {
         List<SuspEntry> out = new ArrayList<>();
         byte[] area = record.systemUse();
         long areaOffset = record.systemUseOffset();
@@ -66,6 +69,7 @@ final class SystemUseArea {
                 throw new CorruptFilesystemException(structure, ce.offset(), "points back to the area at byte " + at
                         + " already read for this record: a continuation loop");
             }
+            budget.read(length);
             area = device.readBytes(at, (int) length);
             areaOffset = at;
             start = 0;

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
+import dev.vmboot.api.fs.DirectoryBudgetException;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -247,6 +249,39 @@ class IsoCorruptionTest {
             CorruptFilesystemException e = assertThrows(CorruptFilesystemException.class, () -> fs.list(links));
             assertTrue(e.getMessage().contains("continuation loop"), e.getMessage());
             assertEquals(ce, e.offset());
+        }
+    }
+
+    /**
+     * Continuation areas and the '.' records of relocated directories are read while listing a directory, beyond its
+     * own data: up to 32 areas of 2 KiB for each record, so they count against the directory's bound too. Here the
+     * bound is the directory's own data, which a listing that reads nothing more fits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/links", "relocation"})
+    void readsBeyondTheDirectoryDataCountAgainstItsBound(String directory) throws IOException {
+        byte[] data = image("rock-ridge");
+        String path = directory;
+        long size;
+        try (IsoFileSystem fs = open(data)) {
+            if (directory.equals("relocation")) {
+                path = "/deep";
+                for (int level = 0; findEntry(data, (int) ((IsoNode) FsPaths.resolve(fs, path + "/level" + level))
+                        .recordOffset(), "CL") < 0; level++) {
+                    path += "/level" + level;
+                }
+            }
+            size = FsPaths.resolve(fs, path).size();
+            assertTrue(size <= 2048, path + " is " + size + " bytes");
+        }
+        DirectoryBudget.Bounds ownData = new DirectoryBudget.Bounds(DirectoryBudget.RECORDS_PER_DIRECTORY, 2048,
+                DirectoryBudget.RECORDS_PER_VOLUME, DirectoryBudget.BYTES_PER_VOLUME);
+        try (IsoFileSystem fs = IsoFileSystem.open(new MemoryBlockDevice(data), ownData)) {
+            FsNode dir = FsPaths.resolve(fs, path);
+            DirectoryBudgetException e = assertThrows(DirectoryBudgetException.class, () -> fs.list(dir));
+            assertEquals(DirectoryBudgetException.Scope.DIRECTORY, e.scope());
+            assertTrue(e.getMessage().startsWith("ISO9660 directory \"" + path.substring(path.lastIndexOf('/') + 1)
+                    + "\" has more than 2048 bytes of directory data"), e.getMessage());
         }
     }
 

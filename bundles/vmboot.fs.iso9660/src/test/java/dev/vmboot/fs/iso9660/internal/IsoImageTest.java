@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -195,7 +196,8 @@ class IsoImageTest {
             assertEquals(LONG_NAME, longName.name());
             DirectoryRecord record = DirectoryRecord.parse(fs.volume().device().readBytes(longName.recordOffset(),
                     255), 0, longName.recordOffset());
-            List<SuspEntry> nm = SystemUseArea.entries(fs.volume().device(), record, 0, "test").stream()
+            List<SuspEntry> nm = SystemUseArea.entries(fs.volume().device(), record, 0, "test",
+                    new DirectoryBudget("test").directory("test")).stream()
                     .filter(e -> e.signature().equals("NM")).toList();
             assertTrue(nm.size() > 1 && (nm.get(0).bytes()[4] & 1) == 1, "the name was not split over NM entries");
             assertEquals(LONG_NAME, fs.readLink(FsPaths.resolve(fs, "/long/link-to-long-name", false)));

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.util.Arrays;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 
 /**
  * Reads the directory blocks ({@code blocksize << sb_dirblklog} bytes each) of a directory in extents or btree
  * format through its extent map, and checks the self-describing v5 headers: {@code struct xfs_dir3_blk_hdr} for
- * data/block/free blocks and {@code struct xfs_da3_blkinfo} for leaf and da-node blocks (xfs_da_format.h).
+ * data/block/free blocks and {@code struct xfs_da3_blkinfo} for leaf and da-node blocks (xfs_da_format.h). One
+ * instance serves one listing or lookup, whose blocks (here) and records (by the callers) it counts against the
+ * volume's {@link DirectoryBudget}.
  */
 final class DirectoryBlocks {
     /** xfs_da_format.h XFS_DIR2_LEAF_OFFSET: the leaf section starts 32 GiB into the directory. */
@@ -21,6 +24,7 @@ final class DirectoryBlocks {
     private final XfsInode dir;
     private final ExtentMap map;
     private final int fsbPerDirBlock;
+    private final DirectoryBudget.Directory budget;
 
     DirectoryBlocks(XfsVolume volume, XfsInode dir) throws IOException {
         this.volume = volume;
@@ -28,6 +32,12 @@ final class DirectoryBlocks {
         this.dir = dir;
         this.map = ExtentMap.of(volume, dir);
         this.fsbPerDirBlock = 1 << sb.dirBlockLog();
+        this.budget = volume.directoryBudget().directory("XFS directory (inode " + dir.ino() + ")");
+    }
+
+    /** What this listing or lookup has read, for the callers to count records in. */
+    DirectoryBudget.Directory budget() {
+        return budget;
     }
 
     ExtentMap map() {
@@ -72,6 +82,7 @@ final class DirectoryBlocks {
             return null;
         }
         String structure = "XFS directory block " + db + " (inode " + dir.ino() + ")";
+        budget.read(sb.dirBlockSize());
         boolean contiguous = true;
         for (int i = 1; i < fsbPerDirBlock; i++) {
             long d = map.map(first + i);

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
+import dev.vmboot.api.fs.DirectoryBudgetException;
 
 /**
  * The entries of a directory data block ("XDD3"/"XD2D") or single-block directory ("XDB3"/"XD2B"): after the header
@@ -50,14 +52,15 @@ final class DirectoryDataBlock {
         return (int) end;
     }
 
-    /** Appends the live entries between the header and {@code end} to {@code out}. */
-    static void entries(DirectoryBlocks.Block b, int end, XfsSuperblock sb, long ino, List<DirectoryEntry> out)
-            throws CorruptFilesystemException {
+    /** Appends the live entries between the header and {@code end} to {@code out}, counting every record. */
+    static void entries(DirectoryBlocks.Block b, int end, XfsSuperblock sb, long ino, DirectoryBudget.Directory records,
+            List<DirectoryEntry> out) throws CorruptFilesystemException, DirectoryBudgetException {
         byte[] d = b.data();
         String structure = "XFS directory data block " + b.dirBlock() + " (inode " + ino + ")";
         int extra = sb.hasFtype() ? 1 : 0;
         int pos = headerSize(sb);
         while (pos < end) {
+            records.record();
             if (pos + 8 > end) {
                 throw new CorruptFilesystemException(structure, b.deviceOffset() + pos, "entry runs past the end");
             }

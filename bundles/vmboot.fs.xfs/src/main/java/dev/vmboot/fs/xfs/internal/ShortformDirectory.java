@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
+import dev.vmboot.api.fs.DirectoryBudgetException;
 
 /**
  * A directory stored inside its inode: {@code struct xfs_dir2_sf_hdr} (count, i8count, parent) then
@@ -15,7 +17,8 @@ final class ShortformDirectory {
     private ShortformDirectory() {
     }
 
-    static List<DirectoryEntry> entries(XfsInode dir, XfsSuperblock sb) throws CorruptFilesystemException {
+    static List<DirectoryEntry> entries(XfsInode dir, XfsSuperblock sb, DirectoryBudget.Directory records)
+            throws CorruptFilesystemException, DirectoryBudgetException {
         String structure = "XFS shortform directory (inode " + dir.ino() + ")";
         byte[] fork = dir.dataFork();
         int size = (int) dir.size();
@@ -31,6 +34,7 @@ final class ShortformDirectory {
         int pos = 2 + inoSize;
         List<DirectoryEntry> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
+            records.record();
             if (pos + 3 > size) {
                 throw new CorruptFilesystemException(structure, dir.offset() + pos, "entry " + i + " of " + count
                         + " runs past the end (" + size + " bytes)");

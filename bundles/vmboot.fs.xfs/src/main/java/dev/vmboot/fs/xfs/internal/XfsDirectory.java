@@ -39,7 +39,8 @@ final class XfsDirectory {
     List<DirectoryEntry> entries() throws IOException {
         List<DirectoryEntry> all;
         if (dir.format() == XfsInode.FMT_LOCAL) {
-            all = ShortformDirectory.entries(dir, sb);
+            all = ShortformDirectory.entries(dir, sb, volume.directoryBudget().directory("XFS shortform directory"
+                    + " (inode " + dir.ino() + ")"));
         } else {
             all = dataEntries(new DirectoryBlocks(volume, dir));
         }
@@ -92,7 +93,7 @@ final class XfsDirectory {
                             "data");
                 }
                 int entriesEnd = DirectoryDataBlock.entriesEnd(b, blockForm, sb, dir.ino());
-                DirectoryDataBlock.entries(b, entriesEnd, sb, dir.ino(), out);
+                DirectoryDataBlock.entries(b, entriesEnd, sb, dir.ino(), blocks.budget(), out);
             }
         }
         return out;
@@ -243,6 +244,7 @@ final class XfsDirectory {
         }
         int i = lo;
         for (; i < count && BigEndian.getInt(d, at + i * 8) == hash; i++) {
+            blocks.budget().record();
             long address = BigEndian.getU32(d, at + i * 8 + 4);
             if (address == 0) {
                 continue; // stale entry, XFS_DIR2_NULL_DATAPTR

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -35,6 +36,11 @@ final class XfsFileSystem implements FileSystem {
 
     /** Reads and checks the superblock and every AG's inode header. */
     static XfsFileSystem open(BlockDevice device) throws IOException {
+        return open(device, DirectoryBudget.Bounds.STANDARD);
+    }
+
+    /** Opens it with other bounds on directory reads than {@link DirectoryBudget}'s, for tests. */
+    static XfsFileSystem open(BlockDevice device, DirectoryBudget.Bounds directoryBounds) throws IOException {
         if (device.size() < 512) {
             throw new CorruptFilesystemException("XFS superblock", 0, "device of " + device.size()
                     + " bytes is too small");
@@ -55,7 +61,7 @@ final class XfsFileSystem implements FileSystem {
         }
         LOG.debug("{}: XFS v{} '{}' {} blocks of {} bytes, {} AGs", device.name(), sb.version(), sb.label(),
                 sb.dataBlocks(), sb.blockSize(), sb.agCount());
-        return new XfsFileSystem(new XfsVolume(device, sb));
+        return new XfsFileSystem(new XfsVolume(device, sb, directoryBounds));
     }
 
     /** Checks one AG's inode header ({@code struct xfs_agi}) in the AG's third sector. */

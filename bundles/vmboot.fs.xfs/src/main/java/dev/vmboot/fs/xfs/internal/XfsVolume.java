@@ -6,11 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
+import dev.vmboot.api.fs.DirectoryBudget;
 import dev.vmboot.api.storage.BlockDevice;
 
 /**
  * The device and superblock of an open XFS, with a small LRU cache of metadata blocks (inode clusters, directory
- * and btree blocks) so that listing a directory does not read each inode's block once per inode.
+ * and btree blocks) so that listing a directory does not read each inode's block once per inode, and the budget its
+ * directory reads draw on.
  */
 final class XfsVolume {
     /** Cached metadata, in bytes. */
@@ -20,10 +22,16 @@ final class XfsVolume {
     private final XfsSuperblock sb;
     private final Map<Long, byte[]> cache = new LinkedHashMap<>(256, 0.75f, true);
     private long cachedBytes;
+    private final DirectoryBudget directoryBudget;
 
-    XfsVolume(BlockDevice device, XfsSuperblock sb) {
+    XfsVolume(BlockDevice device, XfsSuperblock sb, DirectoryBudget.Bounds directoryBounds) {
         this.device = device;
         this.sb = sb;
+        this.directoryBudget = new DirectoryBudget(device.name(), directoryBounds);
+    }
+
+    DirectoryBudget directoryBudget() {
+        return directoryBudget;
     }
 
     BlockDevice device() {

@@ -42,6 +42,8 @@ final class BootFileClassifier {
      *
      * @throws CompressionFormat.MissingDecompressorException for a compressed file whose decompressor is missing:
      *         it may well be a kernel, and the scan reports it rather than pass over it in silence
+     * @throws CompressionFormat.DecompressionLimitException for one that needs more memory than vmboot gives a
+     *         decompressor, reported for the same reason
      */
     static Classification classify(SeekableByteChannel channel, long peekLimit, Predicate<Compression> installed)
             throws IOException {
@@ -55,7 +57,7 @@ final class BootFileClassifier {
         try (InputStream in = CompressionFormat.decompress(compression, Channels.newInputStream(channel), installed)) {
             StreamContent content = new StreamContent(in, peekLimit);
             return new Classification(kind(content.read(0, HEAD), content), compression);
-        } catch (CompressionFormat.MissingDecompressorException e) {
+        } catch (CompressionFormat.MissingDecompressorException | CompressionFormat.DecompressionLimitException e) {
             throw e;
         } catch (IOException e) {
             // Not what its magic says: nothing to boot.

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.boot.BootCandidate;
 import dev.vmboot.api.boot.ImageKind;
+import dev.vmboot.api.fs.DirectoryBudget;
+import dev.vmboot.api.fs.DirectoryBudgetException;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileType;
 import dev.vmboot.api.fs.FsNode;
@@ -23,12 +25,19 @@ import dev.vmboot.storage.internal.scan.BootFileClassifier.Classification;
 /**
  * Walks the configured places of one filesystem and classifies the files it meets by content. Directories are
  * visited once each, symlinked directories are not entered (symlinked files are followed), and both the depth and the
- * number of files examined are bounded.
+ * number of files examined, and of links followed, are bounded; so is the directory data the walk reads, by the
+ * filesystem's {@link DirectoryBudget}, and the walk ends when the volume's is spent. Of the problems met on the way,
+ * the first {@link #MAX_PROBLEMS} are kept and the rest counted.
  */
 final class CandidateFinder {
     private static final Logger LOG = LoggerFactory.getLogger(CandidateFinder.class);
     /** Smaller than any ELF, FV or bzImage header worth looking at. */
     private static final long MIN_FILE = 64;
+    /**
+     * Problems kept per volume, the rest only counted: enough to show what went wrong, while a volume of a million
+     * unreadable directories still makes one line of the scan report.
+     */
+    static final int MAX_PROBLEMS = 16;
 
     private final FileSystem fs;
     private final String location;
@@ -37,7 +46,10 @@ final class CandidateFinder {
     private final Set<Long> visitedDirectories = new HashSet<>();
     private final Set<String> examinedPaths = new HashSet<>();
     private int examined;
+    private int linksFollowed;
+    private boolean volumeBudgetSpent;
     private final List<String> problems = new ArrayList<>();
+    private int problemsLeftOut;
 
     /** Candidates, best first, and the problems met on the way (unreadable directories or files). */
     record Result(List<BootCandidate> candidates, List<String> problems) {
@@ -57,17 +69,35 @@ final class CandidateFinder {
             f.place(dir.isEmpty() ? "/" : dir, recursive ? settings.maxDepth() : 0);
         }
         f.found.sort(Comparator.comparingInt(BootCandidate::rank).reversed().thenComparing(BootCandidate::path));
+        if (f.problemsLeftOut > 0) {
+            f.problems.add("and " + f.problemsLeftOut + " more problems");
+        }
         return new Result(List.copyOf(f.found), List.copyOf(f.problems));
     }
 
+    /** Notes a problem at {@code path}; a spent volume budget ends the walk. */
+    private void problem(String path, IOException e) {
+        if (e instanceof DirectoryBudgetException budget && budget.scope() == DirectoryBudgetException.Scope.VOLUME) {
+            volumeBudgetSpent = true;
+        }
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(path + ": " + e.getMessage());
+        } else {
+            problemsLeftOut++;
+        }
+    }
+
     private void place(String dir, int depth) {
+        if (volumeBudgetSpent) {
+            return;
+        }
         FsNode node;
         try {
             node = FsPaths.resolve(fs, dir);
         } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
             return;
         } catch (IOException e) {
-            problems.add(dir + ": " + e.getMessage());
+            problem(dir, e);
             return;
         }
         if (node.type() == FileType.DIRECTORY) {
@@ -76,18 +106,21 @@ final class CandidateFinder {
     }
 
     private void walk(FsNode dir, String path, int depthLeft) {
-        if (!visitedDirectories.add(dir.id()) || examined >= settings.maxFilesPerVolume()) {
+        if (volumeBudgetSpent || !visitedDirectories.add(dir.id()) || examined >= settings.maxFilesPerVolume()) {
             return;
         }
         List<FsNode> entries;
         try {
             entries = fs.list(dir);
         } catch (IOException e) {
-            problems.add(path + ": " + e.getMessage());
+            problem(path, e);
             return;
         }
         List<FsNode> subdirectories = new ArrayList<>();
         for (FsNode e : entries) {
+            if (volumeBudgetSpent) {
+                return;
+            }
             if (examined >= settings.maxFilesPerVolume()) {
                 LOG.info("{}: stopped after examining {} files (scanner setting maxFilesPerVolume)", location,
                         examined);
@@ -108,12 +141,19 @@ final class CandidateFinder {
         }
     }
 
+    /** Examines the regular file a symlink leads to; at most maxFilesPerVolume links are followed. */
     private void followLink(String path) {
+        if (linksFollowed >= settings.maxFilesPerVolume()) {
+            return;
+        }
+        linksFollowed++;
         try {
             FsNode target = FsPaths.resolve(fs, path);
             if (target.type() == FileType.REGULAR) {
                 examine(target, path);
             }
+        } catch (DirectoryBudgetException e) {
+            problem(path, e);
         } catch (IOException e) {
             LOG.debug("{}:{}: dangling or unreadable symlink: {}", location, path, e.getMessage());
         }
@@ -131,8 +171,10 @@ final class CandidateFinder {
                 found.add(new BootCandidate(location, path, c.kind(), c.compression(), file.size(),
                         CandidateRanking.rank(name, c.kind())));
             }
-        } catch (IOException | RuntimeException e) {
-            problems.add(path + ": " + e.getMessage());
+        } catch (IOException e) {
+            problem(path, e);
+        } catch (RuntimeException e) {
+            problem(path, new IOException(e.getMessage(), e));
         }
     }
 }

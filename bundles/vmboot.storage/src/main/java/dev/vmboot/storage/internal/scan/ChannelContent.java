@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Arrays;
 
-/** Random access to an uncompressed file through its channel. */
+/**
+ * Random access to an uncompressed file through its channel. A read allocates no more than the file holds from where
+ * it starts, whatever length a header asked for.
+ */
 final class ChannelContent implements ContentReader {
     private final SeekableByteChannel channel;
 
@@ -15,7 +18,8 @@ final class ChannelContent implements ContentReader {
 
     @Override
     public byte[] read(long position, int length) throws IOException {
-        byte[] bytes = new byte[length];
+        long available = Math.max(0, channel.size() - position);
+        byte[] bytes = new byte[(int) Math.min(length, available)];
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         channel.position(position);
         while (buf.hasRemaining()) {
@@ -23,6 +27,6 @@ final class ChannelContent implements ContentReader {
                 break;
             }
         }
-        return buf.position() == length ? bytes : Arrays.copyOf(bytes, buf.position());
+        return buf.position() == bytes.length ? bytes : Arrays.copyOf(bytes, buf.position());
     }
 }

@@ -7,14 +7,17 @@ import java.util.function.Predicate;
 
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZUtils;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
 
 import dev.vmboot.api.boot.Compression;
+import dev.vmboot.api.boot.DecompressionLimits;
 
-/** Compression recognised by its magic number, and a decompressing stream for it (Apache Commons Compress). */
+/**
+ * Compression recognised by its magic number, and a decompressing stream for it (Apache Commons Compress) held to
+ * {@link DecompressionLimits}: an xz file or a Zstandard frame that asks for more memory is refused, before the
+ * allocation, with {@link DecompressionLimitException}.
+ */
 final class CompressionFormat {
     /** RFC 1952 §2.3.1: ID1 ID2, CM = 8 (deflate). */
     private static final byte[] GZIP = {0x1F, (byte) 0x8B, 0x08};
@@ -24,6 +27,8 @@ final class CompressionFormat {
     private static final byte[] ZSTD = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD};
     /** LZ4 Frame Format 1.6.x: magic 0x184D2204, little-endian. */
     private static final byte[] LZ4_FRAME = {0x04, 0x22, 0x4D, 0x18};
+    /** RFC 8878 3.1.1.1: the longest Zstandard frame header (magic 4, descriptor 1, window 1, dictionary 4, size 8). */
+    private static final int ZSTD_HEADER_MAX = 18;
 
     private CompressionFormat() {
     }
@@ -48,7 +53,8 @@ final class CompressionFormat {
     /**
      * Wraps {@code compressed} in a decompressing stream.
      *
-     * @throws IOException if the format's library is not installed (xz, zstd-jni) or the header is bad
+     * @throws IOException if the format's library is not installed (xz, zstd-jni) or the header is bad; a
+     *         {@link DecompressionLimitException}, then or on a read, if it needs more memory than vmboot gives
      */
     static InputStream decompress(Compression compression, InputStream compressed) throws IOException {
         return decompress(compression, compressed, CompressionFormat::libraryInstalled);
@@ -65,25 +71,53 @@ final class CompressionFormat {
             case GZIP:
                 return new GzipCompressorInputStream(in, true);
             case XZ:
-                return new XZCompressorInputStream(in, true);
+                return new XzInput(in);
             case ZSTD:
+                checkZstdWindow(in);
                 return new ZstdCompressorInputStream(in);
             case LZ4:
-                return new FramedLZ4CompressorInputStream(in, true);
+                return new FramedLZ4CompressorInputStream(new Lz4BlockLimit(in), true);
             default:
                 return in;
         }
     }
 
-    /** xz and zstd need libraries that commons-compress imports optionally (org.tukaani.xz, zstd-jni). */
+    /**
+     * Refuses a first Zstandard frame whose window is over {@link DecompressionLimits#ZSTD_WINDOW_LOG}; zstd-jni
+     * refuses any later one itself (its default limit is the same), with its own message.
+     */
+    private static void checkZstdWindow(InputStream in) throws IOException {
+        in.mark(ZSTD_HEADER_MAX);
+        byte[] header = in.readNBytes(ZSTD_HEADER_MAX);
+        in.reset();
+        long window = DecompressionLimits.zstdWindowSize(header);
+        if (window >= 0 && !DecompressionLimits.zstdWindowAllowed(window)) {
+            throw new DecompressionLimitException(DecompressionLimits.zstdRefusal(window));
+        }
+    }
+
+    /**
+     * xz and zstd need libraries imported optionally: xz-java by this bundle ({@link XzInput}), zstd-jni by
+     * commons-compress.
+     */
     static boolean libraryInstalled(Compression compression) {
         switch (compression) {
             case XZ:
-                return XZUtils.isXZCompressionAvailable();
+                return xzInstalled();
             case ZSTD:
                 return ZstdUtils.isZstdCompressionAvailable();
             default:
                 return true;
+        }
+    }
+
+    /** Whether this bundle sees xz-java: {@link XzInput} cannot be loaded without it. */
+    private static boolean xzInstalled() {
+        try {
+            Class.forName("org.tukaani.xz.XZInputStream", false, CompressionFormat.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -105,6 +139,19 @@ final class CompressionFormat {
                 default:
                     return "(commons-compress)";
             }
+        }
+    }
+
+    /** A compressed file that asks its decompressor for more memory than vmboot gives one. */
+    static final class DecompressionLimitException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DecompressionLimitException(String message) {
+            super(message);
+        }
+
+        DecompressionLimitException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -3,8 +3,11 @@ package dev.vmboot.storage.internal.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.vmboot.api.boot.Compression;
 import dev.vmboot.api.boot.ImageKind;
 import dev.vmboot.storage.internal.scan.BootFileClassifier.Classification;
+import dev.vmboot.testkit.ThreadAllocation;
 
 class BootFileClassifierTest {
     private static final long PEEK = 32 << 20;
@@ -26,11 +30,15 @@ class BootFileClassifierTest {
     Path dir;
 
     private Classification classify(byte[] content) throws IOException {
-        Path f = dir.resolve("f" + System.nanoTime());
-        Files.write(f, content);
-        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+        try (SeekableByteChannel ch = write(content)) {
             return BootFileClassifier.classify(ch, PEEK);
         }
+    }
+
+    private SeekableByteChannel write(byte[] content) throws IOException {
+        Path f = dir.resolve("f" + System.nanoTime());
+        Files.write(f, content);
+        return Files.newByteChannel(f);
     }
 
     @Test
@@ -46,6 +54,19 @@ class BootFileClassifierTest {
         try (SeekableByteChannel ch = Files.newByteChannel(f)) {
             assertEquals(new Classification(ImageKind.PVH_ELF, Compression.ZSTD),
                     BootFileClassifier.classify(ch, PEEK, c -> true), "with the library it is a kernel");
+        }
+    }
+
+    /** A 100-byte ELF whose header claims 512 program headers of 65535 bytes: the 32 MiB table is not allocated. */
+    @Test
+    void aProgramHeaderTableLargerThanTheFileIsNotAllocated() throws IOException {
+        byte[] elf = Arrays.copyOf(TestImages.pvhElf(), 100);
+        ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).putShort(54, (short) 0xFFFF).putShort(56, (short) 512);
+        try (SeekableByteChannel ch = write(elf)) {
+            long before = ThreadAllocation.bytes();
+            assertEquals(ImageKind.ELF, BootFileClassifier.classify(ch, PEEK).kind());
+            long allocated = ThreadAllocation.bytes() - before;
+            assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
         }
     }
 

@@ -28,6 +28,7 @@ final class FakeFileSystem implements FileSystem {
     private final Node root = new Node("/", FileType.DIRECTORY, 0, 0x41ED, Instant.EPOCH, 1);
     private long nextId = 2;
     final AtomicInteger closes = new AtomicInteger();
+    final AtomicInteger listings = new AtomicInteger();
 
     FakeFileSystem(String label) {
         this.label = label;
@@ -104,6 +105,7 @@ final class FakeFileSystem implements FileSystem {
 
     @Override
     public List<FsNode> list(FsNode directory) throws IOException {
+        listings.incrementAndGet();
         List<Node> c = children.get(directory.id());
         if (c == null) {
             throw new IOException("not a directory: " + directory.name());
