@@ -3,6 +3,7 @@ package dev.vmboot.machine.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
@@ -43,6 +45,7 @@ import dev.vmboot.kvm.KvmVcpu;
 import dev.vmboot.kvm.KvmVm;
 import dev.vmboot.machine.internal.virtio.VirtioPciDevices;
 import dev.vmboot.memory.RegionGuestMemory;
+import dev.vmboot.platform.FirmwareLog;
 import dev.vmboot.platform.PlatformConfig;
 import dev.vmboot.platform.PlatformDevices;
 import dev.vmboot.platform.PortIoRange;
@@ -91,8 +94,11 @@ final class KvmVirtualMachine implements VirtualMachine {
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private final List<AnonymousMemory> mappings = new ArrayList<>();
     private final RegionGuestMemory memory = new RegionGuestMemory();
-    private final PortIoBus ports = new PortIoBus();
-    private final MmioBus mmio = new MmioBus();
+    /** Every log line the guest can cause, through any device of this machine, takes from this budget. */
+    private final GuestLogLimiter guestLog;
+    private final FirmwareLog firmwareLog;
+    private final PortIoBus ports;
+    private final MmioBus mmio;
     private final PlatformDevices platform;
     private final Map<Integer, String> vcpuReports = new ConcurrentSkipListMap<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -125,6 +131,10 @@ final class KvmVirtualMachine implements VirtualMachine {
     KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console, List<VirtioDevice> devices) throws IOException {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.console = Objects.requireNonNull(console, "console");
+        this.guestLog = GuestLogLimiter.perMinute("VM " + spec.name());
+        this.firmwareLog = new FirmwareLog("VM " + spec.name());
+        this.ports = new PortIoBus(guestLog);
+        this.mmio = new MmioBus(guestLog);
         boolean handedOver = false;
         KvmVm created;
         try {
@@ -151,9 +161,9 @@ final class KvmVirtualMachine implements VirtualMachine {
             }
             Personality personality = spec.personality() == null ? Personality.CLOUD_HV : spec.personality();
             long mem = spec.memoryBytes();
-            platform = PlatformDevices.create(PlatformConfig.of(personality, X86Layout.ramBelow4GiB(mem),
+            platform = PlatformDevices.create(new PlatformConfig(personality, X86Layout.ramBelow4GiB(mem),
                     mem - X86Layout.ramBelow4GiB(mem), console.output(), new Power(), this::interruptLine,
-                    this::portRangeMoved));
+                    firmwareLog, Clock.systemUTC(), ports::move, guestLog));
             for (PortIoRange r : platform.portIoRanges()) {
                 ports.register(r.name(), r.base(), r.length(), r.device());
             }
@@ -172,8 +182,8 @@ final class KvmVirtualMachine implements VirtualMachine {
                         public void unmap(long base, MmioDevice device) {
                             mmio.unregister(base, device);
                         }
-                    }, new KvmDoorbellWiring(vm, spec.name()), this::signalMsi, this::interruptLine,
-                    SplitVirtqueues::create);
+                    }, new KvmDoorbellWiring(vm, spec.name(), guestLog), this::signalMsi, this::interruptLine,
+                    SplitVirtqueues::create, guestLog);
         } catch (IOException | RuntimeException e) {
             if (!handedOver) {
                 for (VirtioDevice d : devices) {
@@ -239,6 +249,11 @@ final class KvmVirtualMachine implements VirtualMachine {
     }
 
     @Override
+    public GuestLogLimiter guestLog() {
+        return guestLog;
+    }
+
+    @Override
     public InterruptLine interruptLine(int gsi) {
         if (gsi < 0 || gsi > 23) {
             throw new IllegalArgumentException("GSI " + gsi + " is not an input of the in-kernel IOAPIC (0-23)");
@@ -247,7 +262,7 @@ final class KvmVirtualMachine implements VirtualMachine {
             try {
                 vm.irqLine(gsi, asserted);
             } catch (KvmException e) {
-                LOG.warn("VM {}: cannot set GSI {}: {}", spec.name(), gsi, e.getMessage());
+                guestLog.warn(LOG, "VM {}: cannot set GSI {}: {}", spec.name(), gsi, e.getMessage());
             }
         };
     }
@@ -259,7 +274,7 @@ final class KvmVirtualMachine implements VirtualMachine {
         } catch (KvmException e) {
             if (!msiFailureTold) {
                 msiFailureTold = true;
-                LOG.warn("VM {}: an MSI to 0x{} data 0x{} was refused: {} (not told again)", spec.name(),
+                guestLog.warn(LOG, "VM {}: an MSI to 0x{} data 0x{} was refused: {} (not told again)", spec.name(),
                         Long.toHexString(address), Integer.toHexString(data), e.getMessage());
             }
         }
@@ -340,8 +355,8 @@ final class KvmVirtualMachine implements VirtualMachine {
         public void write(long offset, int size, long value) {
             if (!warned) {
                 warned = true;
-                LOG.debug("VM {}: guest writes to read-only {} (first at +0x{}) are dropped", spec.name(), name,
-                        Long.toHexString(offset));
+                guestLog.debug(LOG, "VM {}: guest writes to read-only {} (first at +0x{}) are dropped", spec.name(),
+                        name, Long.toHexString(offset));
             }
         }
     }
@@ -576,20 +591,6 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
     }
 
-    private void portRangeMoved(PortIoRange previous, PortIoRange current) {
-        if (previous != null) {
-            ports.unregister(previous.base(), previous.device());
-        }
-        if (current != null) {
-            try {
-                ports.register(current.name(), current.base(), current.length(), current.device());
-            } catch (IllegalArgumentException e) {
-                LOG.warn("VM {}: the guest moved {} onto other ports: {}", spec.name(), current.name(),
-                        e.getMessage());
-            }
-        }
-    }
-
     /**
      * Records how the machine ends (the first call wins) and kicks every vCPU out of the guest. Kicks happen under
      * this lock, and a vCPU thread's last act takes it too, so no signal goes to a thread that has ended.
@@ -685,6 +686,9 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
         // Device workers stop (and devices reset) before memory goes: they hold views of guest RAM.
         boolean workersEnded = virtio == null || virtio.closeAll();
+        platform.debugPort().flush();
+        firmwareLog.close();
+        guestLog.close();
         if (!allEnded || !workersEnded) {
             // Unmapping memory under a running vCPU or device thread would crash the JVM; leak instead and say so.
             LOG.error("VM {}: a {} thread did not end; its file descriptors and memory are left allocated",

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.boot.BootException;
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
@@ -99,6 +100,11 @@ class BootSessionTest {
 
         @Override
         public void addMmioDevice(String name, long base, long length, MmioDevice device) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public GuestLogLimiter guestLog() {
             throw new UnsupportedOperationException();
         }
 
