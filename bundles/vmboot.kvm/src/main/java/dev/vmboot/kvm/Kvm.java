@@ -35,7 +35,8 @@ public final class Kvm implements AutoCloseable {
     }
 
     /**
-     * Opens {@code /dev/kvm} and checks the API version and {@link #REQUIRED} capabilities.
+     * Opens {@code /dev/kvm} and checks the API version, the {@link #REQUIRED} capabilities, and that the CPU has the
+     * VT-x or AMD-V an unmodified guest needs ({@link HardwareVirtualization}).
      *
      * @throws KvmException with a person-readable reason (see {@link KvmErrors})
      */
@@ -54,6 +55,10 @@ public final class Kvm implements AutoCloseable {
                 if (fd.ioctl("KVM_CHECK_EXTENSION", KvmIoctls.CHECK_EXTENSION, LibC.arg(c.number())) <= 0) {
                     throw new KvmException(KvmErrors.missingCapability("KVM_CAP_" + c.name()));
                 }
+            }
+            Optional<String> noHardwareVirtualization = HardwareVirtualization.ofThisHost();
+            if (noHardwareVirtualization.isPresent()) {
+                throw new KvmException(noHardwareVirtualization.get());
             }
             return new Kvm(fd);
         } catch (KvmException | RuntimeException e) {
