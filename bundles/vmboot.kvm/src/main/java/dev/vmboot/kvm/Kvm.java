@@ -83,6 +83,22 @@ public final class Kvm implements AutoCloseable {
         return fd.ioctl("KVM_CHECK_EXTENSION", KvmIoctls.CHECK_EXTENSION, LibC.arg(capability.number()));
     }
 
+    /**
+     * The most vCPUs KVM gives one VM (api.rst 4.5, KVM_CREATE_VCPU): {@code KVM_CAP_MAX_VCPUS}, or where that is
+     * absent {@code KVM_CAP_NR_VCPUS}, or where that is absent too, 4.
+     */
+    public int maxVcpus() throws KvmException {
+        return maxVcpus(checkExtension(KvmCapability.MAX_VCPUS), checkExtension(KvmCapability.NR_VCPUS));
+    }
+
+    /** The rule of {@link #maxVcpus()} on the two capabilities' values (0: absent). */
+    static int maxVcpus(int maxVcpusCapability, int nrVcpusCapability) {
+        if (maxVcpusCapability > 0) {
+            return maxVcpusCapability;
+        }
+        return nrVcpusCapability > 0 ? nrVcpusCapability : 4;
+    }
+
     /** Size of the {@code kvm_run} mapping of each vCPU. */
     public int vcpuMmapSize() {
         return vcpuMmapSize;
