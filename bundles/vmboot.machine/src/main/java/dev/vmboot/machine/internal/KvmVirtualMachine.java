@@ -71,6 +71,11 @@ final class KvmVirtualMachine implements VirtualMachine {
     private static final long CONSOLE_POLL_MIN_MILLIS = 10;
     private static final long CONSOLE_POLL_MAX_MILLIS = 50;
     private static final long PAGE = 4096;
+    /**
+     * How long close waits for each vCPU and the console thread: a vCPU leaves KVM_RUN at the kick, the console thread
+     * within one poll (50 ms) or one wait for receive space (100 ms); 30 s is for a host under heavy load.
+     */
+    private static final long THREAD_END_MILLIS = TimeUnit.SECONDS.toMillis(30);
     /** Local APIC register offsets in the KVM_GET_LAPIC page (SDM 3A, table 10-1). */
     private static final int APIC_LVT0 = 0x350;
     private static final int APIC_LVT1 = 0x360;
@@ -663,20 +668,24 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
     }
 
+    /**
+     * Ends the machine and releases it. Native memory goes last, once no thread can reach it: the vCPU threads and
+     * the console input thread are joined first (the console thread raises COM1's interrupt through the VM
+     * descriptor), then the virtio workers are stopped (they hold views of guest RAM and send MSIs). A vCPU or worker
+     * that does not end keeps everything allocated; a console thread that does not end only meets a closed VM, whose
+     * calls throw.
+     */
     @Override
     public void close() {
         stop();
-        boolean allEnded = true;
+        boolean vcpusEnded = true;
         for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            allEnded &= !t.isAlive();
+            vcpusEnded &= join(t, THREAD_END_MILLIS);
         }
+        boolean consoleEnded = true;
         if (consolePump != null) {
             consolePump.interrupt();
+            consoleEnded = join(consolePump, THREAD_END_MILLIS);
         }
         synchronized (this) {
             if (closed) {
@@ -689,13 +698,27 @@ final class KvmVirtualMachine implements VirtualMachine {
         platform.debugPort().flush();
         firmwareLog.close();
         guestLog.close();
-        if (!allEnded || !workersEnded) {
+        if (!vcpusEnded || !workersEnded) {
             // Unmapping memory under a running vCPU or device thread would crash the JVM; leak instead and say so.
             LOG.error("VM {}: a {} thread did not end; its file descriptors and memory are left allocated",
-                    spec.name(), allEnded ? "device" : "vCPU");
+                    spec.name(), vcpusEnded ? "device" : "vCPU");
             return;
         }
+        if (!consoleEnded) {
+            LOG.warn("VM {}: its console input thread did not end within {} ms; the keys it still holds are dropped",
+                    spec.name(), THREAD_END_MILLIS);
+        }
         releaseNative();
+    }
+
+    /** Waits for {@code t} to end, at most {@code millis}; whether it has. */
+    private static boolean join(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
     }
 
     private void releaseNative() {
