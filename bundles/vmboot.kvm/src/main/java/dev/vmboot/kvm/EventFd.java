@@ -6,12 +6,14 @@ import com.sun.jna.Memory;
 /**
  * An {@code eventfd(2)} counter, for {@link KvmVm#irqfd} and {@link KvmVm#ioeventfd}. {@link #take()} may block (a
  * blocking eventfd with a zero counter) while another thread {@link #signal}s it: each side has its own buffer and
- * lock, so a waiting reader never holds up the writer that wakes it.
+ * lock, so a waiting reader never holds up the writer that wakes it. After {@link #close()} both throw
+ * {@link IllegalStateException}: the buffers are freed and the descriptor's number may belong to another file by then.
  */
 public final class EventFd implements AutoCloseable {
     private final Kvm.FileDescriptor fd;
     private final Memory writeBuffer = new Memory(8);
     private final Memory readBuffer = new Memory(8);
+    private volatile boolean closed;
 
     private EventFd(int fd) {
         this.fd = new Kvm.FileDescriptor(fd);
@@ -33,6 +35,9 @@ public final class EventFd implements AutoCloseable {
     /** Adds {@code value} to the counter. */
     public void signal(long value) throws KvmException {
         synchronized (writeBuffer) {
+            if (closed) {
+                throw new IllegalStateException("eventfd write after close");
+            }
             writeBuffer.setLong(0, value);
             try {
                 LibC.write(fd.fd(), writeBuffer, 8);
@@ -49,6 +54,9 @@ public final class EventFd implements AutoCloseable {
     public long take() throws KvmException {
         synchronized (readBuffer) {
             while (true) {
+                if (closed) {
+                    throw new IllegalStateException("eventfd read after close");
+                }
                 try {
                     LibC.read(fd.fd(), readBuffer, 8);
                     return readBuffer.getLong(0);
@@ -64,10 +72,28 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
+    /**
+     * Wakes a reader blocked in {@link #take()}, waits for it to leave, then closes the descriptor and frees the
+     * buffers.
+     */
     @Override
     public void close() {
-        fd.close();
-        writeBuffer.close();
-        readBuffer.close();
+        synchronized (writeBuffer) {
+            if (closed) {
+                return;
+            }
+            try {
+                writeBuffer.setLong(0, 1);
+                LibC.write(fd.fd(), writeBuffer, 8);
+            } catch (LastErrorException e) {
+                // The counter is full: a blocked reader has been woken already.
+            }
+            closed = true;
+            writeBuffer.close();
+        }
+        synchronized (readBuffer) {
+            fd.close();
+            readBuffer.close();
+        }
     }
 }

@@ -35,7 +35,8 @@ public final class Kvm implements AutoCloseable {
     }
 
     /**
-     * Opens {@code /dev/kvm} and checks the API version and {@link #REQUIRED} capabilities.
+     * Opens {@code /dev/kvm} and checks the API version, the {@link #REQUIRED} capabilities, and that the CPU has the
+     * VT-x or AMD-V an unmodified guest needs ({@link HardwareVirtualization}).
      *
      * @throws KvmException with a person-readable reason (see {@link KvmErrors})
      */
@@ -54,6 +55,10 @@ public final class Kvm implements AutoCloseable {
                 if (fd.ioctl("KVM_CHECK_EXTENSION", KvmIoctls.CHECK_EXTENSION, LibC.arg(c.number())) <= 0) {
                     throw new KvmException(KvmErrors.missingCapability("KVM_CAP_" + c.name()));
                 }
+            }
+            Optional<String> noHardwareVirtualization = HardwareVirtualization.ofThisHost();
+            if (noHardwareVirtualization.isPresent()) {
+                throw new KvmException(noHardwareVirtualization.get());
             }
             return new Kvm(fd);
         } catch (KvmException | RuntimeException e) {
@@ -76,6 +81,22 @@ public final class Kvm implements AutoCloseable {
     /** {@code KVM_CHECK_EXTENSION}: 0 when absent, otherwise a capability-specific positive value. */
     public int checkExtension(KvmCapability capability) throws KvmException {
         return fd.ioctl("KVM_CHECK_EXTENSION", KvmIoctls.CHECK_EXTENSION, LibC.arg(capability.number()));
+    }
+
+    /**
+     * The most vCPUs KVM gives one VM (api.rst 4.5, KVM_CREATE_VCPU): {@code KVM_CAP_MAX_VCPUS}, or where that is
+     * absent {@code KVM_CAP_NR_VCPUS}, or where that is absent too, 4.
+     */
+    public int maxVcpus() throws KvmException {
+        return maxVcpus(checkExtension(KvmCapability.MAX_VCPUS), checkExtension(KvmCapability.NR_VCPUS));
+    }
+
+    /** The rule of {@link #maxVcpus()} on the two capabilities' values (0: absent). */
+    static int maxVcpus(int maxVcpusCapability, int nrVcpusCapability) {
+        if (maxVcpusCapability > 0) {
+            return maxVcpusCapability;
+        }
+        return nrVcpusCapability > 0 ? nrVcpusCapability : 4;
     }
 
     /** Size of the {@code kvm_run} mapping of each vCPU. */

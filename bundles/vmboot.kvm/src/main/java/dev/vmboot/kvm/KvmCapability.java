@@ -4,6 +4,7 @@ package dev.vmboot.kvm;
 public enum KvmCapability {
     IRQCHIP(0),
     USER_MEMORY(3),
+    NR_VCPUS(9),
     SET_TSS_ADDR(4),
     EXT_CPUID(7),
     NR_MEMSLOTS(10),
@@ -11,6 +12,7 @@ public enum KvmCapability {
     IRQFD(32),
     PIT2(33),
     IOEVENTFD(36),
+    MAX_VCPUS(66),
     SET_IDENTITY_MAP_ADDR(37),
     TSC_DEADLINE_TIMER(72),
     SIGNAL_MSI(77),

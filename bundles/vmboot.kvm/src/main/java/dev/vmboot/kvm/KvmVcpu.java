@@ -35,7 +35,8 @@ public final class KvmVcpu implements AutoCloseable {
      */
     private Thread runner;
     private long runnerPthread;
-    private boolean closed;
+    /** After {@link #close()}: kicks do nothing, other calls throw {@link IllegalStateException}. */
+    private volatile boolean closed;
 
     private KvmVcpu(int id, Kvm.FileDescriptor fd, Pointer runPage, long runSize) {
         this.id = id;
@@ -71,6 +72,7 @@ public final class KvmVcpu implements AutoCloseable {
      *         from a {@link #kick} or {@code immediate_exit}, or EAGAIN)
      */
     public boolean run() throws KvmException {
+        requireOpen("KVM_RUN");
         Thread me = Thread.currentThread();
         if (me != runner) {
             runner = me;
@@ -93,9 +95,13 @@ public final class KvmVcpu implements AutoCloseable {
 
     /**
      * Makes a running (or about to run) {@link #run()} return: sets {@code immediate_exit} and sends the running
-     * thread a signal (SIGPIPE, which the JVM ignores) to leave the guest. May be called from any thread.
+     * thread a signal (SIGPIPE, which the JVM ignores) to leave the guest. May be called from any thread; after
+     * {@link #close()} it does nothing (the {@code kvm_run} page is unmapped by then).
      */
-    public void kick() {
+    public synchronized void kick() {
+        if (closed) {
+            return;
+        }
         run.setImmediateExit(true);
         long t = runningThread;
         if (t != 0 && SignalKick.AVAILABLE) {
@@ -104,27 +110,32 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public void getRegs(KvmRegs into) throws KvmException {
+        requireOpen("KVM_GET_REGS");
         fd.ioctl("KVM_GET_REGS", KvmIoctls.GET_REGS, regsBuffer);
         into.readFrom(regsBuffer);
     }
 
     public void setRegs(KvmRegs regs) throws KvmException {
+        requireOpen("KVM_SET_REGS");
         regs.writeTo(regsBuffer);
         fd.ioctl("KVM_SET_REGS", KvmIoctls.SET_REGS, regsBuffer);
     }
 
     public void getSregs(KvmSregs into) throws KvmException {
+        requireOpen("KVM_GET_SREGS");
         fd.ioctl("KVM_GET_SREGS", KvmIoctls.GET_SREGS, sregsBuffer);
         into.readFrom(sregsBuffer);
     }
 
     public void setSregs(KvmSregs sregs) throws KvmException {
+        requireOpen("KVM_SET_SREGS");
         sregs.writeTo(sregsBuffer);
         fd.ioctl("KVM_SET_SREGS", KvmIoctls.SET_SREGS, sregsBuffer);
     }
 
     /** {@code KVM_SET_CPUID2}: what CPUID returns in the guest. */
     public void setCpuid(List<CpuidEntry> entries) throws KvmException {
+        requireOpen("KVM_SET_CPUID2");
         int size = KvmStructs.CPUID_ENTRY_SIZE;
         try (Memory m = new Memory(KvmStructs.CPUID2_HEADER_SIZE + (long) Math.max(1, entries.size()) * size)) {
             m.clear();
@@ -146,6 +157,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** {@code KVM_SET_MSRS}; fails unless KVM accepted every entry. */
     public void setMsrs(int[] indices, long[] values) throws KvmException {
+        requireOpen("KVM_SET_MSRS");
         if (indices.length != values.length) {
             throw new IllegalArgumentException("indices and values differ in length");
         }
@@ -162,6 +174,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** {@code KVM_GET_MSRS}; fails unless KVM read every entry. */
     public long[] getMsrs(int[] indices) throws KvmException {
+        requireOpen("KVM_GET_MSRS");
         try (Memory m = msrBuffer(indices)) {
             int done = fd.ioctl("KVM_GET_MSRS", KvmIoctls.GET_MSRS, m);
             if (done != indices.length) {
@@ -196,6 +209,7 @@ public final class KvmVcpu implements AutoCloseable {
      * still passed for a kernel that does.
      */
     public void setFpu(int fcw, int mxcsr) throws KvmException {
+        requireOpen("KVM_SET_FPU");
         try (Memory m = new Memory(KvmStructs.FPU_SIZE)) {
             m.clear();
             m.setShort(KvmStructs.FPU_FCW, (short) fcw);
@@ -206,6 +220,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** {@code KVM_GET_FPU}: the x87 control word. */
     public int getFpuControlWord() throws KvmException {
+        requireOpen("KVM_GET_FPU");
         try (Memory m = new Memory(KvmStructs.FPU_SIZE)) {
             fd.ioctl("KVM_GET_FPU", KvmIoctls.GET_FPU, m);
             return m.getShort(KvmStructs.FPU_FCW) & 0xFFFF;
@@ -214,6 +229,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** {@code KVM_GET_LAPIC}: the 1 KiB local APIC register page. */
     public byte[] getLapic() throws KvmException {
+        requireOpen("KVM_GET_LAPIC");
         try (Memory m = new Memory(KvmStructs.LAPIC_STATE_SIZE)) {
             fd.ioctl("KVM_GET_LAPIC", KvmIoctls.GET_LAPIC, m);
             return m.getByteArray(0, KvmStructs.LAPIC_STATE_SIZE);
@@ -222,6 +238,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** {@code KVM_SET_LAPIC}. */
     public void setLapic(byte[] registers) throws KvmException {
+        requireOpen("KVM_SET_LAPIC");
         if (registers.length != KvmStructs.LAPIC_STATE_SIZE) {
             throw new IllegalArgumentException("the LAPIC page has " + KvmStructs.LAPIC_STATE_SIZE + " bytes");
         }
@@ -232,11 +249,13 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public int getMpState() throws KvmException {
+        requireOpen("KVM_GET_MP_STATE");
         fd.ioctl("KVM_GET_MP_STATE", KvmIoctls.GET_MP_STATE, mpState);
         return mpState.getInt(0);
     }
 
     public void setMpState(int state) throws KvmException {
+        requireOpen("KVM_SET_MP_STATE");
         mpState.setInt(0, state);
         fd.ioctl("KVM_SET_MP_STATE", KvmIoctls.SET_MP_STATE, mpState);
     }
@@ -249,6 +268,16 @@ public final class KvmVcpu implements AutoCloseable {
         case MP_STATE_HALTED: return "HALTED";
         case MP_STATE_SIPI_RECEIVED: return "SIPI_RECEIVED";
         default: return "state " + state;
+        }
+    }
+
+    /**
+     * The calls other than {@link #kick} come from the thread that runs the vCPU, which has ended before the vCPU is
+     * closed; a call after close is a bug, told as an exception rather than as a write into freed memory.
+     */
+    private void requireOpen(String ioctl) {
+        if (closed) {
+            throw new IllegalStateException(ioctl + " on a closed vCPU " + id);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 
 /**
@@ -30,9 +31,12 @@ public final class AcpiSleepControl implements PortIoDevice {
     public static final int RESET_VALUE = 1;
 
     private final PowerEvents power;
+    private final GuestLogLimiter guestLog;
 
-    public AcpiSleepControl(PowerEvents power) {
+    /** @param guestLog the machine's budget for the lines its guest causes */
+    public AcpiSleepControl(PowerEvents power, GuestLogLimiter guestLog) {
         this.power = Objects.requireNonNull(power, "power");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
     }
 
     @Override
@@ -47,15 +51,15 @@ public final class AcpiSleepControl implements PortIoDevice {
         }
         int b = value & 0xFF;
         if (b == RESET_VALUE) {
-            LOG.debug("guest wrote the ACPI reset value");
+            guestLog.debug(LOG, "guest wrote the ACPI reset value");
             power.reset();
         } else if ((b & SLP_EN) != 0) {
             int type = (b >>> SLP_TYP_SHIFT) & SLP_TYP_MASK;
             if (type == S5_SLEEP_TYPE) {
-                LOG.debug("guest entered S5");
+                guestLog.debug(LOG, "guest entered S5");
                 power.powerOff();
             } else {
-                LOG.warn("guest asked for sleep type {}, which is not supported; ignored", type);
+                guestLog.warn(LOG, "guest asked for sleep type {}, which is not supported; ignored", type);
             }
         }
     }

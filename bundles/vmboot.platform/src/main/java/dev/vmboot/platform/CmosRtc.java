@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 
 /**
@@ -72,6 +73,7 @@ public final class CmosRtc implements PortIoDevice {
     /** Guest RTC time minus the clock's local time. */
     private Duration offset = Duration.ZERO;
     /** While register B's SET bit is 1, the time registers are plain RAM (updates halted). */
+    private final GuestLogLimiter guestLog;
     private boolean frozen;
     private int index;
     private boolean nmiDisabled;
@@ -80,9 +82,11 @@ public final class CmosRtc implements PortIoDevice {
      * @param clock            the time source
      * @param ramBelow4GiB     guest RAM bytes below 4 GiB (from address 0)
      * @param ramAbove4GiB     guest RAM bytes from 4 GiB up
+     * @param guestLog         the machine's budget for the lines its guest causes
      */
-    public CmosRtc(Clock clock, long ramBelow4GiB, long ramAbove4GiB) {
+    public CmosRtc(Clock clock, long ramBelow4GiB, long ramAbove4GiB, GuestLogLimiter guestLog) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
         if (ramBelow4GiB < 0 || ramAbove4GiB < 0 || ramBelow4GiB > (4096 * MIB)) {
             throw new IllegalArgumentException("bad RAM sizes " + ramBelow4GiB + ", " + ramAbove4GiB);
         }
@@ -199,7 +203,7 @@ public final class CmosRtc implements PortIoDevice {
             LocalDateTime set = decodeTimeRegisters();
             offset = Duration.between(clockTime().truncatedTo(ChronoUnit.SECONDS), set);
         } catch (DateTimeException e) {
-            LOG.debug("guest set an invalid RTC time, keeping the old one: {}", e.getMessage());
+            guestLog.debug(LOG, "guest set an invalid RTC time, keeping the old one: {}", e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.PortIoDevice;
 
@@ -71,6 +72,7 @@ public final class I8042 {
     private static final int MAX_QUEUED = 16;
 
     private final PowerEvents power;
+    private final GuestLogLimiter guestLog;
     private final InterruptLine interrupt;
     private final ArrayDeque<int[]> output = new ArrayDeque<>(); // {value, fromKeyboard}
     private int commandByte = CB_DEFAULT;
@@ -107,10 +109,12 @@ public final class I8042 {
     /**
      * @param power     told when the guest resets through the controller
      * @param interrupt IRQ 1, raised while keyboard data waits and the command byte enables it
+     * @param guestLog  the machine's budget for the lines its guest causes
      */
-    public I8042(PowerEvents power, InterruptLine interrupt) {
+    public I8042(PowerEvents power, InterruptLine interrupt, GuestLogLimiter guestLog) {
         this.power = Objects.requireNonNull(power, "power");
         this.interrupt = Objects.requireNonNull(interrupt, "interrupt");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
     }
 
     /** The device to register at {@link #DATA_PORT}, length 1. */
@@ -183,13 +187,13 @@ public final class I8042 {
                 // 0xF0–0xFF pulse output port bits 3:0 low for bits that are 0; bit 0 is the reset line.
                 reset = command >= 0xF0 && (command & OUTPUT_PORT_RESET_HIGH) == 0;
                 if (!reset && command < 0xF0) {
-                    LOG.debug("ignoring i8042 command 0x{}", Integer.toHexString(command));
+                    guestLog.debug(LOG, "ignoring i8042 command 0x{}", Integer.toHexString(command));
                 }
             }
             updateInterrupt();
         }
         if (reset) {
-            LOG.debug("guest reset through the i8042 (command 0x{})", Integer.toHexString(command));
+            guestLog.debug(LOG, "guest reset through the i8042 (command 0x{})", Integer.toHexString(command));
             power.reset();
         }
     }
@@ -219,7 +223,7 @@ public final class I8042 {
             updateInterrupt();
         }
         if (reset) {
-            LOG.debug("guest reset through the i8042 output port");
+            guestLog.debug(LOG, "guest reset through the i8042 output port");
             power.reset();
         }
     }

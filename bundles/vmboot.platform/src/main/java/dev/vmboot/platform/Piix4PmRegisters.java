@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 
 /**
@@ -31,12 +32,17 @@ public final class Piix4PmRegisters implements PortIoDevice {
 
     private final AcpiPmTimer timer;
     private final PowerEvents power;
+    private final GuestLogLimiter guestLog;
     private final byte[] registers = new byte[LENGTH];
 
-    /** @param timer a 24-bit PM timer */
-    public Piix4PmRegisters(AcpiPmTimer timer, PowerEvents power) {
+    /**
+     * @param timer    a 24-bit PM timer
+     * @param guestLog the machine's budget for the lines its guest causes
+     */
+    public Piix4PmRegisters(AcpiPmTimer timer, PowerEvents power, GuestLogLimiter guestLog) {
         this.timer = Objects.requireNonNull(timer, "timer");
         this.power = Objects.requireNonNull(power, "power");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
     }
 
     @Override
@@ -76,10 +82,10 @@ public final class Piix4PmRegisters implements PortIoDevice {
         if (PciFunction.overlaps(offset, size, PM1_CONTROL, 2) && (control & SLP_EN) != 0) {
             int type = (control >>> SLP_TYP_SHIFT) & SLP_TYP_MASK;
             if (type == S5_SLEEP_TYPE) {
-                LOG.debug("guest entered S5 through PM1a control");
+                guestLog.debug(LOG, "guest entered S5 through PM1a control");
                 power.powerOff();
             } else {
-                LOG.warn("guest asked for sleep type {}, which is not supported; ignored", type);
+                guestLog.warn(LOG, "guest asked for sleep type {}, which is not supported; ignored", type);
             }
         }
     }

@@ -6,8 +6,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
-import org.slf4j.LoggerFactory;
-
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.vm.Personality;
 
@@ -23,10 +22,11 @@ import dev.vmboot.api.vm.Personality;
  * @param firmwareLog    lines written to the 0x402 debug port
  * @param rtcClock       the RTC's time source
  * @param pmBlockMoves   told where firmware maps the PIIX4 PM block (I440FX only)
+ * @param guestLog       the machine's budget for the log lines its guest causes through these devices
  */
 public record PlatformConfig(Personality personality, long ramBelow4GiB, long ramAbove4GiB, OutputStream console,
         PowerEvents power, IntFunction<InterruptLine> interruptLines, Consumer<String> firmwareLog, Clock rtcClock,
-        PortIoRangeListener pmBlockMoves) {
+        PortIoRangeListener pmBlockMoves, GuestLogLimiter guestLog) {
 
     public PlatformConfig {
         Objects.requireNonNull(personality, "personality");
@@ -36,14 +36,14 @@ public record PlatformConfig(Personality personality, long ramBelow4GiB, long ra
         Objects.requireNonNull(firmwareLog, "firmwareLog");
         Objects.requireNonNull(rtcClock, "rtcClock");
         Objects.requireNonNull(pmBlockMoves, "pmBlockMoves");
+        Objects.requireNonNull(guestLog, "guestLog");
     }
 
-    /** A configuration with a UTC RTC and the firmware log at debug level on logger {@code vmboot.firmware}. */
+    /** A configuration with a UTC RTC and a {@link FirmwareLog} of its own. */
     public static PlatformConfig of(Personality personality, long ramBelow4GiB, long ramAbove4GiB,
             OutputStream console, PowerEvents power, IntFunction<InterruptLine> interruptLines,
-            PortIoRangeListener pmBlockMoves) {
-        Consumer<String> log = LoggerFactory.getLogger("vmboot.firmware")::debug;
-        return new PlatformConfig(personality, ramBelow4GiB, ramAbove4GiB, console, power, interruptLines, log,
-                Clock.systemUTC(), pmBlockMoves);
+            PortIoRangeListener pmBlockMoves, GuestLogLimiter guestLog) {
+        return new PlatformConfig(personality, ramBelow4GiB, ramAbove4GiB, console, power, interruptLines,
+                new FirmwareLog(guestLog.source()), Clock.systemUTC(), pmBlockMoves, guestLog);
     }
 }

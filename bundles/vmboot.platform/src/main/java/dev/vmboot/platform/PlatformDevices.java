@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 import dev.vmboot.api.vm.Personality;
 
@@ -38,11 +39,12 @@ public final class PlatformDevices {
     private PlatformDevices(PlatformConfig config) {
         personality = config.personality();
         PowerEvents power = config.power();
+        GuestLogLimiter guestLog = config.guestLog();
         uart = new Uart16550(config.console(), config.interruptLines().apply(Uart16550.COM1_IRQ));
-        cmos = new CmosRtc(config.rtcClock(), config.ramBelow4GiB(), config.ramAbove4GiB());
-        i8042 = new I8042(power, config.interruptLines().apply(I8042.IRQ));
+        cmos = new CmosRtc(config.rtcClock(), config.ramBelow4GiB(), config.ramAbove4GiB(), guestLog);
+        i8042 = new I8042(power, config.interruptLines().apply(I8042.IRQ), guestLog);
         debugPort = new DebugPort(config.firmwareLog());
-        postCodePort = new PostCodePort();
+        postCodePort = new PostCodePort(guestLog);
         hostBridge = new PciHostBridge(personality);
         pciBus.add(PciHostBridge.DEVICE, PciHostBridge.FUNCTION, hostBridge);
 
@@ -50,21 +52,22 @@ public final class PlatformDevices {
         addPort("cmos", CmosRtc.BASE, CmosRtc.LENGTH, cmos);
         addPort("i8042-data", I8042.DATA_PORT, 1, i8042.dataPort());
         addPort("i8042-command", I8042.COMMAND_PORT, 1, i8042.commandPort());
-        addPort("port92", SystemControlPortA.PORT, 1, new SystemControlPortA(power));
+        addPort("port92", SystemControlPortA.PORT, 1, new SystemControlPortA(power, guestLog));
         addPort("post", PostCodePort.PORT, 1, postCodePort);
         addPort("debug", DebugPort.PORT, 1, debugPort);
         addPort("pci-config", PciConfigPorts.BASE, PciConfigPorts.LENGTH,
-                new PciConfigPorts(pciBus, new ResetControl(power)));
+                new PciConfigPorts(pciBus, new ResetControl(power, guestLog)));
 
         if (personality == Personality.CLOUD_HV) {
             pmTimer = new AcpiPmTimer(true);
             piix4PowerManagement = null;
-            addPort("acpi-sleep", AcpiSleepControl.CLOUD_HV_PORT, AcpiSleepControl.LENGTH, new AcpiSleepControl(power));
+            addPort("acpi-sleep", AcpiSleepControl.CLOUD_HV_PORT, AcpiSleepControl.LENGTH,
+                    new AcpiSleepControl(power, guestLog));
             addPort("pm-timer", AcpiPmTimer.CLOUD_HV_PORT, AcpiPmTimer.LENGTH, pmTimer);
             mmioRanges.add(new MmioRange("pci-ecam", PciEcam.CLOUD_HV_BASE, PciEcam.FULL_SIZE, new PciEcam(pciBus)));
         } else {
             pmTimer = new AcpiPmTimer(false); // PIIX4: 24-bit timer, FADT without TMR_VAL_EXT
-            Piix4PmRegisters pmBlock = new Piix4PmRegisters(pmTimer, power);
+            Piix4PmRegisters pmBlock = new Piix4PmRegisters(pmTimer, power, guestLog);
             PortIoRangeListener moves = config.pmBlockMoves();
             piix4PowerManagement = new Piix4PowerManagement((previous, current) -> moves.rangeMoved(
                     pmRange(previous, pmBlock), pmRange(current, pmBlock)));

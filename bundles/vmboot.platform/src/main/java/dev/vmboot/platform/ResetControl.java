@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 
 /**
@@ -21,10 +22,13 @@ public final class ResetControl implements PortIoDevice {
     private static final int STORED_BITS = 0x0A; // SRST and FULL_RST (ICH) read back; RCPU self-clears
 
     private final PowerEvents power;
+    private final GuestLogLimiter guestLog;
     private int value;
 
-    public ResetControl(PowerEvents power) {
+    /** @param guestLog the machine's budget for the lines its guest causes */
+    public ResetControl(PowerEvents power, GuestLogLimiter guestLog) {
         this.power = Objects.requireNonNull(power, "power");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
     }
 
     @Override
@@ -38,7 +42,7 @@ public final class ResetControl implements PortIoDevice {
             value = newValue & STORED_BITS;
         }
         if ((newValue & RESET_CPU) != 0) {
-            LOG.debug("guest reset through 0xCF9 (value 0x{})", Integer.toHexString(newValue & 0xFF));
+            guestLog.debug(LOG, "guest reset through 0xCF9 (value 0x{})", Integer.toHexString(newValue & 0xFF));
             power.reset();
         }
     }

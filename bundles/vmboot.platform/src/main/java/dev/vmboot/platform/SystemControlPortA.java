@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 
 /**
@@ -19,10 +20,13 @@ public final class SystemControlPortA implements PortIoDevice {
     private static final int FAST_RESET = 0x01;
 
     private final PowerEvents power;
+    private final GuestLogLimiter guestLog;
     private int value;
 
-    public SystemControlPortA(PowerEvents power) {
+    /** @param guestLog the machine's budget for the lines its guest causes */
+    public SystemControlPortA(PowerEvents power, GuestLogLimiter guestLog) {
         this.power = Objects.requireNonNull(power, "power");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
     }
 
     @Override
@@ -36,7 +40,7 @@ public final class SystemControlPortA implements PortIoDevice {
             value = newValue & 0xFF & ~FAST_RESET;
         }
         if ((newValue & FAST_RESET) != 0) {
-            LOG.debug("guest reset through port 0x92");
+            guestLog.debug(LOG, "guest reset through port 0x92");
             power.reset();
         }
     }

@@ -1,15 +1,20 @@
 package dev.vmboot.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
+import dev.vmboot.testkit.StderrLog;
+
 class AcpiDevicesTest {
 
     private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
     private final RecordingPowerEvents power = new RecordingPowerEvents();
+    private final GuestLogLimiter guestLog = GuestLogLimiter.perMinute("VM t");
 
     @Test
     void pmTimerCountsAtThreePointFiveSevenMegahertz() {
@@ -34,7 +39,7 @@ class AcpiDevicesTest {
 
     @Test
     void cloudHvSleepControlPowersOffAndResets() {
-        AcpiSleepControl control = new AcpiSleepControl(power);
+        AcpiSleepControl control = new AcpiSleepControl(power, guestLog);
         control.write(0, 1, 0x34); // SLP_TYP 5 | SLP_EN: OvmfPkg CloudHv ResetShutdown
         assertEquals(1, power.powerOffs);
         control.write(0, 1, 0x01); // FADT RESET_VALUE
@@ -49,7 +54,7 @@ class AcpiDevicesTest {
     @Test
     void piix4PmBlockTimerStatusAndPowerOff() {
         AcpiPmTimer timer = new AcpiPmTimer(false, nanos::get);
-        Piix4PmRegisters pm = new Piix4PmRegisters(timer, power);
+        Piix4PmRegisters pm = new Piix4PmRegisters(timer, power, guestLog);
         nanos.addAndGet(1_000_000_000L);
         assertEquals(3_579_545, pm.read(Piix4PmRegisters.PM_TIMER, 4));
         pm.write(Piix4PmRegisters.PM_TIMER, 4, 0);
@@ -65,5 +70,21 @@ class AcpiDevicesTest {
         pm.write(Piix4PmRegisters.PM1_CONTROL, 2, 0x2401); // S1
         assertEquals(1, power.powerOffs);
         assertEquals(0xFFFF, pm.read(63, 2), "beyond the block");
+    }
+
+    @Test
+    void aGuestAskingForUnsupportedSleepStatesInALoopLogsAFewHundredLinesAtMost() {
+        AcpiSleepControl control = new AcpiSleepControl(power, guestLog);
+        Piix4PmRegisters pm = new Piix4PmRegisters(new AcpiPmTimer(false, nanos::get), power, guestLog);
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 10_000; i++) {
+                control.write(0, 1, 0x20 | 3 << 2); // S3
+                pm.write(Piix4PmRegisters.PM1_CONTROL, 2, 0x2400); // S1
+            }
+            // One machine, one budget, and a summary line.
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+        }
+        assertEquals(0, power.powerOffs);
     }
 }

@@ -13,10 +13,14 @@ import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
-class CmosRtcTest {
+import dev.vmboot.api.device.GuestLogLimiter;
+import dev.vmboot.testkit.StderrLog;
 
+class CmosRtcTest {
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
+
+    private final GuestLogLimiter guestLog = GuestLogLimiter.perMinute("VM t");
 
     /** A clock the test moves by hand. */
     private static final class ManualClock extends Clock {
@@ -56,7 +60,7 @@ class CmosRtcTest {
     }
 
     private CmosRtc rtc() {
-        return new CmosRtc(clock, 2 * GIB, 0);
+        return new CmosRtc(clock, 2 * GIB, 0, guestLog);
     }
 
     @Test
@@ -115,7 +119,7 @@ class CmosRtcTest {
 
     @Test
     void memoryRegistersForTwoGiB() {
-        CmosRtc rtc = new CmosRtc(clock, 2 * GIB, 0);
+        CmosRtc rtc = new CmosRtc(clock, 2 * GIB, 0, guestLog);
         // (2048 - 16) MiB / 64 KiB = 0x7F00
         assertEquals(0x00, cmos(rtc, 0x34));
         assertEquals(0x7F, cmos(rtc, 0x35));
@@ -129,7 +133,7 @@ class CmosRtcTest {
 
     @Test
     void memoryRegistersForSixGiBSplitAtThreeGiB() {
-        CmosRtc rtc = new CmosRtc(clock, 3 * GIB, 3 * GIB);
+        CmosRtc rtc = new CmosRtc(clock, 3 * GIB, 3 * GIB, guestLog);
         // (3072 - 16) MiB / 64 KiB = 0xBF00; 3 GiB / 64 KiB = 0x00C000
         assertEquals(0xBF00, cmos(rtc, 0x34) | cmos(rtc, 0x35) << 8);
         assertEquals(0x00, cmos(rtc, 0x5B));
@@ -142,7 +146,7 @@ class CmosRtcTest {
 
     @Test
     void memoryRegistersForSmallGuest() {
-        CmosRtc rtc = new CmosRtc(clock, 32 * MIB, 0);
+        CmosRtc rtc = new CmosRtc(clock, 32 * MIB, 0, guestLog);
         assertEquals(31 * 1024, cmos(rtc, 0x30) | cmos(rtc, 0x31) << 8);
         assertEquals(31 * 1024, cmos(rtc, 0x17) | cmos(rtc, 0x18) << 8);
         assertEquals(0x0100, cmos(rtc, 0x34) | cmos(rtc, 0x35) << 8);
@@ -150,7 +154,7 @@ class CmosRtcTest {
 
     @Test
     void fullLowMemoryAndLargeHighMemory() {
-        CmosRtc rtc = new CmosRtc(clock, 4096 * MIB, 64 * GIB);
+        CmosRtc rtc = new CmosRtc(clock, 4096 * MIB, 64 * GIB, guestLog);
         assertEquals(0xFF00, cmos(rtc, 0x34) | cmos(rtc, 0x35) << 8, "(4096 - 16) MiB / 64 KiB");
         assertEquals(0x10_0000, cmos(rtc, 0x5B) | cmos(rtc, 0x5C) << 8 | cmos(rtc, 0x5D) << 16);
     }
@@ -198,5 +202,17 @@ class CmosRtcTest {
         setCmos(rtc, CmosRtc.HOURS, 0x02);
         assertEquals(0x02, cmos(rtc, CmosRtc.HOURS));
         assertEquals(0x45, cmos(rtc, CmosRtc.MINUTES));
+    }
+
+    @Test
+    void aGuestSettingImpossibleTimesInALoopLogsAFewHundredLinesAtMost() {
+        CmosRtc rtc = rtc();
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 10_000; i++) {
+                setCmos(rtc, CmosRtc.MONTH, 0x13); // month 13: a single-field write thaws at once and is refused
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1,
+                    log.messages().size() + " lines logged");
+        }
     }
 }

@@ -9,11 +9,15 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
+import dev.vmboot.testkit.StderrLog;
+
 class LegacyPortsTest {
 
     private final RecordingPowerEvents power = new RecordingPowerEvents();
     private final RecordingInterruptLine irq1 = new RecordingInterruptLine();
-    private final I8042 i8042 = new I8042(power, irq1);
+    private final GuestLogLimiter guestLog = GuestLogLimiter.perMinute("VM t");
+    private final I8042 i8042 = new I8042(power, irq1, guestLog);
 
     private int status() {
         return i8042.commandPort().read(0, 1);
@@ -66,7 +70,7 @@ class LegacyPortsTest {
 
     @Test
     void systemControlPortAFastReset() {
-        SystemControlPortA port = new SystemControlPortA(power);
+        SystemControlPortA port = new SystemControlPortA(power, guestLog);
         port.write(0, 1, 0x02);
         assertEquals(0x02, port.read(0, 1));
         assertEquals(0, power.resets);
@@ -102,9 +106,22 @@ class LegacyPortsTest {
 
     @Test
     void postCodeIsRemembered() {
-        PostCodePort port = new PostCodePort();
+        PostCodePort port = new PostCodePort(guestLog);
         port.write(0, 1, 0x1F2);
         assertEquals(0xF2, port.lastCode());
         assertEquals(0xF2, port.read(0, 1));
+    }
+
+    @Test
+    void aGuestLoopingOnIgnoredCommandsAndPostCodesLogsAFewHundredLinesAtMost() {
+        PostCodePort post = new PostCodePort(guestLog);
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 10_000; i++) {
+                i8042.commandPort().write(0, 1, 0xC5); // not a command this i8042 knows
+                post.write(0, 1, i);
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+        }
     }
 }

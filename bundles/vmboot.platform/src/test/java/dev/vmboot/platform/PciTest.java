@@ -17,7 +17,8 @@ class PciTest {
 
     private final PciRootBus bus = new PciRootBus();
     private final RecordingPowerEvents power = new RecordingPowerEvents();
-    private final PciConfigPorts ports = new PciConfigPorts(bus, new ResetControl(power));
+    private final PciConfigPorts ports = new PciConfigPorts(bus, new ResetControl(power,
+            dev.vmboot.api.device.GuestLogLimiter.perMinute("VM t")));
     private final List<PciBarMapping[]> changes = new ArrayList<>();
 
     private static int address(int device, int function, int register) {

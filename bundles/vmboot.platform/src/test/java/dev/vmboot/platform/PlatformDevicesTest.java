@@ -27,7 +27,8 @@ class PlatformDevicesTest {
     private PlatformDevices create(Personality personality) {
         return PlatformDevices.create(PlatformConfig.of(personality, 1L << 30, 0, console, power,
                 gsi -> lines.computeIfAbsent(gsi, g -> new RecordingInterruptLine()),
-                (previous, current) -> pmMoves.add(new PortIoRange[] { previous, current })));
+                (previous, current) -> pmMoves.add(new PortIoRange[] { previous, current }),
+                dev.vmboot.api.device.GuestLogLimiter.perMinute("VM t")));
     }
 
     private static PortIoDevice portAt(PlatformDevices devices, int port) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
@@ -37,6 +38,7 @@ public final class RecordingMachine implements VirtualMachine {
 
     private final MachineSpec spec;
     private final GuestMemory memory;
+    private final GuestLogLimiter guestLog;
     private final List<PortDevice> ports = new ArrayList<>();
     private final List<Mapping> mappings = new ArrayList<>();
     /** PCI configuration dwords by {@code device << 16 | function << 8 | offset}. */
@@ -47,6 +49,7 @@ public final class RecordingMachine implements VirtualMachine {
     public RecordingMachine(MachineSpec spec, GuestMemory memory) {
         this.spec = spec;
         this.memory = memory;
+        this.guestLog = GuestLogLimiter.perMinute("VM " + spec.name());
     }
 
     /** The port I/O devices added so far, in order. */
@@ -95,6 +98,11 @@ public final class RecordingMachine implements VirtualMachine {
     @Override
     public void addMmioDevice(String name, long base, long length, MmioDevice device) {
         throw new UnsupportedOperationException("a RecordingMachine takes no MMIO devices");
+    }
+
+    @Override
+    public GuestLogLimiter guestLog() {
+        return guestLog;
     }
 
     @Override

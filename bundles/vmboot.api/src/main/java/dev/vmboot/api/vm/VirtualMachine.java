@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
@@ -24,6 +25,12 @@ public interface VirtualMachine extends AutoCloseable {
 
     /** Registers an MMIO device on {@code [base, base + length)}; overlapping a registered range is an error. */
     void addMmioDevice(String name, long base, long length, MmioDevice device);
+
+    /**
+     * The budget of log lines this machine's guest can cause: every line a device logs because of what the guest did
+     * goes through it (a device a boot protocol adds, such as fw_cfg, too).
+     */
+    GuestLogLimiter guestLog();
 
     /** The interrupt controller input {@code gsi} (ISA IRQs are GSIs 0–15). */
     InterruptLine interruptLine(int gsi);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.kvm.KvmException;
 import dev.vmboot.kvm.KvmVm;
 import dev.vmboot.machine.internal.virtio.Doorbell;
@@ -24,10 +25,13 @@ final class KvmDoorbellWiring implements VirtioPciDevices.DoorbellWiring {
 
     private final KvmVm vm;
     private final String vmName;
+    private final GuestLogLimiter guestLog;
 
-    KvmDoorbellWiring(KvmVm vm, String vmName) {
+    /** @param guestLog the machine's budget: the guest moves BARs, and with them the notify addresses */
+    KvmDoorbellWiring(KvmVm vm, String vmName, GuestLogLimiter guestLog) {
         this.vm = vm;
         this.vmName = vmName;
+        this.guestLog = guestLog;
     }
 
     @Override
@@ -49,7 +53,7 @@ final class KvmDoorbellWiring implements VirtioPciDevices.DoorbellWiring {
         try {
             vm.ioeventfd(((EventFdDoorbell) doorbell).eventFd(), address, NOTIFY_WIDTH, false, null, deassign);
         } catch (KvmException e) {
-            LOG.warn("VM {}: KVM_IOEVENTFD at 0x{} ({}): {}; notifications take the MMIO path", vmName,
+            guestLog.warn(LOG, "VM {}: KVM_IOEVENTFD at 0x{} ({}): {}; notifications take the MMIO path", vmName,
                     Long.toHexString(address), deassign ? "deassign" : "assign", e.getMessage());
         }
     }

@@ -3,6 +3,7 @@ package dev.vmboot.machine.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
@@ -43,6 +45,7 @@ import dev.vmboot.kvm.KvmVcpu;
 import dev.vmboot.kvm.KvmVm;
 import dev.vmboot.machine.internal.virtio.VirtioPciDevices;
 import dev.vmboot.memory.RegionGuestMemory;
+import dev.vmboot.platform.FirmwareLog;
 import dev.vmboot.platform.PlatformConfig;
 import dev.vmboot.platform.PlatformDevices;
 import dev.vmboot.platform.PortIoRange;
@@ -68,6 +71,11 @@ final class KvmVirtualMachine implements VirtualMachine {
     private static final long CONSOLE_POLL_MIN_MILLIS = 10;
     private static final long CONSOLE_POLL_MAX_MILLIS = 50;
     private static final long PAGE = 4096;
+    /**
+     * How long close waits for each vCPU and the console thread: a vCPU leaves KVM_RUN at the kick, the console thread
+     * within one poll (50 ms) or one wait for receive space (100 ms); 30 s is for a host under heavy load.
+     */
+    private static final long THREAD_END_MILLIS = TimeUnit.SECONDS.toMillis(30);
     /** Local APIC register offsets in the KVM_GET_LAPIC page (SDM 3A, table 10-1). */
     private static final int APIC_LVT0 = 0x350;
     private static final int APIC_LVT1 = 0x360;
@@ -91,8 +99,11 @@ final class KvmVirtualMachine implements VirtualMachine {
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private final List<AnonymousMemory> mappings = new ArrayList<>();
     private final RegionGuestMemory memory = new RegionGuestMemory();
-    private final PortIoBus ports = new PortIoBus();
-    private final MmioBus mmio = new MmioBus();
+    /** Every log line the guest can cause, through any device of this machine, takes from this budget. */
+    private final GuestLogLimiter guestLog;
+    private final FirmwareLog firmwareLog;
+    private final PortIoBus ports;
+    private final MmioBus mmio;
     private final PlatformDevices platform;
     private final Map<Integer, String> vcpuReports = new ConcurrentSkipListMap<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -125,6 +136,10 @@ final class KvmVirtualMachine implements VirtualMachine {
     KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console, List<VirtioDevice> devices) throws IOException {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.console = Objects.requireNonNull(console, "console");
+        this.guestLog = GuestLogLimiter.perMinute("VM " + spec.name());
+        this.firmwareLog = new FirmwareLog("VM " + spec.name());
+        this.ports = new PortIoBus(guestLog);
+        this.mmio = new MmioBus(guestLog);
         boolean handedOver = false;
         KvmVm created;
         try {
@@ -151,9 +166,9 @@ final class KvmVirtualMachine implements VirtualMachine {
             }
             Personality personality = spec.personality() == null ? Personality.CLOUD_HV : spec.personality();
             long mem = spec.memoryBytes();
-            platform = PlatformDevices.create(PlatformConfig.of(personality, X86Layout.ramBelow4GiB(mem),
+            platform = PlatformDevices.create(new PlatformConfig(personality, X86Layout.ramBelow4GiB(mem),
                     mem - X86Layout.ramBelow4GiB(mem), console.output(), new Power(), this::interruptLine,
-                    this::portRangeMoved));
+                    firmwareLog, Clock.systemUTC(), ports::move, guestLog));
             for (PortIoRange r : platform.portIoRanges()) {
                 ports.register(r.name(), r.base(), r.length(), r.device());
             }
@@ -172,8 +187,8 @@ final class KvmVirtualMachine implements VirtualMachine {
                         public void unmap(long base, MmioDevice device) {
                             mmio.unregister(base, device);
                         }
-                    }, new KvmDoorbellWiring(vm, spec.name()), this::signalMsi, this::interruptLine,
-                    SplitVirtqueues::create);
+                    }, new KvmDoorbellWiring(vm, spec.name(), guestLog), this::signalMsi, this::interruptLine,
+                    SplitVirtqueues::create, guestLog);
         } catch (IOException | RuntimeException e) {
             if (!handedOver) {
                 for (VirtioDevice d : devices) {
@@ -239,6 +254,11 @@ final class KvmVirtualMachine implements VirtualMachine {
     }
 
     @Override
+    public GuestLogLimiter guestLog() {
+        return guestLog;
+    }
+
+    @Override
     public InterruptLine interruptLine(int gsi) {
         if (gsi < 0 || gsi > 23) {
             throw new IllegalArgumentException("GSI " + gsi + " is not an input of the in-kernel IOAPIC (0-23)");
@@ -247,7 +267,7 @@ final class KvmVirtualMachine implements VirtualMachine {
             try {
                 vm.irqLine(gsi, asserted);
             } catch (KvmException e) {
-                LOG.warn("VM {}: cannot set GSI {}: {}", spec.name(), gsi, e.getMessage());
+                guestLog.warn(LOG, "VM {}: cannot set GSI {}: {}", spec.name(), gsi, e.getMessage());
             }
         };
     }
@@ -259,7 +279,7 @@ final class KvmVirtualMachine implements VirtualMachine {
         } catch (KvmException e) {
             if (!msiFailureTold) {
                 msiFailureTold = true;
-                LOG.warn("VM {}: an MSI to 0x{} data 0x{} was refused: {} (not told again)", spec.name(),
+                guestLog.warn(LOG, "VM {}: an MSI to 0x{} data 0x{} was refused: {} (not told again)", spec.name(),
                         Long.toHexString(address), Integer.toHexString(data), e.getMessage());
             }
         }
@@ -340,8 +360,8 @@ final class KvmVirtualMachine implements VirtualMachine {
         public void write(long offset, int size, long value) {
             if (!warned) {
                 warned = true;
-                LOG.debug("VM {}: guest writes to read-only {} (first at +0x{}) are dropped", spec.name(), name,
-                        Long.toHexString(offset));
+                guestLog.debug(LOG, "VM {}: guest writes to read-only {} (first at +0x{}) are dropped", spec.name(),
+                        name, Long.toHexString(offset));
             }
         }
     }
@@ -576,20 +596,6 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
     }
 
-    private void portRangeMoved(PortIoRange previous, PortIoRange current) {
-        if (previous != null) {
-            ports.unregister(previous.base(), previous.device());
-        }
-        if (current != null) {
-            try {
-                ports.register(current.name(), current.base(), current.length(), current.device());
-            } catch (IllegalArgumentException e) {
-                LOG.warn("VM {}: the guest moved {} onto other ports: {}", spec.name(), current.name(),
-                        e.getMessage());
-            }
-        }
-    }
-
     /**
      * Records how the machine ends (the first call wins) and kicks every vCPU out of the guest. Kicks happen under
      * this lock, and a vCPU thread's last act takes it too, so no signal goes to a thread that has ended.
@@ -662,20 +668,24 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
     }
 
+    /**
+     * Ends the machine and releases it. Native memory goes last, once no thread can reach it: the vCPU threads and
+     * the console input thread are joined first (the console thread raises COM1's interrupt through the VM
+     * descriptor), then the virtio workers are stopped (they hold views of guest RAM and send MSIs). A vCPU or worker
+     * that does not end keeps everything allocated; a console thread that does not end only meets a closed VM, whose
+     * calls throw.
+     */
     @Override
     public void close() {
         stop();
-        boolean allEnded = true;
+        boolean vcpusEnded = true;
         for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            allEnded &= !t.isAlive();
+            vcpusEnded &= join(t, THREAD_END_MILLIS);
         }
+        boolean consoleEnded = true;
         if (consolePump != null) {
             consolePump.interrupt();
+            consoleEnded = join(consolePump, THREAD_END_MILLIS);
         }
         synchronized (this) {
             if (closed) {
@@ -685,13 +695,30 @@ final class KvmVirtualMachine implements VirtualMachine {
         }
         // Device workers stop (and devices reset) before memory goes: they hold views of guest RAM.
         boolean workersEnded = virtio == null || virtio.closeAll();
-        if (!allEnded || !workersEnded) {
+        platform.debugPort().flush();
+        firmwareLog.close();
+        guestLog.close();
+        if (!vcpusEnded || !workersEnded) {
             // Unmapping memory under a running vCPU or device thread would crash the JVM; leak instead and say so.
             LOG.error("VM {}: a {} thread did not end; its file descriptors and memory are left allocated",
-                    spec.name(), allEnded ? "device" : "vCPU");
+                    spec.name(), vcpusEnded ? "device" : "vCPU");
             return;
         }
+        if (!consoleEnded) {
+            LOG.warn("VM {}: its console input thread did not end within {} ms; the keys it still holds are dropped",
+                    spec.name(), THREAD_END_MILLIS);
+        }
         releaseNative();
+    }
+
+    /** Waits for {@code t} to end, at most {@code millis}; whether it has. */
+    private static boolean join(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
     }
 
     private void releaseNative() {

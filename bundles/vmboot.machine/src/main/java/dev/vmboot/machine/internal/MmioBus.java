@@ -8,11 +8,13 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.MmioDevice;
 
 /**
  * Guest physical addresses that exit to the VMM (no RAM slot, or a read-only slot being written). Same rules as
- * {@link PortIoBus}: non-overlapping ranges, dispatch by the access's first byte, unowned reads are all ones.
+ * {@link PortIoBus}: non-overlapping ranges, dispatch by the access's first byte, unowned reads are all ones, and
+ * what the guest causes is logged through the machine's {@link GuestLogLimiter}.
  */
 final class MmioBus {
     private static final Logger LOG = LoggerFactory.getLogger(MmioBus.class);
@@ -24,8 +26,16 @@ final class MmioBus {
     }
 
     private volatile Range[] ranges = new Range[0];
-    private final UnhandledAccessLog unhandled = new UnhandledAccessLog(LOG, "MMIO");
-    private final UnhandledAccessLog failures = new UnhandledAccessLog(LOG, "MMIO device failure");
+    private final GuestLogLimiter guestLog;
+    private final UnhandledAccessLog unhandled;
+    private final UnhandledAccessLog failures;
+    private volatile boolean failureTraced;
+
+    MmioBus(GuestLogLimiter guestLog) {
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
+        this.unhandled = new UnhandledAccessLog(LOG, "MMIO", guestLog);
+        this.failures = new UnhandledAccessLog(LOG, "MMIO device failure", guestLog);
+    }
 
     synchronized void register(String name, long base, long length, MmioDevice device) {
         Objects.requireNonNull(name, "name");
@@ -103,8 +113,15 @@ final class MmioBus {
     }
 
     private void failed(Range r, long address, RuntimeException e) {
-        if (failures.firstTime(address)) {
+        if (!failures.firstTime(address)) {
+            return;
+        }
+        if (!failureTraced && guestLog.admit()) {
+            failureTraced = true;
             LOG.warn("MMIO 0x{} ({}): device failed; the access is ignored", Long.toHexString(address), r.name, e);
+        } else {
+            guestLog.warn(LOG, "MMIO 0x{} ({}): device failed; the access is ignored: {}", Long.toHexString(address),
+                    r.name, e.toString());
         }
     }
 }

@@ -8,13 +8,16 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
+import dev.vmboot.platform.PortIoRange;
 
 /**
  * The x86 I/O port space (64 Ki ports). Devices own non-overlapping ranges; an access goes to the device whose range
  * holds its first port, with the offset from the range's base. Ports nobody owns read as all ones and ignore writes,
  * as on a PC bus with nothing driving it. Lookups are a binary search over arrays replaced as a whole on change, so
- * the vCPU threads never lock.
+ * the vCPU threads never lock. What the guest causes (unhandled ports, device failures, ranges it moves onto others)
+ * is logged through the machine's {@link GuestLogLimiter}; a device failure's stack trace is logged once per bus.
  */
 final class PortIoBus {
     private static final Logger LOG = LoggerFactory.getLogger(PortIoBus.class);
@@ -27,8 +30,16 @@ final class PortIoBus {
 
     private volatile Range[] ranges = new Range[0];
     private volatile int[] bases = new int[0];
-    private final UnhandledAccessLog unhandled = new UnhandledAccessLog(LOG, "port I/O");
-    private final UnhandledAccessLog failures = new UnhandledAccessLog(LOG, "port I/O device failure");
+    private final GuestLogLimiter guestLog;
+    private final UnhandledAccessLog unhandled;
+    private final UnhandledAccessLog failures;
+    private volatile boolean failureTraced;
+
+    PortIoBus(GuestLogLimiter guestLog) {
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
+        this.unhandled = new UnhandledAccessLog(LOG, "port I/O", guestLog);
+        this.failures = new UnhandledAccessLog(LOG, "port I/O device failure", guestLog);
+    }
 
     /** @throws IllegalArgumentException if the range is outside the port space or overlaps a registered one */
     synchronized void register(String name, int base, int length, PortIoDevice device) {
@@ -61,6 +72,26 @@ final class PortIoBus {
             publish(list);
         }
         return removed;
+    }
+
+    /**
+     * A device the guest programs moved its range (the PIIX4 PM block follows PMBA): the old range goes, the new one
+     * comes unless it overlaps another device's, which is refused with a line in the guest's budget.
+     *
+     * @param previous where it was, or null
+     * @param current  where the guest put it, or null (no longer decoded)
+     */
+    void move(PortIoRange previous, PortIoRange current) {
+        if (previous != null) {
+            unregister(previous.base(), previous.device());
+        }
+        if (current != null) {
+            try {
+                register(current.name(), current.base(), current.length(), current.device());
+            } catch (IllegalArgumentException e) {
+                guestLog.warn(LOG, "the guest moved {} onto other ports: {}", current.name(), e.getMessage());
+            }
+        }
     }
 
     private void publish(List<Range> list) {
@@ -120,8 +151,15 @@ final class PortIoBus {
     }
 
     private void failed(Range r, int port, RuntimeException e) {
-        if (failures.firstTime(port)) {
+        if (!failures.firstTime(port)) {
+            return;
+        }
+        if (!failureTraced && guestLog.admit()) {
+            failureTraced = true;
             LOG.warn("port 0x{} ({}): device failed; the access is ignored", Integer.toHexString(port), r.name, e);
+        } else {
+            guestLog.warn(LOG, "port 0x{} ({}): device failed; the access is ignored: {}", Integer.toHexString(port),
+                    r.name, e.toString());
         }
     }
 

@@ -2,9 +2,12 @@ package dev.vmboot.machine.internal;
 
 import org.slf4j.Logger;
 
+import dev.vmboot.api.device.GuestLogLimiter;
+
 /**
  * Logs a guest access nobody handles once per address, and stops after {@value #LIMIT} addresses so a guest probing
- * the whole address space cannot flood the log or grow the set without bound.
+ * the whole address space cannot grow the set without bound; the lines go through the machine's
+ * {@link GuestLogLimiter}, which the buses' other guest-caused lines share.
  * <p>
  * It sits on the vCPU loop's path (a guest may hammer a port nobody owns), so it allocates nothing per access: the
  * addresses seen live in a fixed open-addressing table of primitive longs, at most half full.
@@ -17,14 +20,16 @@ final class UnhandledAccessLog {
 
     private final Logger log;
     private final String space;
+    private final GuestLogLimiter guestLog;
     // Guarded by this.
     private final long[] table = new long[TABLE_SIZE];
     private int count;
     private volatile boolean full;
 
-    UnhandledAccessLog(Logger log, String space) {
+    UnhandledAccessLog(Logger log, String space, GuestLogLimiter guestLog) {
         this.log = log;
         this.space = space;
+        this.guestLog = guestLog;
         java.util.Arrays.fill(table, FREE);
     }
 
@@ -33,10 +38,11 @@ final class UnhandledAccessLog {
             return;
         }
         if (write) {
-            log.debug("{}: unhandled {}-byte write of 0x{} at 0x{} (ignored)", space, size, Long.toHexString(value),
-                    Long.toHexString(address));
+            guestLog.debug(log, "{}: unhandled {}-byte write of 0x{} at 0x{} (ignored)", space, size,
+                    Long.toHexString(value), Long.toHexString(address));
         } else {
-            log.debug("{}: unhandled {}-byte read at 0x{} (all ones)", space, size, Long.toHexString(address));
+            guestLog.debug(log, "{}: unhandled {}-byte read at 0x{} (all ones)", space, size,
+                    Long.toHexString(address));
         }
     }
 
@@ -55,7 +61,7 @@ final class UnhandledAccessLog {
             }
             if (count >= LIMIT) {
                 full = true;
-                log.info("{}: {} different unhandled addresses; not logging more", space, LIMIT);
+                guestLog.info(log, "{}: {} different unhandled addresses; not logging more", space, LIMIT);
                 return false;
             }
             table[i] = address;

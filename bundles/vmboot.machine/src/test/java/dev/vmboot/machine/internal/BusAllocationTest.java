@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
 
@@ -72,7 +73,7 @@ class BusAllocationTest {
 
     @Test
     void portAccessesAllocateNothing() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         Counter device = new Counter();
         bus.register("a", 0x60, 1, device);
         bus.register("b", 0x510, 2, device);
@@ -86,7 +87,7 @@ class BusAllocationTest {
 
     @Test
     void mmioAccessesAllocateNothing() {
-        MmioBus bus = new MmioBus();
+        MmioBus bus = new MmioBus(GuestLogLimiter.perMinute("VM t"));
         Counter device = new Counter();
         bus.register("a", 0xD000_0000L, 0x1000, device);
         bus.register("b", 0xFED0_0000L, 0x400, device);

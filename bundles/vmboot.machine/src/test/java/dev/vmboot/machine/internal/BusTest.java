@@ -10,8 +10,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
+import dev.vmboot.platform.PortIoRange;
+import dev.vmboot.testkit.StderrLog;
 
 class BusTest {
 
@@ -44,7 +47,7 @@ class BusTest {
 
     @Test
     void portAccessesReachTheDeviceWithOffsetsAndMaskedValues() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         Recorder com1 = new Recorder();
         Recorder cmos = new Recorder();
         bus.register("com1", 0x3F8, 8, com1);
@@ -59,7 +62,7 @@ class BusTest {
 
     @Test
     void unhandledPortsReadAllOnes() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         bus.register("com1", 0x3F8, 8, new Recorder());
         assertEquals(0xFF, bus.read(0x3F7, 1));
         assertEquals(0xFFFF, bus.read(0x400, 2));
@@ -69,7 +72,7 @@ class BusTest {
 
     @Test
     void overlappingPortRangesAreRejected() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         bus.register("com1", 0x3F8, 8, new Recorder());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> bus.register("other", 0x3FF, 2, new Recorder()));
@@ -83,7 +86,7 @@ class BusTest {
 
     @Test
     void unregisteredRangesStopAnswering() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         Recorder pm = new Recorder();
         bus.register("pm", 0xB000, 64, pm);
         assertEquals(0x88, bus.read(0xB008, 1));
@@ -97,7 +100,7 @@ class BusTest {
     /** Issue 11, item 9: a guest moved the PM block onto port 0x80 (refused), then away; 0x80 must stay. */
     @Test
     void aRangeIsRemovedOnlyByItsOwner() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         Recorder post = new Recorder();
         Recorder pm = new Recorder();
         bus.register("post", 0x80, 1, post);
@@ -109,7 +112,7 @@ class BusTest {
 
     @Test
     void aFailingDeviceDoesNotStopTheBus() {
-        PortIoBus bus = new PortIoBus();
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
         bus.register("broken", 0x500, 1, new PortIoDevice() {
             @Override
             public int read(int offset, int size) {
@@ -127,7 +130,7 @@ class BusTest {
 
     @Test
     void mmioDispatchMaskAndOverlap() {
-        MmioBus bus = new MmioBus();
+        MmioBus bus = new MmioBus(GuestLogLimiter.perMinute("VM t"));
         Recorder dev = new Recorder();
         bus.register("dev", 0xD000_0000L, 0x1000, dev);
         bus.write(0xD000_0010L, 4, 0xAABB_CCDD_1122_3344L);
@@ -148,11 +151,77 @@ class BusTest {
 
     @Test
     void unhandledAccessLogIsBounded() {
-        UnhandledAccessLog log = new UnhandledAccessLog(org.slf4j.LoggerFactory.getLogger(BusTest.class), "test");
+        UnhandledAccessLog log = new UnhandledAccessLog(org.slf4j.LoggerFactory.getLogger(BusTest.class), "test",
+                GuestLogLimiter.perMinute("VM t"));
         for (long a = 0; a < 10_000; a++) {
             log.record(a, 1, false, 0);
             log.record(a, 1, false, 0);
         }
         assertEquals(UnhandledAccessLog.LIMIT, log.addressesSeen());
+    }
+
+    /** A device with a bug the guest can reach on every access. */
+    private static final class Broken implements PortIoDevice, MmioDevice {
+        @Override
+        public int read(int offset, int size) {
+            throw new IllegalStateException("boom");
+        }
+
+        @Override
+        public void write(int offset, int size, int value) {
+            throw new IllegalStateException("boom");
+        }
+
+        @Override
+        public long read(long offset, int size) {
+            throw new IllegalStateException("boom");
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+            throw new IllegalStateException("boom");
+        }
+    }
+
+    @Test
+    void aDeviceFailingOnEveryAddressLogsAFewHundredLinesAtMost() {
+        GuestLogLimiter machine = GuestLogLimiter.perMinute("VM t");
+        PortIoBus ports = new PortIoBus(machine);
+        MmioBus mmio = new MmioBus(machine);
+        ports.register("broken", 0x1000, 0x1000, new Broken());
+        mmio.register("broken", 0xD000_0000L, 0x10_0000, new Broken());
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 0x1000; i++) {
+                ports.write(0x1000 + i, 1, 0);
+                assertEquals(0xFF, ports.read(0x1000 + i, 1));
+                mmio.write(0xD000_0000L + 8L * i, 8, 0);
+                assertEquals(-1L, mmio.read(0xD000_0000L + 8L * i, 8));
+            }
+            // One machine, one budget and a summary line; a stack trace once per bus.
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+            assertEquals(2, log.lines().stream().filter(l -> l.equals("java.lang.IllegalStateException: boom"))
+                    .count(), "stack traces");
+        }
+    }
+
+    @Test
+    void aGuestMovingThePmBlockOntoOtherPortsInALoopLogsAFewHundredLinesAtMost() {
+        PortIoBus bus = new PortIoBus(GuestLogLimiter.perMinute("VM t"));
+        Recorder post = new Recorder();
+        Recorder pm = new Recorder();
+        bus.register("post", 0x80, 1, post);
+        PortIoRange onPost = new PortIoRange("piix4-pm", 0x80, 64, pm);
+        PortIoRange away = new PortIoRange("piix4-pm", 0xB000, 64, pm);
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 10_000; i++) {
+                bus.move(null, onPost); // refused: it overlaps the POST port
+                bus.move(onPost, away);
+                bus.move(away, null);
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+        }
+        assertEquals(List.of("post@0x80+1"), bus.describe());
     }
 }

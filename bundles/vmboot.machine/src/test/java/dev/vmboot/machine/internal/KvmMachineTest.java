@@ -2,6 +2,7 @@ package dev.vmboot.machine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -320,6 +321,42 @@ class KvmMachineTest {
         long bytes = allocated[1] - allocated[0];
         // Any object per exit would be at least 16 bytes each: 800 KB. Allow a little for one-off JIT/runtime work.
         assertTrue(bytes < measured, bytes + " bytes allocated on the vCPU thread over " + measured + " port exits");
+    }
+
+    @Test
+    void closeEndsTheConsoleInputThreadBeforeItFreesTheVm() throws Exception {
+        // Keys always ready: the console thread keeps COM1's FIFO full and raises its interrupt through the VM.
+        InputStream typing = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+
+            @Override
+            public int available() {
+                return 64;
+            }
+        };
+        Reports reports = new Reports();
+        VirtualMachine vm = new KvmHypervisor().create(new MachineSpec("typing", 16L << 20, 1, Personality.CLOUD_HV),
+                new Console(console, typing));
+        vm.addPortIoDevice("reports", 0x500, 4, reports);
+        GuestCode.flatGdt(vm.memory());
+        vm.memory().write(GuestCode.CODE, GuestCode.HALT);
+        vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+        vm.start();
+        assertEquals(1, reports.next());
+        vm.close();
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(
+                "vmboot-console-typing") && t.isAlive()), "the console thread outlived close");
+        assertThrows(IllegalStateException.class, () -> vm.interruptLine(4).set(true),
+                "an interrupt after close is refused, not written through freed memory");
     }
 
     @Test

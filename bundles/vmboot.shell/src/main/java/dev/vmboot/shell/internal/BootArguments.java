@@ -42,7 +42,8 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
             "                              repeatable. The disk an IMAGE location names is passed read-only unless",
             "                              it is given here too",
             "  -d, --detach                return at once and leave the VM running",
-            "  -r, --on-reset stop|reboot  what a guest reset does (default stop)",
+            "  -r, --on-reset stop|reboot  what a guest reset does (default stop); reboot boots a fresh VM, after",
+            "                              5 quick reboots at most one every 2 seconds",
             "  -h, --help                  this text");
 
     static final long DEFAULT_MEMORY = 1L << 30;

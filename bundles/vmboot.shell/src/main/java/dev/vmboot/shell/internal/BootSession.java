@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import dev.vmboot.api.vm.VmState;
  * session ends with the machine ({@link VmState#RESET}); with {@link ResetPolicy#REBOOT} the machine is closed and a
  * fresh one is built and loaded the same way and started: a cold restart with new RAM, devices and vCPUs and the image
  * laid out again, as a PC reset starts the firmware over. Power-off, triple fault, failure and {@link #stop()} always
- * end the session.
+ * end the session. Reboots are paced ({@link RebootPacer}): a guest that resets at once gets a few quick reboots, then
+ * one every few seconds, told in one line when the pacing starts.
  */
 final class BootSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BootSession.class);
@@ -43,26 +45,48 @@ final class BootSession implements AutoCloseable {
         VirtualMachine create() throws IOException, BootException;
     }
 
+    /** Waits before a paced reboot; may return early once the session is stopped or closed. */
+    interface Pause {
+        void pause(BootSession session, long nanos) throws InterruptedException;
+    }
+
+    /** The standard pause: {@code nanos} on the system clock, or until the session is stopped or closed. */
+    static final Pause UNLESS_STOPPED = BootSession::waitUnlessStopped;
+
     private final String name;
     private final MachineFactory factory;
     private final ResetPolicy policy;
+    private final RebootPacer pacer;
+    private final Pause pause;
     // Guarded by this.
     private VirtualMachine current;
     private boolean stopRequested;
     private boolean closed;
     private int reboots;
+    private boolean paced;
 
-    private BootSession(String name, MachineFactory factory, ResetPolicy policy, VirtualMachine first) {
+    private BootSession(String name, MachineFactory factory, ResetPolicy policy, RebootPacer pacer, Pause pause,
+            VirtualMachine first) {
         this.name = name;
         this.factory = factory;
         this.policy = policy;
+        this.pacer = pacer;
+        this.pause = pause;
         this.current = first;
     }
 
-    /** Builds the first machine and starts it. */
+    /** Builds the first machine and starts it; reboots are paced by {@link RebootPacer#standard()}. */
     static BootSession start(String name, MachineFactory factory, ResetPolicy policy)
             throws IOException, BootException {
+        return start(name, factory, policy, RebootPacer.standard(), UNLESS_STOPPED);
+    }
+
+    /** Builds the first machine and starts it, with the given pacing of reboots and the wait it asks for. */
+    static BootSession start(String name, MachineFactory factory, ResetPolicy policy, RebootPacer pacer, Pause pause)
+            throws IOException, BootException {
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(pacer, "pacer");
+        Objects.requireNonNull(pause, "pause");
         VirtualMachine vm = factory.create();
         try {
             vm.start();
@@ -70,7 +94,7 @@ final class BootSession implements AutoCloseable {
             vm.close();
             throw e;
         }
-        return new BootSession(name, factory, policy, vm);
+        return new BootSession(name, factory, policy, pacer, pause, vm);
     }
 
     /** The machine running now (a reboot replaces it). */
@@ -101,14 +125,33 @@ final class BootSession implements AutoCloseable {
         }
     }
 
-    /** Replaces {@code ended} with a fresh machine; false if the session was stopped or closed meanwhile. */
-    private boolean replace(VirtualMachine ended) throws IOException, BootException {
+    /**
+     * Replaces {@code ended} with a fresh machine, after the pause the pacer asks for; false if the session was
+     * stopped or closed meanwhile.
+     */
+    private boolean replace(VirtualMachine ended) throws IOException, BootException, InterruptedException {
         synchronized (this) {
             if (stopRequested || closed || current != ended) {
                 return false;
             }
         }
         ended.close();
+        long delay = pacer.delayNanos();
+        if (delay > 0) {
+            if (!paced) {
+                LOG.warn("VM {}: the guest resets faster than it can boot ({} reboots so far); from now on it reboots "
+                        + "at most once every {} ms", name, reboots, pacer.intervalNanos() / 1_000_000);
+            }
+            paced = true;
+            pause.pause(this, delay);
+        } else {
+            paced = false;
+        }
+        synchronized (this) {
+            if (stopRequested || closed) {
+                return false;
+            }
+        }
         VirtualMachine next = factory.create();
         synchronized (this) {
             if (stopRequested || closed) {
@@ -129,12 +172,23 @@ final class BootSession implements AutoCloseable {
         return true;
     }
 
+    private static void waitUnlessStopped(BootSession session, long nanos) throws InterruptedException {
+        long end = System.nanoTime() + nanos;
+        synchronized (session) {
+            for (long left = nanos; left > 0 && !session.stopRequested && !session.closed;
+                    left = end - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(session, left);
+            }
+        }
+    }
+
     /** Stops the machine and ends the session: a reset that races with this does not reboot. */
     void stop() {
         VirtualMachine vm;
         synchronized (this) {
             stopRequested = true;
             vm = current;
+            notifyAll(); // ends a paced reboot's wait
         }
         vm.stop();
     }
@@ -145,6 +199,7 @@ final class BootSession implements AutoCloseable {
         synchronized (this) {
             closed = true;
             vm = current;
+            notifyAll();
         }
         vm.close();
     }

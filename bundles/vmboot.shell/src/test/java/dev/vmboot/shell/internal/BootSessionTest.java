@@ -13,11 +13,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.boot.BootException;
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
@@ -28,6 +31,7 @@ import dev.vmboot.api.vm.PlatformData;
 import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.api.vm.VmExit;
 import dev.vmboot.api.vm.VmState;
+import dev.vmboot.testkit.StderrLog;
 
 class BootSessionTest {
     private static final VmExit RESET = new VmExit(VmState.RESET, "the guest asked for a reset");
@@ -99,6 +103,11 @@ class BootSessionTest {
 
         @Override
         public void addMmioDevice(String name, long base, long length, MmioDevice device) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public GuestLogLimiter guestLog() {
             throw new UnsupportedOperationException();
         }
 
@@ -215,5 +224,123 @@ class BootSessionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BootSession.ResetPolicy.parse("restart"));
         assertEquals("--on-reset must be 'stop' or 'reboot', not 'restart'", e.getMessage());
+    }
+
+    /** A clock that only the pauses move, and the pauses asked for. */
+    private static final class PausesRecorded implements BootSession.Pause {
+        final AtomicLong clock = new AtomicLong();
+        final List<Long> pauses = new ArrayList<>();
+        Runnable during = () -> { };
+
+        @Override
+        public void pause(BootSession session, long nanos) {
+            pauses.add(nanos);
+            clock.addAndGet(nanos);
+            during.run();
+        }
+    }
+
+    private static VmExit[] resets(int n, VmExit last) {
+        VmExit[] endings = new VmExit[n + 1];
+        java.util.Arrays.fill(endings, RESET);
+        endings[n] = last;
+        return endings;
+    }
+
+    @Test
+    void aGuestResettingAtOnceIsPacedAfterTheBurstAndThatIsToldOnce() throws Exception {
+        Factory f = new Factory(resets(50, OFF));
+        try (StderrLog log = StderrLog.capture();
+                BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT)) {
+            FutureTask<VmExit> end = new FutureTask<>(s::awaitEnd);
+            new Thread(end, "session").start();
+            while (!end.isDone() && pacingLines(log) == 0) {
+                Thread.sleep(1);
+            }
+            s.stop();
+            assertEquals(VmState.RESET, end.get().state(), "stopped while waiting: not all 50 reboots at once");
+            assertEquals(RebootPacer.BURST, s.reboots());
+            assertEquals(RebootPacer.BURST + 1, f.made.size(), "no machine is built after the stop");
+            assertEquals(1, pacingLines(log));
+            assertTrue(log.messages().stream().anyMatch(m -> m.contains("WARN") && m.endsWith(
+                    "VM t: the guest resets faster than it can boot (5 reboots so far); from now on it reboots at "
+                    + "most once every 2000 ms")), log.messages().toString());
+        }
+    }
+
+    private static long pacingLines(StderrLog log) {
+        return log.messages().stream().filter(m -> m.contains("resets faster than it can boot")).count();
+    }
+
+    @Test
+    void aGuestResettingAtOnceGetsABurstOfRebootsThenOneEveryInterval() throws Exception {
+        PausesRecorded p = new PausesRecorded();
+        Factory f = new Factory(resets(20, OFF));
+        try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT,
+                new RebootPacer(5, Duration.ofSeconds(2), p.clock::get), p)) {
+            assertEquals(OFF, s.awaitEnd());
+            assertEquals(20, s.reboots());
+        }
+        assertEquals(java.util.Collections.nCopies(15, 2_000_000_000L), p.pauses, "5 at once, then every 2 s");
+        for (ScriptedMachine m : f.made) {
+            assertTrue(m.closed);
+        }
+    }
+
+    @Test
+    void stoppingDuringAPacedRebootEndsTheSessionWithoutANewMachine() throws Exception {
+        PausesRecorded p = new PausesRecorded();
+        Factory f = new Factory(resets(3, OFF));
+        try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT,
+                new RebootPacer(1, Duration.ofSeconds(2), p.clock::get), p)) {
+            p.during = s::stop;
+            assertEquals(VmState.RESET, s.awaitEnd().state());
+            assertEquals(1, s.reboots());
+        }
+        assertEquals(List.of(2_000_000_000L), p.pauses);
+        assertEquals(2, f.made.size(), "no machine is built after the stop");
+    }
+
+    @Test
+    void aQuietGuestGetsItsBurstBack() {
+        AtomicLong clock = new AtomicLong();
+        RebootPacer pacer = new RebootPacer(2, Duration.ofSeconds(2), clock::get);
+        assertEquals(0, pacer.delayNanos());
+        assertEquals(0, pacer.delayNanos());
+        assertEquals(2_000_000_000L, pacer.delayNanos());
+        clock.addAndGet(60_000_000_000L);
+        assertEquals(0, pacer.delayNanos());
+        assertEquals(0, pacer.delayNanos());
+        clock.addAndGet(1_000_000_000L);
+        assertEquals(1_000_000_000L, pacer.delayNanos(), "half an interval since the last: half an interval to go");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RebootPacer(0, Duration.ofSeconds(2), clock::get));
+        assertEquals("reboot pacing needs a burst of at least 1 and an interval longer than 0, not 0 and PT2S",
+                e.getMessage());
+    }
+
+    @Test
+    void theStandardPauseEndsWhenTheSessionStops() throws Exception {
+        Factory f = new Factory(resets(2, OFF));
+        CountDownLatch pausing = new CountDownLatch(1);
+        BootSession.Pause observed = (session, nanos) -> {
+            pausing.countDown();
+            BootSession.UNLESS_STOPPED.pause(session, nanos);
+        };
+        try (BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT,
+                new RebootPacer(1, Duration.ofDays(1), System::nanoTime), observed)) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    pausing.await();
+                    s.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            stopper.start();
+            assertEquals(VmState.RESET, s.awaitEnd().state(), "a day's pause, ended by the stop");
+            stopper.join();
+            assertEquals(1, s.reboots());
+        }
     }
 }

@@ -62,7 +62,8 @@ public class FirmwareBootProtocol implements BootProtocol {
         items.addFile("etc/system-states", new byte[] {(byte) 0x80, 0, 0, 0, 0, (byte) 0x80});
         items.addFile("bootorder", new byte[0]);
         addAcpiTables(items, vm);
-        vm.addPortIoDevice("fw_cfg", FwCfgDevice.BASE, FwCfgDevice.LENGTH, new FwCfgDevice(items, vm.memory()));
+        vm.addPortIoDevice("fw_cfg", FwCfgDevice.BASE, FwCfgDevice.LENGTH, new FwCfgDevice(items, vm.memory(),
+                vm.guestLog()));
     }
 
     /**

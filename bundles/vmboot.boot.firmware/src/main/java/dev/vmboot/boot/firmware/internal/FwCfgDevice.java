@@ -3,6 +3,7 @@ package dev.vmboot.boot.firmware.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.memory.GuestMemoryException;
@@ -12,7 +13,8 @@ import dev.vmboot.api.memory.GuestMemoryException;
  * 0x511, DMA address at 0x514 (high half) and 0x518 (low half, writing it starts the transfer). Registered at
  * {@link #BASE} with length {@link #LENGTH}; offsets below are relative to it.
  *
- * <p>A guest pointer that is not RAM fails the DMA request with the error bit; it never touches host memory.
+ * <p>A guest pointer that is not RAM fails the DMA request with the error bit; it never touches host memory. Such
+ * requests are logged through the machine's {@link GuestLogLimiter}, so a guest repeating them cannot flood the log.
  */
 final class FwCfgDevice implements PortIoDevice {
     static final int BASE = 0x510;
@@ -33,13 +35,15 @@ final class FwCfgDevice implements PortIoDevice {
 
     private final FwCfgItems items;
     private final GuestMemory memory;
+    private final GuestLogLimiter guestLog;
     private byte[] current = new byte[0];
     private int offset;
     private long dmaHigh;
 
-    FwCfgDevice(FwCfgItems items, GuestMemory memory) {
+    FwCfgDevice(FwCfgItems items, GuestMemory memory, GuestLogLimiter guestLog) {
         this.items = items;
         this.memory = memory;
+        this.guestLog = guestLog;
         select(FwCfgItems.SIGNATURE);
     }
 
@@ -102,7 +106,7 @@ final class FwCfgDevice implements PortIoDevice {
             length = Integer.reverseBytes(memory.readInt(accessAddress + 4));
             target = Long.reverseBytes(memory.readLong(accessAddress + 8));
         } catch (GuestMemoryException e) {
-            LOG.warn("fw_cfg DMA descriptor outside guest RAM: {}", e.getMessage());
+            guestLog.warn(LOG, "fw_cfg DMA descriptor outside guest RAM: {}", e.getMessage());
             return;
         }
         int status = 0;
@@ -118,7 +122,7 @@ final class FwCfgDevice implements PortIoDevice {
                 offset = (int) Math.min((long) offset + (length & 0xFFFFFFFFL), current.length);
             }
         } catch (GuestMemoryException e) {
-            LOG.warn("fw_cfg DMA target outside guest RAM: {}", e.getMessage());
+            guestLog.warn(LOG, "fw_cfg DMA target outside guest RAM: {}", e.getMessage());
             status = DMA_ERROR;
         }
         memory.writeInt(accessAddress, Integer.reverseBytes(status));

@@ -25,13 +25,16 @@ final class Piix4PmBase {
     private Piix4PmBase() {
     }
 
-    /** The programmed base, or OVMF's value (with a warning) when the block is not decoded yet. */
+    /**
+     * The programmed base, or OVMF's value (with a warning, the guest's doing, so through its log budget) when the
+     * block is not decoded yet.
+     */
     static int programmed(VirtualMachine vm) {
         boolean enabled = (vm.readPciConfig(DEVICE, FUNCTION, PMREGMISC, 1) & PMREGMISC_PMIOSE) != 0;
         int base = vm.readPciConfig(DEVICE, FUNCTION, PMBA, 4) & PMBA_MASK;
         if (!enabled || base == 0) {
-            LOG.warn("the firmware reads ACPI tables before enabling the PIIX4 PM block; describing it at 0x{}",
-                    Integer.toHexString(OVMF_VALUE));
+            vm.guestLog().warn(LOG, "the firmware reads ACPI tables before enabling the PIIX4 PM block; describing it "
+                    + "at 0x{}", Integer.toHexString(OVMF_VALUE));
             return OVMF_VALUE;
         }
         return base;

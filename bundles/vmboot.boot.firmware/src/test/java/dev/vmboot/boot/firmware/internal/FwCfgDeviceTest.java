@@ -2,6 +2,7 @@ package dev.vmboot.boot.firmware.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.testkit.HeapGuestMemory;
+import dev.vmboot.testkit.StderrLog;
 
 class FwCfgDeviceTest {
     private static final int SELECTOR = 0;
@@ -23,7 +26,7 @@ class FwCfgDeviceTest {
         FwCfgItems items = new FwCfgItems(1L << 30, 2, new byte[16]);
         items.addFile("etc/e820", new byte[] {1, 2, 3, 4, 5});
         items.addFile("bootorder", "/pci@i0cf8/x".getBytes(StandardCharsets.US_ASCII));
-        device = new FwCfgDevice(items, memory);
+        device = new FwCfgDevice(items, memory, GuestLogLimiter.perMinute("VM t"));
     }
 
     private byte[] readItem(int selector, int length) {
@@ -91,6 +94,21 @@ class FwCfgDeviceTest {
         // A descriptor outside RAM is ignored: nothing to write the status to, and no exception.
         device.write(4, 4, Integer.reverseBytes(1));
         device.write(8, 4, 0);
+    }
+
+    @Test
+    void aGuestFloodingBadDmaRequestsLogsAFewHundredLinesAtMost() {
+        long access = 0x1000;
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 10_000; i++) {
+                writeAccess(access, FwCfgDevice.DMA_READ, 4, 1L << 40); // a target outside guest RAM
+                startDma(access);
+                startDma(1L << 40); // a descriptor outside guest RAM
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+        }
+        assertEquals(FwCfgDevice.DMA_ERROR, Integer.reverseBytes(memory.readInt(access)));
     }
 
     @Test

@@ -2,9 +2,6 @@ package dev.vmboot.machine.internal.virtio;
 
 import java.util.Objects;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 
@@ -15,11 +12,13 @@ import dev.vmboot.api.virtio.VirtqueueBrokenException;
  * progress returns; a device that breaks the queue, or fails, is reported once to the transport and served no more.
  */
 final class QueueWorker {
-    private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
-
     /** What the transport does when the device cannot go on with this queue. */
     interface Failure {
+        /** The device broke the queue (a hostile driver's doing, said by the device). */
         void queueFailed(int queue, String reason);
+
+        /** The device failed unexpectedly: told (and logged) by the transport, in the guest's log budget. */
+        void deviceFailed(int queue, String worker, RuntimeException e);
     }
 
     private final VirtioDevice device;
@@ -54,9 +53,7 @@ final class QueueWorker {
         } catch (VirtqueueBrokenException e) {
             failure.queueFailed(queue, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("{}: serving queue {} failed; it stops until the driver resets the device", thread.getName(),
-                    queue, e);
-            failure.queueFailed(queue, "device failure: " + e);
+            failure.deviceFailed(queue, thread.getName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,6 +11,7 @@ import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.InterruptLine;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.memory.GuestMemory;
@@ -60,12 +61,14 @@ public final class VirtioPciDevices implements AutoCloseable {
     private final List<Attached> attached = new ArrayList<>();
     private final MmioSpace mmio;
     private final DoorbellWiring wiring;
+    private final GuestLogLimiter guestLog;
     private boolean closed;
     private volatile boolean quiet = true;
 
-    private VirtioPciDevices(MmioSpace mmio, DoorbellWiring wiring) {
+    private VirtioPciDevices(MmioSpace mmio, DoorbellWiring wiring, GuestLogLimiter guestLog) {
         this.mmio = mmio;
         this.wiring = wiring;
+        this.guestLog = guestLog;
     }
 
     /**
@@ -73,12 +76,13 @@ public final class VirtioPciDevices implements AutoCloseable {
      * and if attaching fails every one of them is closed before the exception leaves.
      *
      * @param threadPrefix names the queue workers: {@code <prefix>-virtio-blk0-q0}
+     * @param guestLog     the machine's budget for the log lines its guest causes
      */
     public static VirtioPciDevices attach(String threadPrefix, List<VirtioDevice> devices, GuestMemory memory,
             PciRootBus bus, MmioSpace mmio, DoorbellWiring wiring, MsiSink msi, IntFunction<InterruptLine> gsiLines,
-            VirtqueueFactory queues) throws IOException {
+            VirtqueueFactory queues, GuestLogLimiter guestLog) throws IOException {
         VirtioPciDevices set = new VirtioPciDevices(Objects.requireNonNull(mmio, "mmio"),
-                Objects.requireNonNull(wiring, "wiring"));
+                Objects.requireNonNull(wiring, "wiring"), Objects.requireNonNull(guestLog, "guestLog"));
         Map<Integer, Integer> perType = new LinkedHashMap<>();
         try {
             for (VirtioDevice device : devices) {
@@ -110,7 +114,7 @@ public final class VirtioPciDevices implements AutoCloseable {
         }
         MsixTable msix = new MsixTable(queueCount + 1, msi);
         InterruptLine[] intx = new InterruptLine[1];
-        VirtioPciTransport transport = new VirtioPciTransport(name, device, memory, queues, msix,
+        VirtioPciTransport transport = new VirtioPciTransport(name, device, memory, queues, msix, guestLog,
                 new VirtioPciTransport.Environment() {
                     @Override
                     public Doorbell doorbell(int index) {
@@ -156,7 +160,7 @@ public final class VirtioPciDevices implements AutoCloseable {
             try {
                 mmio.map(a.name, current.address(), size, a.function.bar());
             } catch (IllegalArgumentException e) {
-                LOG.warn("{}: the guest placed the BAR at 0x{} over something else: {}", a.name,
+                guestLog.warn(LOG, "{}: the guest placed the BAR at 0x{} over something else: {}", a.name,
                         Long.toHexString(current.address()), e.getMessage());
                 return;
             }

@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.virtio.VirtioActivation;
 import dev.vmboot.api.virtio.VirtioDevice;
@@ -109,6 +110,7 @@ final class VirtioPciTransport {
     private final GuestMemory memory;
     private final VirtqueueFactory queues;
     private final MsixTable msix;
+    private final GuestLogLimiter guestLog;
     private final Environment environment;
     private final int[] maxSizes;
     private final long offeredFeatures;
@@ -130,6 +132,7 @@ final class VirtioPciTransport {
     /** DEVICE_NEEDS_RESET, set by the device's threads too, so not under this transport's lock. */
     private volatile boolean deviceNeedsReset;
     private final Map<String, Long> refusals = new LinkedHashMap<>(); // guarded by itself
+    private volatile boolean failureTraced;
 
     /** MSI-X vector per queue and for configuration changes: read by device threads, written under this lock. */
     private final int[] queueVector;
@@ -142,13 +145,15 @@ final class VirtioPciTransport {
     private boolean intxAsserted;
     private boolean intxDisabled;
 
+    /** @param guestLog the machine's budget for the log lines its guest causes */
     VirtioPciTransport(String name, VirtioDevice device, GuestMemory memory, VirtqueueFactory queues, MsixTable msix,
-            Environment environment) {
+            GuestLogLimiter guestLog, Environment environment) {
         this.name = Objects.requireNonNull(name, "name");
         this.device = Objects.requireNonNull(device, "device");
         this.memory = Objects.requireNonNull(memory, "memory");
         this.queues = Objects.requireNonNull(queues, "queues");
         this.msix = Objects.requireNonNull(msix, "msix");
+        this.guestLog = Objects.requireNonNull(guestLog, "guestLog");
         this.environment = Objects.requireNonNull(environment, "environment");
         this.maxSizes = device.queueMaxSizes().clone();
         for (int s : maxSizes) {
@@ -430,7 +435,7 @@ final class VirtioPciTransport {
         try {
             device.activate(new VirtioActivation(driverFeatures, list, a, memory));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: the device could not start: {}", name, e.toString());
+            guestLog.warn(LOG, "{}: the device could not start: {}", name, e.toString());
             failLocked("activation failed");
             return null;
         }
@@ -438,7 +443,7 @@ final class VirtioPciTransport {
         List<QueueWorker> started = new ArrayList<>();
         for (int q = 0; q < list.size(); q++) {
             if (list.get(q) != null) {
-                started.add(new QueueWorker(name + "-q" + q, device, q, environment.doorbell(q), a::queueFailed));
+                started.add(new QueueWorker(name + "-q" + q, device, q, environment.doorbell(q), a));
             }
         }
         workers = started;
@@ -514,7 +519,7 @@ final class VirtioPciTransport {
                 before = refusals.get(key);
             }
             if (before == null) {
-                LOG.info("{}: {} (logged once)", name, reason);
+                guestLog.info(LOG, "{}: {} (logged once)", name, reason);
             }
             refusals.put(key, before == null ? 1 : before + 1);
         }
@@ -617,6 +622,20 @@ final class VirtioPciTransport {
         }
     }
 
+    /**
+     * A device bug met while serving a queue: the guest can reach it again after every reset, so its stack trace is
+     * logged once per device and the later failures in a line each, all in the guest's budget.
+     */
+    private void deviceFailed(String worker, int queue, RuntimeException e) {
+        String line = "{}: serving queue {} failed; it stops until the driver resets the device";
+        if (!failureTraced && guestLog.admit()) {
+            failureTraced = true;
+            LOG.warn(line, worker, queue, e);
+        } else {
+            guestLog.warn(LOG, line + ": {}", worker, queue, e.toString());
+        }
+    }
+
     /** 2.1.2: sets DEVICE_NEEDS_RESET and tells the driver with a configuration interrupt. Any thread. */
     private void needsReset(String reason) {
         deviceNeedsReset = true;
@@ -628,7 +647,7 @@ final class VirtioPciTransport {
      * The {@link dev.vmboot.api.virtio.VirtioInterrupt} of one activation: after the reset that ends it, calls are
      * dropped, so a late signal of a device cannot reach the next activation's driver.
      */
-    private final class Activation implements dev.vmboot.api.virtio.VirtioInterrupt {
+    private final class Activation implements dev.vmboot.api.virtio.VirtioInterrupt, QueueWorker.Failure {
         private volatile boolean ended;
 
         void end() {
@@ -656,10 +675,17 @@ final class VirtioPciTransport {
             }
         }
 
-        void queueFailed(int queue, String reason) {
+        @Override
+        public void queueFailed(int queue, String reason) {
             if (!ended) {
                 VirtioPciTransport.this.needsReset("queue " + queue + ": " + reason);
             }
+        }
+
+        @Override
+        public void deviceFailed(int queue, String worker, RuntimeException e) {
+            VirtioPciTransport.this.deviceFailed(worker, queue, e);
+            queueFailed(queue, "device failure: " + e);
         }
     }
 }

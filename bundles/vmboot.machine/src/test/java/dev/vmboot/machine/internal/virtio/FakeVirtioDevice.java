@@ -26,6 +26,10 @@ final class FakeVirtioDevice implements VirtioDevice {
     final List<String> calls = new ArrayList<>();
     volatile VirtioActivation activation;
     volatile boolean breakQueue;
+    /** {@link #activate} fails (a back-end that cannot start). */
+    volatile boolean failActivation;
+    /** {@link #queueNotified} fails with a RuntimeException (a device bug the guest can reach). */
+    volatile boolean failServing;
     /** Serve queue 0 as an echo device: each chain's readable bytes are copied, reversed, into its writable ones. */
     volatile boolean echo;
     volatile long invalidChains;
@@ -69,6 +73,9 @@ final class FakeVirtioDevice implements VirtioDevice {
     @Override
     public synchronized void activate(VirtioActivation a) {
         calls.add("activate");
+        if (failActivation) {
+            throw new IllegalStateException("test: the back-end cannot start");
+        }
         activation = a;
     }
 
@@ -83,6 +90,9 @@ final class FakeVirtioDevice implements VirtioDevice {
             notifications.release();
             if (breakQueue) {
                 throw new VirtqueueBrokenException(index, "test: broken");
+            }
+            if (failServing) {
+                throw new IllegalStateException("test: a device bug");
             }
             if (echo) {
                 serveEcho(activation.queue(index));

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.virtio.DescriptorChain;
@@ -41,7 +42,7 @@ final class TransportHarness {
     TransportHarness(boolean realQueues) {
         VirtqueueFactory queues = realQueues ? TransportHarness::splitVirtqueue : this::createQueue;
         transport = new VirtioPciTransport("vmboot-test-virtio-blk0", device, memory, queues, msix,
-                new VirtioPciTransport.Environment() {
+                GuestLogLimiter.perMinute("VM t"), new VirtioPciTransport.Environment() {
                 @Override
                 public Doorbell doorbell(int index) {
                     return doorbells[index];

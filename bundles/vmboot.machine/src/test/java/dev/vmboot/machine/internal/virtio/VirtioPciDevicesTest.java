@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.virtio.Virtqueue;
@@ -21,6 +22,7 @@ import dev.vmboot.platform.PciHostBridge;
 import dev.vmboot.platform.PciInterruptRouting;
 import dev.vmboot.platform.PciRootBus;
 import dev.vmboot.api.vm.Personality;
+import dev.vmboot.testkit.StderrLog;
 
 /** Devices placed on the root bus, their BARs followed onto the MMIO bus and their doorbells onto notify addresses. */
 class VirtioPciDevicesTest {
@@ -68,7 +70,7 @@ class VirtioPciDevicesTest {
                 gsi -> {
                     gsis.add(gsi);
                     return level -> { };
-                }, VirtioPciDevicesTest::noQueue);
+                }, VirtioPciDevicesTest::noQueue, GuestLogLimiter.perMinute("VM t"));
     }
 
     @Test
@@ -130,5 +132,31 @@ class VirtioPciDevicesTest {
         assertThrows(IllegalStateException.class, () -> attach(full, List.of(a, b)));
         assertEquals(List.of("close"), a.calls());
         assertEquals(List.of("close"), b.calls());
+    }
+
+    @Test
+    void aGuestPlacingTheBarOverOtherDevicesInALoopLogsAFewHundredLinesAtMost() throws IOException {
+        VirtioPciDevices.MmioSpace taken = new VirtioPciDevices.MmioSpace() {
+            @Override
+            public void map(String name, long base, long length, MmioDevice device) {
+                throw new IllegalArgumentException(name + " overlaps something else");
+            }
+
+            @Override
+            public void unmap(long base, MmioDevice device) {
+            }
+        };
+        try (VirtioPciDevices set = VirtioPciDevices.attach("vmboot-t", List.of(new FakeVirtioDevice()),
+                RegionGuestMemory.onHeap(new MemoryRegion(0, 1 << 20, false)), new PciRootBus(), taken, wiring,
+                (a, d) -> { }, gsi -> level -> { }, VirtioPciDevicesTest::noQueue, GuestLogLimiter.perMinute("VM t"));
+                StderrLog log = StderrLog.capture()) {
+            PciFunction f = set.functions().get(0);
+            f.writeConfig(PciFunction.COMMAND, 2, PciFunction.COMMAND_MEMORY);
+            for (int i = 0; i < 10_000; i++) {
+                f.writeConfig(PciFunction.BAR0, 4, 0x8000_0000 + (i & 1) * 0x8000);
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+        }
     }
 }

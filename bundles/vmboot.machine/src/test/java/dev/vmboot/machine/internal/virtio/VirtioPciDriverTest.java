@@ -95,7 +95,9 @@ class VirtioPciDriverTest {
         q.setAvailIndex(1000);
         h.write(VirtioPciFunction.NOTIFY_OFFSET, 2, 0);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((h.status() & STATUS_DEVICE_NEEDS_RESET) == 0 && System.nanoTime() < deadline) {
+        // The worker sets DEVICE_NEEDS_RESET, then signals it: wait for both.
+        while (((h.status() & STATUS_DEVICE_NEEDS_RESET) == 0 || !h.msix.isPending(2))
+                && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
         assertEquals(STATUS_DEVICE_NEEDS_RESET, h.status() & STATUS_DEVICE_NEEDS_RESET);

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.virtio.VirtioFeatures;
+import dev.vmboot.testkit.StderrLog;
 
 /** The common configuration, the status machine, activation and reset, and interrupt routing (virtio 1.2, 4.1). */
 class VirtioPciTransportTest {
@@ -256,5 +258,41 @@ class VirtioPciTransportTest {
         assertEquals(0, h.read(base + 0x100, 4));
         h.write(base + 4, 2, 0xBEEF);
         assertEquals("writeConfig 4", h.device.calls().get(0));
+    }
+
+    @Test
+    void aDriverRestartingADeviceThatCannotStartLogsAFewHundredLinesAtMost() {
+        TransportHarness h = new TransportHarness();
+        h.device.failActivation = true;
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 1000; i++) {
+                h.negotiate(VERSION_1);
+                h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+                h.driverOk();
+                assertTrue((h.status() & STATUS_DEVICE_NEEDS_RESET) != 0);
+                h.write(DEVICE_STATUS, 1, 0);
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+        }
+    }
+
+    @Test
+    void aDriverRestartingADeviceThatFailsServingLogsAFewHundredLinesAtMost() throws Exception {
+        TransportHarness h = new TransportHarness();
+        h.device.failServing = true;
+        try (StderrLog log = StderrLog.capture()) {
+            for (int i = 0; i < 300; i++) {
+                h.negotiate(VERSION_1);
+                h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+                h.driverOk();
+                assertTrue(h.device.notifications.tryAcquire(10, TimeUnit.SECONDS), "the worker's first pass");
+                h.write(DEVICE_STATUS, 1, 0); // joins the worker, which has failed or is failing
+            }
+            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+                    + " lines logged");
+            assertEquals(1, log.lines().stream().filter(l -> l.equals("java.lang.IllegalStateException: test: a "
+                    + "device bug")).count(), "stack traces");
+        }
     }
 }
