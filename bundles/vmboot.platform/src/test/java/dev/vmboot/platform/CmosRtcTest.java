@@ -199,4 +199,30 @@ class CmosRtcTest {
         assertEquals(0x02, cmos(rtc, CmosRtc.HOURS));
         assertEquals(0x45, cmos(rtc, CmosRtc.MINUTES));
     }
+
+    /**
+     * MC146818A Table 2: a year and a century are 0-99 and a BCD byte has two decimal digits. A field outside that is
+     * as impossible as the 13th month (found by CmosRtcFuzzTest: a century of 189 written in binary mode made the
+     * year 18924, and the century register then read 0xBD).
+     */
+    @Test
+    void fieldsOutsideTheirRegistersRangeAreRefusedLikeImpossibleDates() {
+        LocalDateTime before = LocalDateTime.of(2024, 3, 9, 13, 45, 7);
+        CmosRtc binary = rtc();
+        setCmos(binary, CmosRtc.REGISTER_B, CmosRtc.B_BINARY | CmosRtc.B_24_HOUR);
+        setCmos(binary, CmosRtc.CENTURY, 189);
+        assertEquals(before, binary.guestTime().withNano(0), "century 189");
+        setCmos(binary, CmosRtc.YEAR, 255);
+        assertEquals(before, binary.guestTime().withNano(0), "year 255");
+        assertEquals(20, cmos(binary, CmosRtc.CENTURY));
+        CmosRtc bcd = rtc();
+        setCmos(bcd, CmosRtc.YEAR, 0x9A);
+        assertEquals(before, bcd.guestTime().withNano(0), "BCD year 0x9A");
+        setCmos(bcd, CmosRtc.SECONDS, 0x1F);
+        assertEquals(before, bcd.guestTime().withNano(0), "BCD seconds 0x1F");
+        setCmos(bcd, CmosRtc.REGISTER_B, 0); // 12-hour
+        setCmos(bcd, CmosRtc.HOURS, 0x00);
+        assertEquals(before, bcd.guestTime().withNano(0), "hour 0 in 12-hour mode");
+        assertEquals(0x81, cmos(bcd, CmosRtc.HOURS), "1 PM");
+    }
 }
