@@ -133,6 +133,58 @@ class VirtioPciTransportTest {
         h.transport.reset();
     }
 
+    /**
+     * virtio 1.2, 2.1.2: a driver must not clear a status bit, but one may. DRIVER_OK cleared and set again without a
+     * reset activated the device again with a second set of queue workers; the first set was never stopped (a thread
+     * per queue leaked per round, without bound), and as both sets waited on the same doorbells, the reset's wake-up
+     * could reach an old worker, leaving the new one to time out and the device wedged (found by VirtioPciFuzzTest).
+     * Only a reset clears status bits now, so the device is activated once per reset.
+     */
+    @Test
+    void driverOkClearedAndSetAgainDoesNotActivateTheDeviceAgain() throws Exception {
+        TransportHarness h = new TransportHarness();
+        h.negotiate(VERSION_1);
+        h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+        h.setUpQueue(1, 64, 0x8000, 0x9000, 0xA000);
+        h.driverOk();
+        for (int round = 0; round < 3; round++) {
+            h.write(DEVICE_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+            h.driverOk();
+        }
+        assertEquals(1, h.device.calls().stream().filter("activate"::equals).count(), h.device.calls().toString());
+        assertEquals(2, VirtioPciFuzzTest.workers(), "one worker per queue");
+        assertTrue(h.transport.reset(), "the reset stops every worker");
+        assertEquals(0, VirtioPciFuzzTest.workers());
+        assertEquals(0, h.status());
+    }
+
+    /**
+     * virtio 1.2, 2.1.2: the driver must not clear a status bit. With FEATURES_OK cleared while the device ran, the
+     * status read DRIVER_OK without FEATURES_OK and the driver features could be rewritten under the active device
+     * (found by VirtioPciFuzzTest). A write that clears a bit is refused; only a reset (0) clears the status.
+     */
+    @Test
+    void aStatusWriteThatClearsABitIsRefused() {
+        TransportHarness h = new TransportHarness();
+        h.negotiate(VERSION_1 | 1L << 5);
+        h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+        h.driverOk();
+        int running = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK;
+        h.write(DEVICE_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
+        assertEquals(running, h.status());
+        h.write(DRIVER_FEATURE_SELECT, 4, 0);
+        h.write(DRIVER_FEATURE, 4, 0);
+        assertEquals(1L << 5, h.read(DRIVER_FEATURE, 4), "the features stay as negotiated");
+        h.write(DEVICE_STATUS, 1, STATUS_FAILED);
+        assertEquals(running, h.status());
+        h.write(DEVICE_STATUS, 1, running | STATUS_FAILED);
+        assertEquals(running | STATUS_FAILED, h.status(), "setting a bit is fine");
+        assertTrue(h.transport.refusals().keySet().stream().anyMatch(k -> k.contains("clears")),
+                h.transport.refusals().toString());
+        assertTrue(h.transport.reset());
+        assertEquals(0, h.status());
+    }
+
     @Test
     void driverOkWithoutFeaturesOkSetsNeedsReset() {
         TransportHarness h = new TransportHarness();
