@@ -133,7 +133,11 @@ public final class CmosRtc implements PortIoDevice {
         return nmiDisabled;
     }
 
-    /** The time the guest's RTC shows now. */
+    /**
+     * The time the guest's RTC shows now.
+     *
+     * @throws DateTimeException while the guest holds the clock (register B SET) with an impossible time in it
+     */
     public synchronized LocalDateTime guestTime() {
         return frozen ? decodeTimeRegisters() : clockTime().plus(offset);
     }
@@ -247,10 +251,31 @@ public final class CmosRtc implements PortIoDevice {
         }
     }
 
+    /**
+     * The time the registers hold; each field must be a value its register can hold (MC146818A Table 2: in binary or
+     * in BCD with two decimal digits; year and century 0-99, 12-hour hours 1-12), and the whole a real date.
+     *
+     * @throws DateTimeException for an impossible field or date
+     */
     private LocalDateTime decodeTimeRegisters() {
-        int year = decode(ram[CENTURY] & 0xFF) * 100 + decode(ram[YEAR] & 0xFF);
-        return LocalDateTime.of(year, decode(ram[MONTH] & 0xFF), decode(ram[DAY_OF_MONTH] & 0xFF),
-                decodeHour(ram[HOURS] & 0xFF), decode(ram[MINUTES] & 0xFF), decode(ram[SECONDS] & 0xFF));
+        int year = decodeField(CENTURY, 99) * 100 + decodeField(YEAR, 99);
+        return LocalDateTime.of(year, decodeField(MONTH, 12), decodeField(DAY_OF_MONTH, 31), decodeHour(),
+                decodeField(MINUTES, 59), decodeField(SECONDS, 59));
+    }
+
+    private int decodeField(int register, int max) {
+        int raw = ram[register] & 0xFF;
+        int value = decode(raw);
+        if (value > max || !validDigits(raw)) {
+            throw new DateTimeException(String.format("register 0x%x holds 0x%x, not a %s value of 0..%d", register,
+                    raw, binary() ? "binary" : "BCD", max));
+        }
+        return value;
+    }
+
+    /** In BCD mode both nibbles must be decimal digits. */
+    private boolean validDigits(int raw) {
+        return binary() || ((raw & 0x0F) <= 9 && (raw >>> 4) <= 9);
     }
 
     private boolean binary() {
@@ -278,11 +303,17 @@ public final class CmosRtc implements PortIoDevice {
         return encode(h12) | (hour >= 12 ? 0x80 : 0);
     }
 
-    private int decodeHour(int raw) {
+    private int decodeHour() {
         if (twentyFourHour()) {
-            return decode(raw);
+            return decodeField(HOURS, 23);
         }
-        int h12 = decode(raw & 0x7F) % 12;
+        int raw = ram[HOURS] & 0xFF;
+        int hour = decode(raw & 0x7F);
+        if (hour < 1 || hour > 12 || !validDigits(raw & 0x7F)) {
+            throw new DateTimeException(String.format("register 0x%x holds 0x%x, not a 12-hour value of 1..12", HOURS,
+                    raw));
+        }
+        int h12 = hour % 12;
         return (raw & 0x80) != 0 ? h12 + 12 : h12;
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.device.GuestLogLimiter;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 class AcpiDevicesTest {
 
@@ -76,13 +76,13 @@ class AcpiDevicesTest {
     void aGuestAskingForUnsupportedSleepStatesInALoopLogsAFewHundredLinesAtMost() {
         AcpiSleepControl control = new AcpiSleepControl(power, guestLog);
         Piix4PmRegisters pm = new Piix4PmRegisters(new AcpiPmTimer(false, nanos::get), power, guestLog);
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 10_000; i++) {
                 control.write(0, 1, 0x20 | 3 << 2); // S3
                 pm.write(Piix4PmRegisters.PM1_CONTROL, 2, 0x2400); // S1
             }
             // One machine, one budget, and a summary line.
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
         }
         assertEquals(0, power.powerOffs);

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.device.GuestLogLimiter;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 class LegacyPortsTest {
 
@@ -115,12 +115,12 @@ class LegacyPortsTest {
     @Test
     void aGuestLoopingOnIgnoredCommandsAndPostCodesLogsAFewHundredLinesAtMost() {
         PostCodePort post = new PostCodePort(guestLog);
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 10_000; i++) {
                 i8042.commandPort().write(0, 1, 0xC5); // not a command this i8042 knows
                 post.write(0, 1, i);
             }
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
         }
     }

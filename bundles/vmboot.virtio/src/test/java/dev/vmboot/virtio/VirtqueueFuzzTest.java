@@ -15,6 +15,7 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioFeatures;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.memory.RegionGuestMemory;
+import dev.vmboot.testkit.FuzzInput;
 import dev.vmboot.testkit.MockDriverQueue;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
 import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;

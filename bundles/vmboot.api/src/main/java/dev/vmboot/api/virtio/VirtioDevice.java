@@ -36,6 +36,7 @@ public interface VirtioDevice extends AutoCloseable {
 
     /**
      * The driver set DRIVER_OK: every queue it enabled has been checked and is handed over; the device starts serving.
+     * Called at most once between two {@link #reset()}s, however often the driver sets DRIVER_OK.
      *
      * @throws IOException if the device cannot start (its back-end went away); the transport then sets
      *                     DEVICE_NEEDS_RESET

@@ -14,7 +14,7 @@ import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
 import dev.vmboot.platform.PortIoRange;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 class BusTest {
 
@@ -190,7 +190,7 @@ class BusTest {
         MmioBus mmio = new MmioBus(machine);
         ports.register("broken", 0x1000, 0x1000, new Broken());
         mmio.register("broken", 0xD000_0000L, 0x10_0000, new Broken());
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 0x1000; i++) {
                 ports.write(0x1000 + i, 1, 0);
                 assertEquals(0xFF, ports.read(0x1000 + i, 1));
@@ -198,7 +198,7 @@ class BusTest {
                 assertEquals(-1L, mmio.read(0xD000_0000L + 8L * i, 8));
             }
             // One machine, one budget and a summary line; a stack trace once per bus.
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
             assertEquals(2, log.lines().stream().filter(l -> l.equals("java.lang.IllegalStateException: boom"))
                     .count(), "stack traces");
@@ -213,13 +213,13 @@ class BusTest {
         bus.register("post", 0x80, 1, post);
         PortIoRange onPost = new PortIoRange("piix4-pm", 0x80, 64, pm);
         PortIoRange away = new PortIoRange("piix4-pm", 0xB000, 64, pm);
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 10_000; i++) {
                 bus.move(null, onPost); // refused: it overlaps the POST port
                 bus.move(onPost, away);
                 bus.move(away, null);
             }
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
         }
         assertEquals(List.of("post@0x80+1"), bus.describe());

@@ -31,7 +31,7 @@ import dev.vmboot.api.vm.PlatformData;
 import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.api.vm.VmExit;
 import dev.vmboot.api.vm.VmState;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 class BootSessionTest {
     private static final VmExit RESET = new VmExit(VmState.RESET, "the guest asked for a reset");
@@ -250,7 +250,7 @@ class BootSessionTest {
     @Test
     void aGuestResettingAtOnceIsPacedAfterTheBurstAndThatIsToldOnce() throws Exception {
         Factory f = new Factory(resets(50, OFF));
-        try (StderrLog log = StderrLog.capture();
+        try (LogLineCapture log = LogLineCapture.all();
                 BootSession s = BootSession.start("t", f, BootSession.ResetPolicy.REBOOT)) {
             FutureTask<VmExit> end = new FutureTask<>(s::awaitEnd);
             new Thread(end, "session").start();
@@ -262,14 +262,14 @@ class BootSessionTest {
             assertEquals(RebootPacer.BURST, s.reboots());
             assertEquals(RebootPacer.BURST + 1, f.made.size(), "no machine is built after the stop");
             assertEquals(1, pacingLines(log));
-            assertTrue(log.messages().stream().anyMatch(m -> m.contains("WARN") && m.endsWith(
+            assertTrue(log.records().stream().anyMatch(m -> m.contains("WARN") && m.endsWith(
                     "VM t: the guest resets faster than it can boot (5 reboots so far); from now on it reboots at "
-                    + "most once every 2000 ms")), log.messages().toString());
+                    + "most once every 2000 ms")), log.records().toString());
         }
     }
 
-    private static long pacingLines(StderrLog log) {
-        return log.messages().stream().filter(m -> m.contains("resets faster than it can boot")).count();
+    private static long pacingLines(LogLineCapture log) {
+        return log.records().stream().filter(m -> m.contains("resets faster than it can boot")).count();
     }
 
     @Test

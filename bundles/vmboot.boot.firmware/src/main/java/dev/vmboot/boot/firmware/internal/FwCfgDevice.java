@@ -7,14 +7,16 @@ import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.device.PortIoDevice;
 import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.memory.GuestMemoryException;
+import dev.vmboot.api.memory.MemoryRegion;
 
 /**
  * QEMU's firmware configuration device on x86 I/O ports (QEMU docs/specs/fw_cfg.rst): selector at 0x510, data at
  * 0x511, DMA address at 0x514 (high half) and 0x518 (low half, writing it starts the transfer). Registered at
  * {@link #BASE} with length {@link #LENGTH}; offsets below are relative to it.
  *
- * <p>A guest pointer that is not RAM fails the DMA request with the error bit; it never touches host memory. Such
- * requests are logged through the machine's {@link GuestLogLimiter}, so a guest repeating them cannot flood the log.
+ * <p>A guest pointer that is not RAM fails the DMA request with the error bit; it never touches host memory, and
+ * nothing the guest writes here throws. Such requests are logged through the machine's {@link GuestLogLimiter}, so a
+ * guest repeating them cannot flood the log.
  */
 final class FwCfgDevice implements PortIoDevice {
     static final int BASE = 0x510;
@@ -25,6 +27,8 @@ final class FwCfgDevice implements PortIoDevice {
     private static final int DMA_LOW = 0x8;
     /** "QEMU CFG" read from the DMA address register, big-endian (fw_cfg.rst, "DMA Address Register"). */
     private static final long DMA_SIGNATURE = 0x51454D5520434647L;
+    /** sizeof(FWCfgDmaAccess): be32 control, be32 length, be64 address (fw_cfg.rst, "DMA interface"). */
+    private static final int DESCRIPTOR_SIZE = 16;
     // FWCfgDmaAccess.control bits (qemu_fw_cfg.h)
     static final int DMA_ERROR = 0x01;
     static final int DMA_READ = 0x02;
@@ -96,19 +100,20 @@ final class FwCfgDevice implements PortIoDevice {
         return offset < current.length ? current[offset++] : 0;
     }
 
-    /** Runs one FWCfgDmaAccess (be32 control, be32 length, be64 address) and writes the control word back. */
+    /**
+     * Runs one FWCfgDmaAccess (be32 control, be32 length, be64 address) and writes the control word back. A descriptor
+     * that does not lie in writable guest RAM (outside memory, or in the read-only flash) is refused whole: its status
+     * could not be written back, so the guest could not tell what happened.
+     */
     private void dma(long accessAddress) {
-        int control;
-        int length;
-        long target;
-        try {
-            control = Integer.reverseBytes(memory.readInt(accessAddress));
-            length = Integer.reverseBytes(memory.readInt(accessAddress + 4));
-            target = Long.reverseBytes(memory.readLong(accessAddress + 8));
-        } catch (GuestMemoryException e) {
-            guestLog.warn(LOG, "fw_cfg DMA descriptor outside guest RAM: {}", e.getMessage());
+        if (!writableRam(accessAddress, DESCRIPTOR_SIZE)) {
+            guestLog.warn(LOG, "fw_cfg DMA descriptor at 0x{} is not in writable guest RAM; ignored",
+                    Long.toHexString(accessAddress));
             return;
         }
+        int control = Integer.reverseBytes(memory.readInt(accessAddress));
+        int length = Integer.reverseBytes(memory.readInt(accessAddress + 4));
+        long target = Long.reverseBytes(memory.readLong(accessAddress + 8));
         int status = 0;
         if ((control & DMA_SELECT) != 0) {
             select(control >>> 16);
@@ -132,13 +137,23 @@ final class FwCfgDevice implements PortIoDevice {
         long len = length & 0xFFFFFFFFL;
         long available = Math.max(0, current.length - offset);
         int n = (int) Math.min(len, available);
-        if (!memory.contains(target, len)) {
-            throw new GuestMemoryException(target, len, "fw_cfg DMA read target");
+        if (!writableRam(target, len)) {
+            throw new GuestMemoryException(target, len, "fw_cfg DMA read target is not writable guest RAM");
         }
         memory.write(target, current, offset, n);
         if (len > n) {
             memory.zero(target + n, len - n); // reads past an item's end give zeros
         }
         offset += n;
+    }
+
+    /** Whether {@code [address, address + length)} lies in one region of guest memory that is not read-only. */
+    private boolean writableRam(long address, long length) {
+        for (MemoryRegion r : memory.regions()) {
+            if (r.contains(address, length)) {
+                return !r.readOnly();
+            }
+        }
+        return false;
     }
 }

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.device.GuestLogLimiter;
+import dev.vmboot.api.memory.MemoryRegion;
+import dev.vmboot.memory.RegionGuestMemory;
 import dev.vmboot.testkit.HeapGuestMemory;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 class FwCfgDeviceTest {
     private static final int SELECTOR = 0;
@@ -96,16 +98,43 @@ class FwCfgDeviceTest {
         device.write(8, 4, 0);
     }
 
+    /**
+     * Guest RAM beside a read-only flash (as {@link FirmwareBootProtocol} maps OVMF.fd) whose bytes hold a descriptor:
+     * the request would copy into RAM and then fail to write its status back into the flash (found by FwCfgFuzzTest:
+     * the GuestMemoryException came out of the device). A descriptor the device cannot write back is refused whole;
+     * a target in the flash fails with the error bit.
+     */
+    @Test
+    void descriptorsAndTargetsInReadOnlyMemoryAreRefused() {
+        long flash = 0x10_0000;
+        ByteBuffer rom = ByteBuffer.allocate(0x1000);
+        rom.putInt(0, (0x20 << 16) | FwCfgDevice.DMA_SELECT | FwCfgDevice.DMA_READ).putInt(4, 5).putLong(8, 0x2000);
+        RegionGuestMemory withFlash = RegionGuestMemory.onHeap(new MemoryRegion(0, 1 << 20, false));
+        withFlash.map(new MemoryRegion(flash, rom.capacity(), true), rom);
+        FwCfgItems items = new FwCfgItems(1L << 30, 2, new byte[16]);
+        items.addFile("etc/e820", new byte[] {1, 2, 3, 4, 5});
+        FwCfgDevice d = new FwCfgDevice(items, withFlash, GuestLogLimiter.perMinute("VM t"));
+        d.write(4, 4, 0);
+        d.write(8, 4, Integer.reverseBytes((int) flash));
+        assertArrayEquals(new byte[5], withFlash.read(0x2000, 5), "nothing copied for a request that cannot end");
+        long access = 0x1000;
+        withFlash.writeInt(access, Integer.reverseBytes((0x20 << 16) | FwCfgDevice.DMA_SELECT | FwCfgDevice.DMA_READ));
+        withFlash.writeInt(access + 4, Integer.reverseBytes(5));
+        withFlash.writeLong(access + 8, Long.reverseBytes(flash + 0x100));
+        d.write(8, 4, Integer.reverseBytes((int) access));
+        assertEquals(FwCfgDevice.DMA_ERROR, Integer.reverseBytes(withFlash.readInt(access)), "a target in the flash");
+    }
+
     @Test
     void aGuestFloodingBadDmaRequestsLogsAFewHundredLinesAtMost() {
         long access = 0x1000;
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 10_000; i++) {
                 writeAccess(access, FwCfgDevice.DMA_READ, 4, 1L << 40); // a target outside guest RAM
                 startDma(access);
                 startDma(1L << 40); // a descriptor outside guest RAM
             }
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
         }
         assertEquals(FwCfgDevice.DMA_ERROR, Integer.reverseBytes(memory.readInt(access)));

@@ -48,7 +48,9 @@ import dev.vmboot.api.virtio.Virtqueue;
  * may be written whole or as two aligned 32-bit halves; other partial writes are ignored.
  * <p>
  * Threads: register accesses come from vCPU threads and are serialised by this transport's lock, which also orders
- * activation and reset; a reset waits (bounded) for the queue workers before it resets the device. The interrupt path
+ * activation and reset; a reset waits (bounded) for the queue workers before it resets the device. Status bits are
+ * cleared only by a reset (a write that would clear one is refused), so the device is activated at most once between
+ * two resets, with one worker per queue. The interrupt path
  * ({@link #signalQueue}, {@link #signalConfig}) never takes that lock, so a worker that raises an interrupt while a
  * reset waits for it cannot deadlock.
  */
@@ -388,6 +390,12 @@ final class VirtioPciTransport {
             return null;
         }
         int v = value & 0xFF & ~STATUS_DEVICE_NEEDS_RESET; // the device's bit; the driver cannot set it
+        if ((status & ~v) != 0) {
+            // 2.1.2: the driver must not clear a status bit. Taking such a write would let it rewrite the features
+            // or set DRIVER_OK again (a second activation) under a running device: only a reset clears the status.
+            refuse("a status write that clears bits (only a reset may) is ignored");
+            return null;
+        }
         if ((v & STATUS_FEATURES_OK) != 0 && (status & STATUS_FEATURES_OK) == 0 && !featuresAcceptable()) {
             v &= ~STATUS_FEATURES_OK; // 3.1.1 step 6: the driver re-reads the status and sees it was refused
         }

@@ -22,7 +22,7 @@ import dev.vmboot.platform.PciHostBridge;
 import dev.vmboot.platform.PciInterruptRouting;
 import dev.vmboot.platform.PciRootBus;
 import dev.vmboot.api.vm.Personality;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 /** Devices placed on the root bus, their BARs followed onto the MMIO bus and their doorbells onto notify addresses. */
 class VirtioPciDevicesTest {
@@ -149,13 +149,13 @@ class VirtioPciDevicesTest {
         try (VirtioPciDevices set = VirtioPciDevices.attach("vmboot-t", List.of(new FakeVirtioDevice()),
                 RegionGuestMemory.onHeap(new MemoryRegion(0, 1 << 20, false)), new PciRootBus(), taken, wiring,
                 (a, d) -> { }, gsi -> level -> { }, VirtioPciDevicesTest::noQueue, GuestLogLimiter.perMinute("VM t"));
-                StderrLog log = StderrLog.capture()) {
+                LogLineCapture log = LogLineCapture.all()) {
             PciFunction f = set.functions().get(0);
             f.writeConfig(PciFunction.COMMAND, 2, PciFunction.COMMAND_MEMORY);
             for (int i = 0; i < 10_000; i++) {
                 f.writeConfig(PciFunction.BAR0, 4, 0x8000_0000 + (i & 1) * 0x8000);
             }
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
         }
     }

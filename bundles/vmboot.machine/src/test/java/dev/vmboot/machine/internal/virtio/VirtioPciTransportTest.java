@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.vmboot.api.device.GuestLogLimiter;
 import dev.vmboot.api.virtio.VirtioFeatures;
-import dev.vmboot.testkit.StderrLog;
+import dev.vmboot.testkit.LogLineCapture;
 
 /** The common configuration, the status machine, activation and reset, and interrupt routing (virtio 1.2, 4.1). */
 class VirtioPciTransportTest {
@@ -133,6 +133,58 @@ class VirtioPciTransportTest {
         assertTrue(h.device.notifications.tryAcquire(4, 10, TimeUnit.SECONDS), "the first call and three more");
         assertFalse(h.device.notifications.tryAcquire(200, TimeUnit.MILLISECONDS), "then it waits for the driver");
         h.transport.reset();
+    }
+
+    /**
+     * virtio 1.2, 2.1.2: a driver must not clear a status bit, but one may. DRIVER_OK cleared and set again without a
+     * reset activated the device again with a second set of queue workers; the first set was never stopped (a thread
+     * per queue leaked per round, without bound), and as both sets waited on the same doorbells, the reset's wake-up
+     * could reach an old worker, leaving the new one to time out and the device wedged (found by VirtioPciFuzzTest).
+     * Only a reset clears status bits now, so the device is activated once per reset.
+     */
+    @Test
+    void driverOkClearedAndSetAgainDoesNotActivateTheDeviceAgain() throws Exception {
+        TransportHarness h = new TransportHarness();
+        h.negotiate(VERSION_1);
+        h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+        h.setUpQueue(1, 64, 0x8000, 0x9000, 0xA000);
+        h.driverOk();
+        for (int round = 0; round < 3; round++) {
+            h.write(DEVICE_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+            h.driverOk();
+        }
+        assertEquals(1, h.device.calls().stream().filter("activate"::equals).count(), h.device.calls().toString());
+        assertEquals(2, VirtioPciFuzzTest.workers(), "one worker per queue");
+        assertTrue(h.transport.reset(), "the reset stops every worker");
+        assertEquals(0, VirtioPciFuzzTest.workers());
+        assertEquals(0, h.status());
+    }
+
+    /**
+     * virtio 1.2, 2.1.2: the driver must not clear a status bit. With FEATURES_OK cleared while the device ran, the
+     * status read DRIVER_OK without FEATURES_OK and the driver features could be rewritten under the active device
+     * (found by VirtioPciFuzzTest). A write that clears a bit is refused; only a reset (0) clears the status.
+     */
+    @Test
+    void aStatusWriteThatClearsABitIsRefused() {
+        TransportHarness h = new TransportHarness();
+        h.negotiate(VERSION_1 | 1L << 5);
+        h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
+        h.driverOk();
+        int running = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK;
+        h.write(DEVICE_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
+        assertEquals(running, h.status());
+        h.write(DRIVER_FEATURE_SELECT, 4, 0);
+        h.write(DRIVER_FEATURE, 4, 0);
+        assertEquals(1L << 5, h.read(DRIVER_FEATURE, 4), "the features stay as negotiated");
+        h.write(DEVICE_STATUS, 1, STATUS_FAILED);
+        assertEquals(running, h.status());
+        h.write(DEVICE_STATUS, 1, running | STATUS_FAILED);
+        assertEquals(running | STATUS_FAILED, h.status(), "setting a bit is fine");
+        assertTrue(h.transport.refusals().keySet().stream().anyMatch(k -> k.contains("clears")),
+                h.transport.refusals().toString());
+        assertTrue(h.transport.reset());
+        assertEquals(0, h.status());
     }
 
     @Test
@@ -264,7 +316,7 @@ class VirtioPciTransportTest {
     void aDriverRestartingADeviceThatCannotStartLogsAFewHundredLinesAtMost() {
         TransportHarness h = new TransportHarness();
         h.device.failActivation = true;
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 1000; i++) {
                 h.negotiate(VERSION_1);
                 h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
@@ -272,7 +324,7 @@ class VirtioPciTransportTest {
                 assertTrue((h.status() & STATUS_DEVICE_NEEDS_RESET) != 0);
                 h.write(DEVICE_STATUS, 1, 0);
             }
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
         }
     }
@@ -281,7 +333,7 @@ class VirtioPciTransportTest {
     void aDriverRestartingADeviceThatFailsServingLogsAFewHundredLinesAtMost() throws Exception {
         TransportHarness h = new TransportHarness();
         h.device.failServing = true;
-        try (StderrLog log = StderrLog.capture()) {
+        try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 300; i++) {
                 h.negotiate(VERSION_1);
                 h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
@@ -289,7 +341,7 @@ class VirtioPciTransportTest {
                 assertTrue(h.device.notifications.tryAcquire(10, TimeUnit.SECONDS), "the worker's first pass");
                 h.write(DEVICE_STATUS, 1, 0); // joins the worker, which has failed or is failing
             }
-            assertTrue(log.messages().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.messages().size()
+            assertTrue(log.records().size() <= GuestLogLimiter.DEFAULT_LINES + 1, log.records().size()
                     + " lines logged");
             assertEquals(1, log.lines().stream().filter(l -> l.equals("java.lang.IllegalStateException: test: a "
                     + "device bug")).count(), "stack traces");
