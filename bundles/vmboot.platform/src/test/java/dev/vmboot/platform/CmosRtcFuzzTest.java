@@ -24,7 +24,8 @@ import dev.vmboot.testkit.LogLineCapture;
  * <li>while SET halts the clock, UIP reads 0 and the time registers read what the guest wrote, or the time when SET
  * came, valid in the mode before (the MC146818A does not convert them when the mode changes);</li>
  * <li>a valid time set through SET reads back as set; the NMI-disable bit follows the last index write;</li>
- * <li>no log line reaches the console (an invalid time is a debug message).</li>
+ * <li>at most {@link LogLineCapture#GUEST_LOG_BUDGET} log lines (an invalid time is a debug message, which this
+ * module's tests print, through the machine's {@link dev.vmboot.api.device.GuestLogLimiter}).</li>
  * </ul>
  * A normal build replays the inputs under {@code CmosRtcFuzzTestInputs/ports} (written by {@link CmosRtcFuzzSeeds});
  * {@code JAZZER_FUZZ=1} fuzzes for real.
@@ -65,7 +66,7 @@ class CmosRtcFuzzTest {
         CmosRtc rtc = new CmosRtc(clock, (in.u16() % 4097) * mib, in.u16() * mib, GuestLogLimiter.perMinute("VM fuzz"));
         try (LogLineCapture log = LogLineCapture.start(CmosRtc.class.getName())) {
             new Run(in, clock, rtc).run();
-            check(log.count() == 0, "log records: " + log.firstRecords());
+            check(log.count() <= LogLineCapture.GUEST_LOG_BUDGET, log.count() + " log records: " + log.firstRecords());
         }
     }
 
