@@ -89,7 +89,7 @@ public final class MemoryFileSystem implements FileSystem {
         return this;
     }
 
-    /** Every read from now on returns at most {@code bytes}, as a reader of a fragmented file may get them. */
+    /** Every read of a file opened from now on returns at most {@code bytes}, as a fragmented file may give them. */
     public MemoryFileSystem readsInPiecesOf(int bytes) {
         piece = bytes;
         return this;

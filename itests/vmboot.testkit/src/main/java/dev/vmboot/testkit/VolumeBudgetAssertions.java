@@ -20,10 +20,10 @@ public final class VolumeBudgetAssertions {
     }
 
     /**
-     * Lists {@code directories} of {@code fs} in turn, round and round, and asserts that the volume's 4 GiB of directory
-     * data stop a listing once about {@code bound} of them were read: at least {@code bound - 2} listings pass, and
-     * one refused for the volume comes before {@code bound} plus one round more. {@code stoppedAt} starts the name of
-     * the directory the refusal names, as the reader words it (FAT: {@code FAT directory "d}).
+     * Lists {@code directories} of {@code fs} in turn, round and round, and asserts that the volume's 4 GiB of
+     * directory data stop a listing once about {@code bound} of them were read: at least {@code bound - 2} listings
+     * pass, and one refused for the volume comes before {@code bound} plus one round more. {@code stoppedAt} starts
+     * the name of the directory the refusal names, as the reader words it (FAT: {@code FAT directory "d}).
      */
     public static void assertListingInTurnStopsAtTheVolumeBound(FileSystem fs, List<FsNode> directories, long bound,
             String stoppedAt) throws IOException {
