@@ -1,10 +1,7 @@
 package dev.vmboot.platform;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -61,7 +58,7 @@ class CmosRtcFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void ports(byte[] data) {
         FuzzInput in = new FuzzInput(data);
-        MovingClock clock = new MovingClock(Instant.ofEpochSecond(in.u32()));
+        ManualClock clock = new ManualClock(Instant.ofEpochSecond(in.u32()));
         long mib = 1L << 20;
         CmosRtc rtc = new CmosRtc(clock, (in.u16() % 4097) * mib, in.u16() * mib, GuestLogLimiter.perMinute("VM fuzz"));
         try (LogLineCapture log = LogLineCapture.start(CmosRtc.class.getName())) {
@@ -70,34 +67,10 @@ class CmosRtcFuzzTest {
         }
     }
 
-    /** A UTC clock the test moves. */
-    private static final class MovingClock extends Clock {
-        Instant now;
-
-        MovingClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** The guest's program, the device and the model. */
     private static final class Run {
         private final FuzzInput in;
-        private final MovingClock clock;
+        private final ManualClock clock;
         private final CmosRtc rtc;
         /** What each register should read when the model knows it; -1 where it does not (a running time register). */
         private final int[] expected = new int[128];
@@ -106,7 +79,7 @@ class CmosRtcFuzzTest {
         /** Register B before SET halted the clock: the mode the time registers were copied in. */
         private int copiedInMode;
 
-        Run(FuzzInput in, MovingClock clock, CmosRtc rtc) {
+        Run(FuzzInput in, ManualClock clock, CmosRtc rtc) {
             this.in = in;
             this.clock = clock;
             this.rtc = rtc;

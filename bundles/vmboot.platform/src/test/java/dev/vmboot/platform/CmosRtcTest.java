@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,30 +18,6 @@ class CmosRtcTest {
     private static final long GIB = 1L << 30;
 
     private final GuestLogLimiter guestLog = GuestLogLimiter.perMinute("VM t");
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        Instant now;
-
-        ManualClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     // Saturday 9 March 2024, 13:45:07.5 UTC
     private final ManualClock clock = new ManualClock(Instant.parse("2024-03-09T13:45:07.500Z"));

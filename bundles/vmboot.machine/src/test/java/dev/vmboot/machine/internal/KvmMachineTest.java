@@ -75,6 +75,17 @@ class KvmMachineTest {
         }
     }
 
+    /** Starts {@code vm}'s vCPU on {@link GuestCode#HALT} and waits for the report it makes at port 0x500 and halts. */
+    private static void startHaltingGuest(VirtualMachine vm) throws InterruptedException {
+        Reports reports = new Reports();
+        vm.addPortIoDevice("reports", 0x500, 4, reports);
+        GuestCode.flatGdt(vm.memory());
+        vm.memory().write(GuestCode.CODE, GuestCode.HALT);
+        vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
+        vm.start();
+        assertEquals(1, reports.next());
+    }
+
     private static VmExit awaitExit(VirtualMachine vm) throws InterruptedException {
         return vm.awaitExit(WAIT).orElseThrow(() -> new AssertionError("the VM did not end; state " + vm.state()));
     }
@@ -133,14 +144,8 @@ class KvmMachineTest {
 
     @Test
     void haltedVcpuIsStoppedFromOutside() throws Exception {
-        Reports reports = new Reports();
         try (VirtualMachine vm = create(16L << 20)) {
-            vm.addPortIoDevice("reports", 0x500, 4, reports);
-            GuestCode.flatGdt(vm.memory());
-            vm.memory().write(GuestCode.CODE, GuestCode.HALT);
-            vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
-            vm.start();
-            assertEquals(1, reports.next());
+            startHaltingGuest(vm);
             assertEquals(VmState.RUNNING, vm.state());
             vm.stop();
             VmExit exit = awaitExit(vm);
@@ -343,15 +348,9 @@ class KvmMachineTest {
                 return 64;
             }
         };
-        Reports reports = new Reports();
         VirtualMachine vm = new KvmHypervisor().create(new MachineSpec("typing", 16L << 20, 1, Personality.CLOUD_HV),
                 new Console(console, typing));
-        vm.addPortIoDevice("reports", 0x500, 4, reports);
-        GuestCode.flatGdt(vm.memory());
-        vm.memory().write(GuestCode.CODE, GuestCode.HALT);
-        vm.setBootCpuState(GuestCode.flat32(GuestCode.CODE));
-        vm.start();
-        assertEquals(1, reports.next());
+        startHaltingGuest(vm);
         vm.close();
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(
                 "vmboot-console-typing") && t.isAlive()), "the console thread outlived close");

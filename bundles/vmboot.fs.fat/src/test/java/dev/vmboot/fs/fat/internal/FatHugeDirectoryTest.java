@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.vmboot.api.fs.CorruptFilesystemException;
 import dev.vmboot.api.fs.DirectoryBudget;
-import dev.vmboot.api.fs.DirectoryBudgetException;
 import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
 import dev.vmboot.testkit.MemoryBlockDevice;
+import dev.vmboot.testkit.VolumeBudgetAssertions;
 
 /**
  * FAT directories as large as the format allows (fatgen103: 65,536 entries, 2 MiB), made from directories mmd created
@@ -137,22 +137,7 @@ class FatHugeDirectoryTest {
         for (int i = 0; i < DIRECTORIES; i++) {
             dirs.add(FsPaths.resolve(fs, String.format("/d%03d", i)));
         }
-        long bound = DirectoryBudget.BYTES_PER_VOLUME / (CLUSTERS * CLUSTER);
-        DirectoryBudgetException stop = null;
-        int listed = 0;
-        while (stop == null && listed <= bound + DIRECTORIES) {
-            try {
-                fs.list(dirs.get(listed % DIRECTORIES));
-                listed++;
-            } catch (DirectoryBudgetException e) {
-                stop = e;
-            }
-        }
-        assertTrue(stop != null, listed + " directories of 2 MiB listed");
-        assertEquals(DirectoryBudgetException.Scope.VOLUME, stop.scope());
-        assertTrue(listed >= bound - 2, listed + " listed");
-        assertTrue(stop.getMessage().startsWith("memory: 4096 MiB of directory data read since the filesystem was"
-                + " opened, the most vmboot reads from one volume; stopped at FAT directory \"d"),
-                stop.getMessage());
+        VolumeBudgetAssertions.assertListingInTurnStopsAtTheVolumeBound(fs, dirs,
+                DirectoryBudget.BYTES_PER_VOLUME / (CLUSTERS * CLUSTER), "FAT directory \"d");
     }
 }

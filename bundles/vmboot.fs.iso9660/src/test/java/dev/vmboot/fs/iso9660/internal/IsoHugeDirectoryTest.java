@@ -21,6 +21,7 @@ import dev.vmboot.api.fs.DirectoryBudgetException;
 import dev.vmboot.api.fs.FsNode;
 import dev.vmboot.api.fs.FsPaths;
 import dev.vmboot.testkit.MemoryBlockDevice;
+import dev.vmboot.testkit.VolumeBudgetAssertions;
 
 /**
  * ISO9660 directories larger than any real one, made from the directories genisoimage recorded in a plain image by
@@ -133,23 +134,8 @@ class IsoHugeDirectoryTest {
             for (int i = 0; i < DIRECTORIES; i++) {
                 dirs.add(FsPaths.resolve(fs, String.format("/D%03d", i)));
             }
-            long bound = DirectoryBudget.BYTES_PER_VOLUME / ZERO_DIRECTORY;
-            DirectoryBudgetException stop = null;
-            int listed = 0;
-            while (stop == null && listed <= bound + DIRECTORIES) {
-                try {
-                    fs.list(dirs.get(listed % DIRECTORIES));
-                    listed++;
-                } catch (DirectoryBudgetException e) {
-                    stop = e;
-                }
-            }
-            assertTrue(stop != null, listed + " directories of 32 MiB listed");
-            assertEquals(DirectoryBudgetException.Scope.VOLUME, stop.scope());
-            assertTrue(listed >= bound - 2, listed + " listed");
-            assertTrue(stop.getMessage().startsWith("memory: 4096 MiB of directory data read since the filesystem"
-                    + " was opened, the most vmboot reads from one volume; stopped at ISO9660 directory \"D"),
-                    stop.getMessage());
+            VolumeBudgetAssertions.assertListingInTurnStopsAtTheVolumeBound(fs, dirs,
+                    DirectoryBudget.BYTES_PER_VOLUME / ZERO_DIRECTORY, "ISO9660 directory \"D");
             FsNode many = FsPaths.resolve(fs, "/MANY");
             DirectoryBudgetException spent = assertThrows(DirectoryBudgetException.class, () -> fs.list(many));
             assertEquals(DirectoryBudgetException.Scope.VOLUME, spent.scope(), "the volume's budget stays spent");

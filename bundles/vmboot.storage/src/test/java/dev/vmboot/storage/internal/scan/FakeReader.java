@@ -10,18 +10,21 @@ import dev.vmboot.api.fs.CorruptFilesystemException;
 import dev.vmboot.api.fs.FileSystem;
 import dev.vmboot.api.fs.FileSystemReader;
 import dev.vmboot.api.storage.BlockDevice;
+import dev.vmboot.testkit.MemoryFileSystem;
 
 /**
  * A reader for test volumes that start with "FAKEFS" and a one-byte volume number: each number maps to a prepared
- * {@link FakeFileSystem}, or to a corruption.
+ * {@link MemoryFileSystem} of type {@value #TYPE}, or to a corruption.
  */
 final class FakeReader implements FileSystemReader {
+    /** The type of this reader and of the filesystems it is given. */
+    static final String TYPE = "fakefs";
     static final byte[] MAGIC = "FAKEFS".getBytes(StandardCharsets.US_ASCII);
 
-    private final Map<Integer, FakeFileSystem> volumes = new HashMap<>();
+    private final Map<Integer, MemoryFileSystem> volumes = new HashMap<>();
     private final Map<Integer, String> corrupt = new HashMap<>();
 
-    FakeReader volume(int number, FakeFileSystem fs) {
+    FakeReader volume(int number, MemoryFileSystem fs) {
         volumes.put(number, fs);
         return this;
     }
@@ -40,7 +43,7 @@ final class FakeReader implements FileSystemReader {
 
     @Override
     public String type() {
-        return "fakefs";
+        return TYPE;
     }
 
     @Override
@@ -57,7 +60,7 @@ final class FakeReader implements FileSystemReader {
         if (corrupt.containsKey(number)) {
             throw new CorruptFilesystemException("fake superblock", 0, corrupt.get(number));
         }
-        FakeFileSystem fs = volumes.get(number);
+        MemoryFileSystem fs = volumes.get(number);
         if (fs == null) {
             throw new CorruptFilesystemException("fake superblock", MAGIC.length, "no volume " + number);
         }

@@ -41,6 +41,7 @@ import dev.vmboot.storage.internal.BlockStorage;
 import dev.vmboot.storage.internal.SysfsBlockDevices;
 import dev.vmboot.storage.internal.SysfsBlockDevicesFixture;
 import dev.vmboot.testkit.ExternalTool;
+import dev.vmboot.testkit.MemoryFileSystem;
 
 class ScanEngineTest {
     private static final long MIB = 1 << 20;
@@ -51,7 +52,7 @@ class ScanEngineTest {
     private final BlockStorage storage = new BlockStorage(new SysfsBlockDevices(Path.of("/nonexistent-sys"),
             Path.of("/dev")));
     private final List<FileSystemReader> readers = new CopyOnWriteArrayList<>();
-    private FakeFileSystem esp;
+    private MemoryFileSystem esp;
     private FakeReader fake;
     private Path disk;
     private byte[] firmware;
@@ -79,7 +80,7 @@ class ScanEngineTest {
     void disk() throws IOException {
         firmware = TestImages.pvhElf();
         kernel = TestImages.bzImage(300_000);
-        esp = new FakeFileSystem("ESP")
+        esp = new MemoryFileSystem(FakeReader.TYPE, "ESP")
                 .file("/EFI/vmboot/CLOUDHV.fd", firmware)
                 .file("/EFI/BOOT/BOOTX64.EFI", pe())
                 .file("/EFI/a/b/c/d/e/deep.fd", TestImages.firmwareVolume(8192))

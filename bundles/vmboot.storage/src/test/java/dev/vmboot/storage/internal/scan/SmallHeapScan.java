@@ -12,6 +12,7 @@ import dev.vmboot.api.scan.VolumeReport;
 import dev.vmboot.storage.internal.BlockStorage;
 import dev.vmboot.storage.internal.SysfsBlockDevices;
 import dev.vmboot.testkit.CompressionBombs;
+import dev.vmboot.testkit.MemoryFileSystem;
 
 /**
  * Run by {@link SmallHeapScanTest} in a JVM of its own with a small heap: scans a disk whose one volume holds a kernel
@@ -26,7 +27,7 @@ public final class SmallHeapScan {
     public static void main(String[] args) throws IOException {
         Path disk = Path.of(args[0]);
         Files.write(disk, FakeReader.superblock(1));
-        FakeFileSystem fs = new FakeFileSystem("bombs").file("/boot/vmlinuz", TestImages.bzImage(100_000));
+        MemoryFileSystem fs = new MemoryFileSystem(FakeReader.TYPE, "bombs").file("/boot/vmlinuz", TestImages.bzImage(100_000));
         for (int i = 0; i < BOMBS; i++) {
             fs.file("/boot/bomb-" + i + ".xz", CompressionBombs.xz(CompressionBombs.XZ_DICTIONARY_1536_MIB));
         }
