@@ -80,15 +80,6 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
         }
     }
 
-    /** Thrown for {@code -h}: not an error, the usage is the whole answer. */
-    static final class HelpRequested extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        HelpRequested() {
-            super(USAGE, null, false, false);
-        }
-    }
-
     static BootArguments parse(List<String> args) {
         Optional<String> protocol = Optional.empty();
         long memory = DEFAULT_MEMORY;
@@ -113,7 +104,7 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
                 break;
             case "-h":
             case "--help":
-                throw new HelpRequested();
+                throw new CommandArguments.HelpRequested(USAGE);
             case "-p":
             case "--protocol":
                 protocol = Optional.of(value(args, i++, a));
@@ -150,7 +141,8 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
                 onReset = BootSession.ResetPolicy.parse(value(args, i++, a));
                 break;
             default:
-                throw new IllegalArgumentException("boot: unknown option '" + a + "' (boot --help lists them)");
+                throw new IllegalArgumentException("boot: unknown option " + CommandArguments.shown(a)
+                        + " (boot --help lists them)");
             }
         }
         if (positional.size() != 1) {
@@ -172,7 +164,7 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
         try {
             return ByteSize.parse(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + ": '" + text + "' is too large a size");
+            throw new IllegalArgumentException(option + ": " + CommandArguments.shown(text) + " is too large a size");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": " + e.getMessage());
         }
@@ -180,7 +172,8 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
 
     private static int cpus(String text, String option) {
         if (!text.matches("[0-9]{1,3}")) {
-            throw new IllegalArgumentException(option + ": '" + text + "' is not a number of vCPUs (1-255)");
+            throw new IllegalArgumentException(option + ": " + CommandArguments.shown(text)
+                    + " is not a number of vCPUs (1-255)");
         }
         int n = Integer.parseInt(text);
         if (n < 1 || n > 255) {

@@ -295,8 +295,8 @@ public class VmbootCommands {
         BootArguments args;
         try {
             args = BootArguments.parse(List.of(arguments));
-        } catch (BootArguments.HelpRequested help) {
-            return new ExitStatus(0, BootArguments.USAGE);
+        } catch (CommandArguments.HelpRequested help) {
+            return new ExitStatus(0, help.usage());
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {

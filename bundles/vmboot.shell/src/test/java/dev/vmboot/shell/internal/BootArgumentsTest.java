@@ -73,7 +73,8 @@ class BootArgumentsTest {
 
     @Test
     void helpIsNotAnError() {
-        assertThrows(BootArguments.HelpRequested.class, () -> parse("--help"));
+        assertEquals(BootArguments.USAGE,
+                assertThrows(CommandArguments.HelpRequested.class, () -> parse("--help")).usage());
         assertTrue(BootArguments.USAGE.contains("--disk PATH[,ro]"));
     }
 
