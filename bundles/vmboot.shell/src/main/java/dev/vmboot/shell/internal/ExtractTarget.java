@@ -87,7 +87,7 @@ final class ExtractTarget {
      * @param blockDevices which block devices share blocks
      * @throws UsageException naming what is wrong with FILE
      */
-    static ExtractTarget check(String file, String sourceDisk, boolean force, SysfsBlockDevices blockDevices) {
+    static ExtractTarget check(String file, String sourceDisk, boolean force, BlockDeviceOverlap blockDevices) {
         Path target;
         Path source;
         try {

@@ -97,15 +97,15 @@ public class VmbootCommands {
     private final List<ServiceReference<Hypervisor>> hypervisorRefs = new CopyOnWriteArrayList<>();
 
     private final RunningMachines machines = new RunningMachines();
-    private final SysfsBlockDevices blockDevices;
+    private final BlockDeviceOverlap blockDevices;
 
     /** For Declarative Services, which sets the references. */
     public VmbootCommands() {
-        this.blockDevices = new SysfsBlockDevices(Path.of("/sys"));
+        this.blockDevices = new BlockDeviceOverlap(Path.of("/sys"));
     }
 
     /** With a disk scanner, sysfs and nothing else (the commands' tests). */
-    VmbootCommands(DiskScanner scanner, SysfsBlockDevices blockDevices) {
+    VmbootCommands(DiskScanner scanner, BlockDeviceOverlap blockDevices) {
         this.scanner = scanner;
         this.blockDevices = blockDevices;
     }

@@ -67,7 +67,7 @@ class CommandArgumentsTest {
     @Test
     void gogoWordsReachTheCommandsAsText(@TempDir Path tmp) {
         OneShotShell shell = new OneShotShell(new VmbootCommands(new InMemoryDisk("disk.img"),
-                new SysfsBlockDevices(tmp)));
+                new BlockDeviceOverlap(tmp)));
         assertEquals(new OneShotShell.Result(2, "", "vmboot: stop: 'true' is not a VM number; vmboot:list shows the "
                 + "numbers\n"), shell.run("vmboot:stop true"));
         assertEquals(new OneShotShell.Result(2, "", "vmboot: stop: '' is not a VM number; vmboot:list shows the "

@@ -42,7 +42,7 @@ class ExtractCommandTest {
         precious = Files.write(tmp.resolve("precious.txt"), PRECIOUS);
         disk = new InMemoryDisk(image.toString()).file("hello.txt", HELLO)
                 .failingFile("corrupt.bin", new byte[100], 30);
-        shell = new OneShotShell(new VmbootCommands(disk, new SysfsBlockDevices(tmp.resolve("no-sysfs"))));
+        shell = new OneShotShell(new VmbootCommands(disk, new BlockDeviceOverlap(tmp.resolve("no-sysfs"))));
     }
 
     private OneShotShell.Result extract(String... args) {

@@ -18,7 +18,7 @@ class ExtractTargetTest {
     Path tmp;
 
     private ExtractTarget check(String file, String sourceDisk, boolean force) {
-        return ExtractTarget.check(file, sourceDisk, force, new SysfsBlockDevices(tmp.resolve("sys")));
+        return ExtractTarget.check(file, sourceDisk, force, new BlockDeviceOverlap(tmp.resolve("sys")));
     }
 
     private String refusal(String file, String sourceDisk, boolean force) {

@@ -29,7 +29,7 @@ class OperatorInputTest {
     void aShell() throws IOException {
         image = Files.writeString(tmp.resolve("disk.img"), "image").toString();
         InMemoryDisk disk = new InMemoryDisk(image).file("hello.txt", "hello\n".getBytes(StandardCharsets.US_ASCII));
-        shell = new OneShotShell(new VmbootCommands(disk, new SysfsBlockDevices(tmp.resolve("sys"))));
+        shell = new OneShotShell(new VmbootCommands(disk, new BlockDeviceOverlap(tmp.resolve("sys"))));
     }
 
     private void refused(String expected, String command, String... args) {

@@ -3,17 +3,18 @@ package dev.vmboot.shell.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
  * Which block devices share blocks, as sysfs tells: {@code /sys/dev/block/MAJOR:MINOR} links to the device's
  * directory, and a partition's directory lies inside its disk's (sysfs-rules.rst; Documentation/ABI/stable/sysfs-dev).
  */
-final class SysfsBlockDevices {
+final class BlockDeviceOverlap {
     private final Path sys;
 
     /** @param sys where sysfs is mounted: {@code /sys} */
-    SysfsBlockDevices(Path sys) {
+    BlockDeviceOverlap(Path sys) {
         this.sys = sys;
     }
 
@@ -33,7 +34,7 @@ final class SysfsBlockDevices {
     /** The sysfs directory of a block device node. */
     private Optional<Path> device(Path node) {
         try {
-            if (!Files.readAttributes(node, java.nio.file.attribute.BasicFileAttributes.class).isOther()) {
+            if (!Files.readAttributes(node, BasicFileAttributes.class).isOther()) {
                 return Optional.empty();
             }
             long rdev = (Long) Files.getAttribute(node, "unix:rdev");
