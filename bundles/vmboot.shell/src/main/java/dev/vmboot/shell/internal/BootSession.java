@@ -131,7 +131,7 @@ final class BootSession implements AutoCloseable {
      */
     private boolean replace(VirtualMachine ended) throws IOException, BootException, InterruptedException {
         synchronized (this) {
-            if (stopRequested || closed || current != ended) {
+            if (ending() || current != ended) {
                 return false;
             }
         }
@@ -147,14 +147,12 @@ final class BootSession implements AutoCloseable {
         } else {
             paced = false;
         }
-        synchronized (this) {
-            if (stopRequested || closed) {
-                return false;
-            }
+        if (ending()) {
+            return false;
         }
         VirtualMachine next = factory.create();
         synchronized (this) {
-            if (stopRequested || closed) {
+            if (ending()) {
                 next.close();
                 return false;
             }
@@ -172,11 +170,15 @@ final class BootSession implements AutoCloseable {
         return true;
     }
 
+    /** Whether the session was stopped or closed: no reboot may follow. */
+    private synchronized boolean ending() {
+        return stopRequested || closed;
+    }
+
     private static void waitUnlessStopped(BootSession session, long nanos) throws InterruptedException {
         long end = System.nanoTime() + nanos;
         synchronized (session) {
-            for (long left = nanos; left > 0 && !session.stopRequested && !session.closed;
-                    left = end - System.nanoTime()) {
+            for (long left = nanos; left > 0 && !session.ending(); left = end - System.nanoTime()) {
                 TimeUnit.NANOSECONDS.timedWait(session, left);
             }
         }
