@@ -213,5 +213,7 @@ class CmosRtcTest {
         setCmos(bcd, CmosRtc.HOURS, 0x00);
         assertEquals(before, bcd.guestTime().withNano(0), "hour 0 in 12-hour mode");
         assertEquals(0x81, cmos(bcd, CmosRtc.HOURS), "1 PM");
+        setCmos(bcd, CmosRtc.HOURS, 0x12); // 12 AM, a valid 12-hour hour: taken
+        assertEquals(before.withHour(0), bcd.guestTime().withNano(0), "the next good write");
     }
 }

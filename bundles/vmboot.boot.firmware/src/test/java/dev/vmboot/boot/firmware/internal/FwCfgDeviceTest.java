@@ -123,6 +123,12 @@ class FwCfgDeviceTest {
         withFlash.writeLong(access + 8, Long.reverseBytes(flash + 0x100));
         d.write(8, 4, Integer.reverseBytes((int) access));
         assertEquals(FwCfgDevice.DMA_ERROR, Integer.reverseBytes(withFlash.readInt(access)), "a target in the flash");
+        // the same request into RAM (its control word rewritten: the status replaced it) is served
+        withFlash.writeInt(access, Integer.reverseBytes((0x20 << 16) | FwCfgDevice.DMA_SELECT | FwCfgDevice.DMA_READ));
+        withFlash.writeLong(access + 8, Long.reverseBytes(0x2000));
+        d.write(8, 4, Integer.reverseBytes((int) access));
+        assertEquals(0, Integer.reverseBytes(withFlash.readInt(access)), "the next good request");
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, withFlash.read(0x2000, 5));
     }
 
     @Test

@@ -155,6 +155,7 @@ class VirtioPciTransportTest {
         }
         assertEquals(1, h.device.calls().stream().filter("activate"::equals).count(), h.device.calls().toString());
         assertEquals(2, VirtioPciFuzzTest.workers(), "one worker per queue");
+        assertNotifyIsServed(h, 2);
         assertTrue(h.transport.reset(), "the reset stops every worker");
         assertEquals(0, VirtioPciFuzzTest.workers());
         assertEquals(0, h.status());
@@ -166,7 +167,7 @@ class VirtioPciTransportTest {
      * (found by VirtioPciFuzzTest). A write that clears a bit is refused; only a reset (0) clears the status.
      */
     @Test
-    void aStatusWriteThatClearsABitIsRefused() {
+    void aStatusWriteThatClearsABitIsRefused() throws Exception {
         TransportHarness h = new TransportHarness();
         h.negotiate(VERSION_1 | 1L << 5);
         h.setUpQueue(0, 128, 0x1000, 0x4000, 0x5000);
@@ -177,6 +178,7 @@ class VirtioPciTransportTest {
         h.write(DRIVER_FEATURE_SELECT, 4, 0);
         h.write(DRIVER_FEATURE, 4, 0);
         assertEquals(1L << 5, h.read(DRIVER_FEATURE, 4), "the features stay as negotiated");
+        assertNotifyIsServed(h, 1);
         h.write(DEVICE_STATUS, 1, STATUS_FAILED);
         assertEquals(running, h.status());
         h.write(DEVICE_STATUS, 1, running | STATUS_FAILED);
@@ -185,6 +187,19 @@ class VirtioPciTransportTest {
                 h.transport.refusals().toString());
         assertTrue(h.transport.reset());
         assertEquals(0, h.status());
+    }
+
+    /**
+     * The next good request after refused ones is served: once the workers of QUEUES queues have looked at their
+     * queues, a notify of queue 0 reaches its worker, which asks the device to look again.
+     */
+    private static void assertNotifyIsServed(TransportHarness h, int queues) throws InterruptedException {
+        assertTrue(h.device.notifications.tryAcquire(queues, 10, TimeUnit.SECONDS), "the workers look at once");
+        long before = h.device.calls().stream().filter(c -> c.startsWith("notified 0 ")).count();
+        h.write(VirtioPciFunction.NOTIFY_OFFSET, 2, 0);
+        assertTrue(h.device.notifications.tryAcquire(10, TimeUnit.SECONDS), "a notify write reaches the worker");
+        assertEquals(before + 1, h.device.calls().stream().filter(c -> c.startsWith("notified 0 ")).count(),
+                h.device.calls().toString());
     }
 
     @Test
