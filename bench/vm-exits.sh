@@ -37,6 +37,7 @@ cp="$root/$machine/classes:$root/$machine/test-classes"
 cp="$cp:$(jar dev/vmboot vmboot.api $v)"
 cp="$cp:$(jar dev/vmboot vmboot.memory $v):$(jar dev/vmboot vmboot.kvm $v)"
 cp="$cp:$(jar dev/vmboot vmboot.platform $v):$(jar net/java/dev/jna jna 5.19.1)"
+cp="$cp:$(jar dev/vmboot vmboot.virtio $v)"  # the virtio transport the machine builds
 cp="$cp:$(jar dev/vmboot vmboot.testkit $v)"  # PvhElfImage, for --pvh-elf
 cp="$cp:$(jar org/slf4j slf4j-api 1.7.36):$(jar org/slf4j slf4j-simple 1.7.36)"
 # The launcher's JVM flags (bin/vmboot): what vmboot itself runs with, and C1 only, whose compiled methods are not
