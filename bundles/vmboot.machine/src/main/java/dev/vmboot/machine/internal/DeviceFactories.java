@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 import dev.vmboot.api.virtio.VirtioDevice;
+import dev.vmboot.api.virtio.VirtioDeviceContext;
 import dev.vmboot.api.virtio.VirtioDeviceFactory;
 import dev.vmboot.api.vm.DeviceSpec;
 
@@ -20,17 +21,17 @@ final class DeviceFactories {
      * spec.
      *
      * @throws IOException              when no plug-in of a spec's type is installed, or a back-end cannot be opened
-     * @throws IllegalArgumentException when a plug-in refuses a spec's options
+     * @throws IllegalArgumentException when a plug-in refuses a spec's options, or a second device takes the console
      */
-    static List<VirtioDevice> create(List<DeviceSpec> specs, Collection<VirtioDeviceFactory> factories)
-            throws IOException {
+    static List<VirtioDevice> create(List<DeviceSpec> specs, Collection<VirtioDeviceFactory> factories,
+            VirtioDeviceContext context) throws IOException {
         List<VirtioDevice> made = new ArrayList<>(specs.size());
         try {
             for (DeviceSpec spec : specs) {
                 VirtioDeviceFactory factory = find(spec.type(), factories);
                 try {
-                    made.add(factory.create(spec.options()));
-                } catch (IllegalArgumentException e) {
+                    made.add(factory.create(spec.options(), context));
+                } catch (IllegalArgumentException | IllegalStateException e) {
                     throw new IllegalArgumentException("device " + spec + ": " + e.getMessage(), e);
                 } catch (IOException e) {
                     throw new IOException("device " + spec + ": " + e.getMessage(), e);

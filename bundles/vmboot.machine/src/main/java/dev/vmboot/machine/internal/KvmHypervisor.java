@@ -91,8 +91,9 @@ public final class KvmHypervisor implements Hypervisor {
             if (vcpus.isPresent()) {
                 throw new IOException(vcpus.get());
             }
-            List<VirtioDevice> devices = DeviceFactories.create(spec.devices(), deviceFactories);
-            return new KvmVirtualMachine(kvm, spec, console, devices);
+            ConsoleHandover handover = new ConsoleHandover(console);
+            List<VirtioDevice> devices = DeviceFactories.create(spec.devices(), deviceFactories, handover);
+            return new KvmVirtualMachine(kvm, spec, handover.serialConsole(), devices);
         }
     }
 
