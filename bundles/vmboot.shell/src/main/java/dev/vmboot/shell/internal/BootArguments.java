@@ -24,10 +24,13 @@ import dev.vmboot.api.vm.DeviceSpec;
  * @param detach     return at once and leave the VM running
  * @param onReset    what a guest reset does
  * @param disks      disks given with {@code --disk}, in order
+ * @param console    where the guest's console is ({@code --console})
+ * @param entropy    the virtio entropy device ({@code --rng}, {@code --no-rng})
  * @param image      what to boot: a location or a host file
  */
 record BootArguments(Optional<String> protocol, long memory, int cpus, String cmdline, Optional<String> initrd,
-        Optional<String> kernel, boolean detach, BootSession.ResetPolicy onReset, List<Disk> disks, String image) {
+        Optional<String> kernel, boolean detach, BootSession.ResetPolicy onReset, List<Disk> disks,
+        ConsoleChoice console, EntropyChoice entropy, String image) {
 
     static final String USAGE = String.join("\n",
             "usage: boot [OPTIONS] IMAGE",
@@ -41,6 +44,12 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
             "      --disk PATH[,ro]        pass an image file or block device as a virtio disk, writable unless ,ro;",
             "                              repeatable. The disk an IMAGE location names is passed read-only unless",
             "                              it is given here too",
+            "      --console serial|virtio[,COLSxROWS]",
+            "                              the guest's console on this terminal: the serial port (default), or a",
+            "                              virtio console (hvc0: console=hvc0) that takes the keys while the serial",
+            "                              port keeps writing here; COLSxROWS tells the guest the terminal's size",
+            "      --rng RATE              the virtio entropy device's bound, bytes a second (default 1M)",
+            "      --no-rng                no virtio entropy device (one is there by default)",
             "  -d, --detach                return at once and leave the VM running",
             "  -r, --on-reset stop|reboot  what a guest reset does (default stop); reboot boots a fresh VM, after",
             "                              5 quick reboots at most one every 2 seconds",
@@ -90,6 +99,8 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
         boolean detach = false;
         BootSession.ResetPolicy onReset = BootSession.ResetPolicy.STOP;
         List<Disk> disks = new ArrayList<>();
+        ConsoleChoice console = ConsoleChoice.SERIAL;
+        EntropyChoice entropy = EntropyChoice.DEFAULT;
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -132,6 +143,15 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
             case "--disk":
                 disks.add(Disk.parse(value(args, i++, a)));
                 break;
+            case "--console":
+                console = ConsoleChoice.parse(value(args, i++, a));
+                break;
+            case "--rng":
+                entropy = EntropyChoice.rate(value(args, i++, a));
+                break;
+            case "--no-rng":
+                entropy = EntropyChoice.NONE;
+                break;
             case "-d":
             case "--detach":
                 detach = true;
@@ -150,7 +170,7 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
                     : "boot: one IMAGE only, not " + positional);
         }
         return new BootArguments(protocol, memory, cpus, cmdline, initrd, kernel, detach, onReset,
-                List.copyOf(disks), positional.get(0));
+                List.copyOf(disks), console, entropy, positional.get(0));
     }
 
     private static String value(List<String> args, int at, String option) {
@@ -184,14 +204,18 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
 
     /**
      * The virtio devices of this boot: the {@code --disk}s in order, and first the disk that IMAGE was found on (a
-     * location with a path inside a disk), read-only, unless that disk is among the {@code --disk}s.
+     * location with a path inside a disk), read-only, unless that disk is among the {@code --disk}s; then the virtio
+     * console and the entropy device, if chosen.
      */
     List<DeviceSpec> devices() {
         List<Disk> all = new ArrayList<>();
         sourceDisk().filter(source -> disks.stream().noneMatch(d -> sameFile(d.path(), source)))
                 .ifPresent(source -> all.add(new Disk(source, true)));
         all.addAll(disks);
-        return all.stream().map(Disk::device).toList();
+        List<DeviceSpec> devices = new ArrayList<>(all.stream().map(Disk::device).toList());
+        console.device().ifPresent(devices::add);
+        entropy.device().ifPresent(devices::add);
+        return List.copyOf(devices);
     }
 
     /** The disk IMAGE lies on, if it is a location inside a disk rather than a host file. */

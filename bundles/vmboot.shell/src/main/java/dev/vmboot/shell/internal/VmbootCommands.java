@@ -289,7 +289,8 @@ public class VmbootCommands {
     }
 
     @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
-            + "[-k kernel] [--disk PATH[,ro]]... [-d] [-r stop|reboot] IMAGE (boot --help explains each)")
+            + "[-k kernel] [--disk PATH[,ro]]... [--console serial|virtio] [--rng RATE|--no-rng] [-d] [-r stop|reboot] "
+            + "IMAGE (boot --help explains each)")
     public ExitStatus boot(CommandSession session, @Descriptor("options, then a location or host file to boot")
             String... arguments) throws Exception {
         BootArguments args;

@@ -95,7 +95,7 @@ class BootArgumentsTest {
     @Test
     void theDiskAnImageWasFoundOnIsPassedReadOnlyFirst(@TempDir Path dir) throws Exception {
         Path disk = Files.createFile(dir.resolve("disk.img"));
-        BootArguments a = parse("--disk", "data.img", disk + ":1:/EFI/BOOT/BOOTX64.EFI");
+        BootArguments a = parse("--no-rng", "--disk", "data.img", disk + ":1:/EFI/BOOT/BOOTX64.EFI");
         List<DeviceSpec> devices = a.devices();
         assertEquals(2, devices.size());
         assertEquals(disk.toString(), devices.get(0).options().get("path"));
@@ -106,14 +106,41 @@ class BootArgumentsTest {
     @Test
     void theSourceDiskGivenWithDiskKeepsThatMode(@TempDir Path dir) throws Exception {
         Path disk = Files.createFile(dir.resolve("disk.img"));
-        List<DeviceSpec> devices = parse("--disk", disk.toString(), disk + ":2:/boot/vmlinuz").devices();
+        List<DeviceSpec> devices = parse("--no-rng", "--disk", disk.toString(), disk + ":2:/boot/vmlinuz").devices();
         assertEquals(1, devices.size());
         assertEquals("false", devices.get(0).options().get("readonly"));
     }
 
     @Test
     void aHostFileBringsNoDisk() {
-        assertEquals(List.of(), parse("/usr/share/ovmf/OVMF.fd").devices());
+        assertEquals(List.of(), parse("--no-rng", "/usr/share/ovmf/OVMF.fd").devices());
         assertEquals(Optional.empty(), parse("disk.img:1").sourceDisk());
+    }
+
+    @Test
+    void anEntropyDeviceAt1MiBASecondIsThereUnlessRefused() {
+        assertEquals(List.of(new DeviceSpec("rng", Map.of("rate", "1048576"))), parse("x").devices());
+        assertEquals(List.of(new DeviceSpec("rng", Map.of("rate", "65536"))), parse("--rng", "64K", "x").devices());
+        assertEquals(List.of(), parse("--rng", "64K", "--no-rng", "x").devices());
+        assertEquals("--rng takes bytes a second from 1 to 1G (e.g. 64K, 1M), not '0'", error("--rng", "0", "x"));
+        assertEquals("--rng takes bytes a second from 1 to 1G (e.g. 64K, 1M), not '2G'", error("--rng", "2G", "x"));
+        assertEquals("--rng takes bytes a second from 1 to 1G (e.g. 64K, 1M), not 'fast'",
+                error("--rng", "fast", "x"));
+    }
+
+    @Test
+    void theConsoleIsTheSerialPortUnlessVirtioIsAsked(@TempDir Path dir) throws Exception {
+        assertEquals(ConsoleChoice.SERIAL, parse("x").console());
+        assertEquals(List.of(), parse("--console", "serial", "--no-rng", "x").devices());
+        assertEquals(List.of(new DeviceSpec("console", Map.of())),
+                parse("--console", "virtio", "--no-rng", "x").devices());
+        Path disk = Files.createFile(dir.resolve("disk.img"));
+        List<DeviceSpec> all = parse("--console", "virtio,132x43", "--disk", disk.toString(), "x").devices();
+        assertEquals(List.of("blk", "console", "rng"), all.stream().map(DeviceSpec::type).toList());
+        assertEquals(Map.of("cols", "132", "rows", "43"), all.get(1).options());
+        for (String bad : new String[] { "hvc0", "virtio,80", "virtio,0x24", "virtio,80x70000", "virtio," }) {
+            assertEquals("--console must be serial, virtio or virtio,COLSxROWS (e.g. virtio,80x24; 1-65535 each), "
+                    + "not '" + bad + "'", error("--console", bad, "x"));
+        }
     }
 }
