@@ -21,7 +21,8 @@ import dev.vmboot.api.vm.Console;
  * A virtio console device (virtio 1.2, 5.3) with one port, port 0, which Linux names {@code hvc0}: what the guest
  * writes goes to the machine's console, the keys typed there come to the guest.
  * <p>
- * Offered: VIRTIO_CONSOLE_F_SIZE when the terminal's size was given. Not offered: F_MULTIPORT, since the device has one
+ * Offered: VIRTIO_CONSOLE_F_SIZE when the terminal's size was given, with a configuration change notification at
+ * activation so that the driver reads it. Not offered: F_MULTIPORT, since the device has one
  * thing to connect a port to, the console, and multiport would add the control queues' protocol (port discovery,
  * open/close events, names) for nothing to attach; F_EMERG_WRITE, since a write to a configuration register would put
  * guest output on the vCPU thread, unpaced.
@@ -104,6 +105,11 @@ public final class VirtioConsole implements VirtioDevice {
                 receiving = new ReceiveThread(new ConsoleReceiver(rx, activation.interrupt(), counters), activation);
                 receiving.thread.start();
             }
+        }
+        if (options.size().isPresent()) {
+            // Linux's virtio_console reads a single-port device's cols and rows only when the configuration changes
+            // (its config_work_handler), never at probe: one change notification (virtio 1.2, 4.1.4.5) tells it.
+            activation.interrupt().config();
         }
     }
 

@@ -57,6 +57,18 @@ class VirtioConsoleTest {
     }
 
     @Test
+    void aKnownSizeIsAnnouncedByAConfigurationChangeAtActivation() throws Exception {
+        for (Map<String, String> options : List.of(Map.<String, String>of(), Map.of("cols", "80", "rows", "24"))) {
+            ConsoleBed bed = new ConsoleBed(8);
+            try (VirtioConsole device = create(options, "")) {
+                device.activate(new VirtioActivation(VirtioFeatures.bit(VirtioFeatures.VERSION_1), List.of(bed.rx,
+                        bed.tx), bed.interrupt, bed.memory));
+                assertEquals(options.isEmpty() ? 0 : 1, bed.interrupt.configSignals(), options.toString());
+            }
+        }
+    }
+
+    @Test
     void withoutItsMachinesConsoleNoDeviceIsMade() {
         assertEquals("console: a virtio console needs its machine's console; the hypervisor creates it with its "
                 + "context", assertThrows(IllegalArgumentException.class, () -> new ConsoleFactory().create(Map.of()))
