@@ -77,6 +77,10 @@ public class DistributionIT extends VmbootContainer {
         assertTrue(out, out.contains("hypervisors:"));
         assertTrue("each hypervisor is listed by its name: " + out,
                 out.matches("(?s).*hypervisors:\\R  kvm +vmboot\\.machine .*"));
+        for (String type : new String[] {"console", "rng"}) {
+            assertTrue("the virtio " + type + " plug-in is listed by its type: " + out,
+                    out.matches("(?s).*virtio devices:\\R.*\\R  " + type + " +vmboot\\.virtio\\." + type + " .*"));
+        }
     }
 
     @Test
