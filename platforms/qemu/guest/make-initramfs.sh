@@ -8,6 +8,17 @@
 # actions below, when there are any).
 # Debian's amd64 kernel needs no modules for this with console=ttyS0 (8250 console and devtmpfs are built in).
 #
+# Console and entropy checks (virtio-console, virtio-rng; the modules as for the disk checks below):
+#   vmboot.console=hvc0  loads the modules, waits for /dev/hvc0 and from then on reads and writes it instead of
+#                        /dev/console (which has no device at first with console=hvc0 alone, the console driver being a
+#                        module: the init then starts on /dev/ttyS0), and prints there
+#                        VMBOOT-CONSOLE dev=hvc0 active=<the kernel's consoles, /sys/class/tty/console/active>
+#                        size=<rows cols of hvc0, stty size>
+#                        or on ttyS0 VMBOOT-CONSOLE-MISSING dev=hvc0 waited_s=<s>
+#   vmboot.hwrng=N       loads the modules, waits (vmboot.disk.wait) for a generator behind /dev/hwrng, reads N
+#                        bytes from it: VMBOOT-HWRNG bytes=<bytes read> rng=<rng_current of hw_random>; without a
+#                        generator that is bytes=0 rng=none
+#
 # Disk checks (virtio-blk): given MODULES_DIR (/lib/modules/<release> of the same kernel, e.g. the lab's unpacked
 # image), virtio_pci and virtio_blk and what they depend on (the "depends=" of each module's .modinfo) are copied in,
 # decompressed, with their load order. Then vmboot.disk=ACTION[,ACTION...] on the command line makes /init load them
@@ -75,6 +86,8 @@ if [ -n "$modules" ]; then
     }
     place virtio_pci
     place virtio_blk
+    place virtio_console
+    place virtio_rng
     basename "$modules" >"$stage/lib/modules/release"
 fi
 
@@ -85,14 +98,21 @@ bb=/bin/busybox
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sys /sys
 $bb mount -t devtmpfs dev /dev
-exec </dev/console >/dev/console 2>&1
+# With console=hvc0 alone /dev/console has no device until virtio_console is loaded: start on the UART then.
+if (: </dev/console) 2>/dev/null; then
+    exec </dev/console >/dev/console 2>&1
+else
+    exec </dev/ttyS0 >/dev/ttyS0 2>&1
+fi
 cmdline=$($bb cat /proc/cmdline)
-disk_actions="" disk_wait=30
+disk_actions="" disk_wait=30 console_dev="" hwrng_bytes=""
 set -f   # the command line is split into words below, never globbed
 for arg in $cmdline; do
     case $arg in
         vmboot.disk=*) disk_actions=${arg#vmboot.disk=} ;;
         vmboot.disk.wait=*) disk_wait=${arg#vmboot.disk.wait=} ;;
+        vmboot.console=*) console_dev=${arg#vmboot.console=} ;;
+        vmboot.hwrng=*) hwrng_bytes=${arg#vmboot.hwrng=} ;;
     esac
 done
 set +f
@@ -108,7 +128,7 @@ now_ms() {
 }
 
 modules_loaded=""
-load_modules() { # insmod the virtio block stack once, in the order make-initramfs.sh wrote
+load_modules() { # insmod the virtio modules once, in the order make-initramfs.sh wrote
     local m out
     [ -n "$modules_loaded" ] && return 0
     if [ ! -f /lib/modules/load-order ]; then
@@ -204,6 +224,42 @@ disk_action() { # action dev
             echo "VMBOOT-DISK-ERROR unknown action '$action' (sha256, write:PATTERN, ro-check, read-bench)" ;;
     esac
 }
+
+# await_node path: polls for a device node (a driver's probe adds it), as long as await_device waits
+await_node() {
+    local i=0
+    while [ ! -e "$1" ]; do
+        [ $i -ge $((disk_wait * 10)) ] && return 1
+        $bb sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+if [ "$console_dev" = hvc0 ] && load_modules; then
+    if await_node /dev/hvc0; then
+        exec </dev/hvc0 >/dev/hvc0 2>&1
+        echo "VMBOOT-CONSOLE dev=hvc0 active=$($bb cat /sys/class/tty/console/active) size=$($bb stty size)"
+    else
+        echo "VMBOOT-CONSOLE-MISSING dev=hvc0 waited_s=$disk_wait"
+    fi
+fi
+
+case $hwrng_bytes in
+    '') ;;
+    *[!0-9]*) echo "VMBOOT-HWRNG-ERROR vmboot.hwrng=$hwrng_bytes is not a number of bytes" ;;
+    *)
+        if load_modules; then
+            # rng-core is built in (/dev/hwrng is always there): wait for a generator, then read whatever is current
+            i=0
+            while [ "$($bb cat /sys/class/misc/hw_random/rng_current 2>/dev/null)" = none ] &&
+                [ $i -lt $((disk_wait * 10)) ]; do
+                $bb sleep 0.1
+                i=$((i + 1))
+            done
+            got=$($bb head -c "$hwrng_bytes" /dev/hwrng 2>/dev/null | $bb wc -c)
+            echo "VMBOOT-HWRNG bytes=$got rng=$($bb cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"
+        fi ;;
+esac
 
 if [ -n "$disk_actions" ] && load_modules; then
     set -f
