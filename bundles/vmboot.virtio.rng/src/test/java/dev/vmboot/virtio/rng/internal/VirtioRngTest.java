@@ -35,7 +35,6 @@ class VirtioRngTest {
         try (VirtioRng rng = (VirtioRng) new RngFactory().create(Map.of())) {
             rng.activate(new VirtioActivation(VirtioFeatures.bit(VirtioFeatures.VERSION_1), List.of(bed.queue),
                     interrupt, bed.memory));
-            assertTrue(interrupt.awaitQueueSignals(0, 0, Duration.ofSeconds(1)));
             int head = bed.submit(bed.writable(4096));
             assertFalse(rng.queueNotified(0), "the device's thread serves; the worker goes back to waiting");
             assertTrue(interrupt.awaitQueueSignals(0, 1, Duration.ofSeconds(30)));
