@@ -23,6 +23,17 @@ class CommandLineTest {
     }
 
     @Test
+    void autobootIsTheInteractiveShellWithTheBootMenu() {
+        CommandLine autoboot = CommandLine.parse(List.of("--autoboot"));
+        assertEquals(new CommandLine(Optional.empty(), false, true), autoboot);
+        assertTrue(autoboot.autoboot());
+        assertEquals(false, CommandLine.parse(List.of()).autoboot());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(List.of("--autoboot", "disk.img")));
+        assertTrue(e.getMessage().contains("--autoboot takes no arguments"), e.getMessage());
+    }
+
+    @Test
     void quotesAreEscaped() {
         assertEquals("'it'\\''s'", CommandLine.quote("it's"));
         assertEquals("'a\\b $x \"q\"'", CommandLine.quote("a\\b $x \"q\""));
