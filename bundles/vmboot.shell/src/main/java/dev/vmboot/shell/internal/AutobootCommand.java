@@ -59,6 +59,8 @@ public class AutobootCommand implements ConfigurationCheck {
 
     private Path home = Path.of("").toAbsolutePath();
     private volatile AutobootSettings settings;
+    /** Why the configuration delivered last was refused, or null when it was taken. */
+    private volatile String refused;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
@@ -72,7 +74,9 @@ public class AutobootCommand implements ConfigurationCheck {
     void configure(Map<String, Object> properties) {
         try {
             settings = read(properties, home);
+            refused = null;
         } catch (IllegalArgumentException e) {
+            refused = e.getMessage();
             LOG.error("configuration {}: {}; the autoboot settings before it stay", AutobootConfiguration.PID,
                     e.getMessage());
         }
@@ -111,6 +115,12 @@ public class AutobootCommand implements ConfigurationCheck {
                 this::withInitrd, boot -> commands.boot(session, boot.toArray(String[]::new)),
                 AutobootCommand::runHostCommand, s -> new LastBootedState(s.stateFile()),
                 () -> keyboard(session), Ticker.SYSTEM, out);
+        String problem = refused;
+        if (problem != null) {
+            // At the console too, not only in the log: a person who just edited the file sees it at once.
+            out.println(MenuScreen.printable("vmboot: configuration " + AutobootConfiguration.PID + " refused: "
+                    + problem + "; the settings before it apply"));
+        }
         out.println("vmboot: scanning the disks for the boot menu");
         out.flush();
         return menu.run();

@@ -239,11 +239,12 @@ final class AutobootMenu {
                     return Selection.boot(n - 1); // no entry number goes on with another digit
                 }
             } else if (key == '\r' || key == '\n' || key == 'e' || key == 's') {
+                if (digits.length() > 0) {
+                    out.println(); // ends the line the digits were echoed on
+                }
                 if (key == 's') {
-                    out.println();
                     return Selection.SHELL;
                 }
-                out.println();
                 if (key == 'e' && digits.length() == 0) {
                     out.print("Edit which entry? [" + (choice.index() + 1) + "]: ");
                     out.flush();
