@@ -1,6 +1,7 @@
 package dev.vmboot.boottests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -87,6 +88,9 @@ class AutobootMenuBootTest {
             assertTrue(menu.output().substring(fromDisk, third).contains("BOOT_IMAGE=/EFI/debian/vmlinuz console=ttyS0"
                     + " quiet"), "GRUB from the disk booted the kernel" + menu.diagnostics());
             menu.awaitOutput("Default 1 (booted last)", third, TO_MENU);
+
+            assertFalse(ConsoleLines.of(menu.output()).contains("11"), "the terminal echoes no key the menu reads "
+                    + "(raw mode before the menu shows): only the menu does" + menu.diagnostics());
 
             menu.type("s");
             int prompt = menu.awaitOutput("vmboot> ", third, TO_MENU);

@@ -27,9 +27,10 @@ import dev.vmboot.api.scan.DiskScanner;
  * {@code vmboot:autoboot}, the boot menu that {@code bin/vmboot --autoboot} shows before the shell's prompt
  * ({@link AutobootMenu}); it boots through {@code vmboot:boot}. Configured by PID {@value AutobootConfiguration#PID}:
  * a change applies the next time the menu is shown, without a restart. An invalid configuration is logged in one line
- * and the settings before it stay.
+ * and the settings before it stay (the defaults, when vmboot starts with it). Immediate: a delayed component would be
+ * deactivated between two menus and lose the settings before an invalid one.
  */
-@Component(service = {AutobootCommand.class, ConfigurationCheck.class},
+@Component(service = {AutobootCommand.class, ConfigurationCheck.class}, immediate = true,
         configurationPid = AutobootConfiguration.PID,
         property = {"osgi.command.scope=vmboot", "osgi.command.function=autoboot"})
 @Designate(ocd = AutobootConfiguration.class)

@@ -103,7 +103,7 @@ final class AutobootMenu {
             if (all.isEmpty()) {
                 return failed("Nothing bootable was found on " + reports.size() + " disk"
                         + (reports.size() == 1 ? "" : "s") + (s.disks().isEmpty() ? "" : " (" + s.disks() + ")")
-                        + ": no UEFI flash image, PVH firmware or Linux kernel.");
+                        + ": no UEFI flash image, PVH firmware or Linux kernel" + unreadable(reports) + ".");
             }
             List<MenuEntry> shown = new ArrayList<>();
             for (MenuEntry e : all.subList(0, Math.min(all.size(), s.maxEntries()))) {
@@ -112,12 +112,14 @@ final class AutobootMenu {
             LastBootedState state = states.apply(s);
             BootPolicy.Choice choice = new BootPolicy(s.preferredPaths(), s.preferredPartitions())
                     .choose(shown, lastBooted(state));
-            out.print(MenuScreen.render(shown, all.size(), reports.size(), choice));
-            out.flush();
             Selection selection;
             BootSettings boot;
-            // The keyboard (a terminal in raw mode) only while the menu reads keys: the VM's console reads next.
+            // The keyboard (a terminal in raw mode) only while the menu is shown and reads keys: the VM's console
+            // reads next. Raw before the menu is drawn, so that a key pressed as soon as it shows is not echoed by
+            // the terminal as well.
             try (Keyboard keys = keyboards.get()) {
+                out.print(MenuScreen.render(shown, all.size(), reports.size(), choice));
+                out.flush();
                 selection = countdown ? countdown(keys, s.timeoutSeconds(), choice, shown.size())
                         : select(keys, keys.read(), choice, shown.size());
                 countdown = false;
@@ -370,6 +372,21 @@ final class AutobootMenu {
         } catch (IOException e) {
             LOG.warn("the entry booted cannot be remembered in {}: {}", state.file(), e.getMessage());
         }
+    }
+
+    /** The first disk or volume that could not be read, and how many could not, as the end of a sentence. */
+    private static String unreadable(List<DiskReport> reports) {
+        List<String> errors = new ArrayList<>();
+        for (DiskReport disk : reports) {
+            disk.error().ifPresent(e -> errors.add(disk.name() + ": " + e));
+            disk.volumes().forEach(v -> v.error().ifPresent(e -> errors.add(v.location() + ": " + e)));
+        }
+        if (errors.isEmpty()) {
+            return "";
+        }
+        String first = MenuScreen.printable(errors.get(0));
+        return " (" + errors.size() + " could not be read, " + first.replaceAll("\\.$", "")
+                + (errors.size() > 1 ? ", ..." : "") + ")";
     }
 
     private ExitStatus failed(String sentence) {

@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The VM defaults of the autoboot menu, configured by PID {@value VmDefaultsConfiguration#PID}; a change applies to
- * the next boot. An invalid configuration is logged in one line and the settings before it stay.
+ * the next boot. An invalid configuration is logged in one line and the settings before it stay (the defaults, when
+ * vmboot starts with it); immediate, so that it keeps them.
  */
-@Component(service = {VmDefaultsComponent.class, ConfigurationCheck.class},
+@Component(service = {VmDefaultsComponent.class, ConfigurationCheck.class}, immediate = true,
         configurationPid = VmDefaultsConfiguration.PID)
 @Designate(ocd = VmDefaultsConfiguration.class)
 public class VmDefaultsComponent implements ConfigurationCheck {

@@ -152,6 +152,17 @@ class AutobootMenuTest {
     }
 
     @Test
+    void nothingBootableSaysWhichDiskCouldNotBeRead() throws Exception {
+        disks = List.of(new DiskReport("/dev/sdb", 0, 512, java.util.Optional.empty(), List.of(),
+                java.util.Optional.of("permission denied")), MenuFixtures.manyCandidates(0).get(0));
+
+        ExitStatus end = run("1");
+
+        assertEquals("Nothing bootable was found on 2 disks: no UEFI flash image, PVH firmware or Linux kernel"
+                + " (1 could not be read, /dev/sdb: permission denied).", end.message());
+    }
+
+    @Test
     void aVmThatCannotStartIsOneSentenceAndTheShell() throws Exception {
         bootFailure = new IOException("/dev/kvm is missing");
 
