@@ -11,12 +11,13 @@ import java.util.Optional;
  * @param script   the gogo script to run once, empty for the interactive shell
  * @param help     true for {@code -h}/{@code --help}
  * @param autoboot true for {@code --autoboot}: the interactive shell shows the boot menu before its prompt
+ * @param verbose  true for {@code --autoboot --verbose}: debug logging, a failure's stack trace among it
  */
-record CommandLine(Optional<String> script, boolean help, boolean autoboot) {
+record CommandLine(Optional<String> script, boolean help, boolean autoboot, boolean verbose) {
 
     /** Without the boot menu. */
     CommandLine(Optional<String> script, boolean help) {
-        this(script, help, false);
+        this(script, help, false, false);
     }
 
     static CommandLine parse(List<String> args) {
@@ -28,11 +29,12 @@ record CommandLine(Optional<String> script, boolean help, boolean autoboot) {
             return new CommandLine(Optional.empty(), true);
         }
         if (first.equals("--autoboot")) {
-            if (args.size() != 1) {
-                throw new IllegalArgumentException("--autoboot takes no arguments (its settings are in "
+            boolean verbose = args.size() == 2 && args.get(1).equals("--verbose");
+            if (args.size() != 1 && !verbose) {
+                throw new IllegalArgumentException("--autoboot takes only --verbose (its settings are in "
                         + "etc/dev.vmboot.boot.cfg)");
             }
-            return new CommandLine(Optional.empty(), false, true);
+            return new CommandLine(Optional.empty(), false, true, verbose);
         }
         if (first.equals("-c")) {
             if (args.size() != 2) {
@@ -61,7 +63,9 @@ record CommandLine(Optional<String> script, boolean help, boolean autoboot) {
     static String usage() {
         return String.join("\n",
                 "usage: vmboot                      interactive shell (type 'help' for commands)",
-                "       vmboot --autoboot           the boot menu (scan, countdown, boot), then the shell",
+                "       vmboot --autoboot [--verbose]",
+                "                                   the boot menu (scan, countdown, boot), then the shell;",
+                "                                   --verbose: debug logs, failures with their stack trace",
                 "       vmboot COMMAND [ARGS...]    run vmboot:COMMAND once and exit with its status",
                 "       vmboot -c 'SCRIPT'          run a gogo script once",
                 "",
