@@ -100,6 +100,36 @@ class AutobootMenuBootTest {
         }
     }
 
+    /**
+     * Unattended: the preferred path makes the kernel the default, timeout 0 boots it at once, and when the guest
+     * powers off the configured power-off command runs (here one that leaves a file, instead of powering the lab off);
+     * then the shell.
+     */
+    @Test
+    void withTimeoutZeroThePreferredEntryBootsAtOnceAndItsPowerOffRunsTheHostCommand() throws Exception {
+        GuestImages guest = GuestImages.prepare(env);
+        Path disk = demoDisk(guest.bzImage().getParent(), tmp.resolve("disk.img"));
+        Path poweredOff = tmp.resolve("host-powered-off");
+        Path home = home(tmp.resolve("vmboot"), "disks=" + disk + "\ntimeout=0\npreferredPaths=/EFI/*/vmlinuz\n"
+                + "stateFile=" + tmp.resolve("last-booted") + "\nafterPowerOff=poweroff\npowerOffCommand=touch,"
+                + poweredOff + "\n", "memory=512M\n");
+        List<String> command = List.of("env", "TERM=vt100", "VMBOOT_LOG_LEVEL=warn", "script", "-q", "-e", "-c",
+                "stty cols 80 rows 24; exec " + home.resolve("bin/vmboot") + " --autoboot", "/dev/null");
+        try (VmbootProcess menu = VmbootProcess.run(command, env.transcriptDir(), "autoboot-unattended")) {
+            int shown = menu.awaitOutput(MENU, 0, TO_MENU);
+            int booting = menu.awaitOutput("Booting 2: Linux kernel", shown, TO_MENU);
+            assertTrue(menu.output().substring(shown, booting).contains("Default 2 (preferred path /EFI/*/vmlinuz)"),
+                    menu.output() + menu.diagnostics());
+            int marker = menu.awaitOutput(GuestMarker.PREFIX, booting, TO_MENU);
+            int ran = menu.awaitOutput("Ran touch " + poweredOff + " to power the host off.", marker, TO_MENU);
+            assertTrue(Files.exists(poweredOff), "the power-off command ran" + menu.diagnostics());
+            menu.awaitOutput("vmboot> ", ran, TO_MENU);
+            assertFalse(menu.output().contains("countdown"), "timeout 0: no countdown");
+            menu.type("exit\r");
+            assertEquals(0, menu.awaitExit(TO_EXIT), menu.diagnostics());
+        }
+    }
+
     /** The demo disk, made by the script scripts/run makes it with. */
     private Path demoDisk(Path guestDir, Path out) throws IOException, InterruptedException {
         Path log = env.transcriptDir().resolve("autoboot-demo-disk.log");

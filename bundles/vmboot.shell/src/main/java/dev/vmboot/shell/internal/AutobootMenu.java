@@ -182,7 +182,8 @@ final class AutobootMenu {
         out.flush();
         try {
             int status = host.run(command);
-            return Optional.of(status == 0 ? new ExitStatus(0, "Asked the host to " + what + ".")
+            String ran = "Ran " + String.join(" ", command) + " to " + what + ".";
+            return Optional.of(status == 0 ? new ExitStatus(0, ran)
                     : failed("Could not " + what + ": " + command.get(0) + " ended with status " + status + "."));
         } catch (IOException e) {
             return Optional.of(failed("Could not " + what + ": " + e.getMessage() + "."));

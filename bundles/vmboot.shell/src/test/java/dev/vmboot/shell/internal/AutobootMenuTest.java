@@ -190,7 +190,7 @@ class AutobootMenuTest {
         ExitStatus end = run("1");
 
         assertEquals(List.of(List.of("/bin/echo", "off")), hostCommands);
-        assertEquals(new ExitStatus(0, "Asked the host to power the host off."), end);
+        assertEquals(new ExitStatus(0, "Ran /bin/echo off to power the host off."), end);
     }
 
     @Test
