@@ -26,7 +26,6 @@ import dev.vmboot.api.scan.DiskReport;
  */
 final class AutobootMenu {
     private static final Logger LOG = LoggerFactory.getLogger(AutobootMenu.class);
-    private static final int MAX_LINE = AutobootSettings.MAX_COMMAND_LINE;
 
     /** Scans the disks given (all block devices for none). */
     interface Scan {
@@ -129,8 +128,8 @@ final class AutobootMenu {
                 boot = BootSettings.of(vmDefaults.get(), shown.get(selection.index()).kind()
                         == MenuEntry.Kind.LINUX_KERNEL ? s.kernelCommandLine() : "");
                 if (selection.edit()) {
-                    Optional<BootSettings> edited = edit(keys, selection.index(), shown.get(selection.index()),
-                            boot);
+                    Optional<BootSettings> edited = new EntryEditor(keys, out).edit(selection.index(),
+                            shown.get(selection.index()), boot);
                     if (edited.isEmpty()) {
                         return new ExitStatus(0, "The input ended; vmboot shell.");
                     }
@@ -251,7 +250,7 @@ final class AutobootMenu {
                 if (key == 'e' && digits.length() == 0) {
                     out.print("Edit which entry? [" + (choice.index() + 1) + "]: ");
                     out.flush();
-                    Optional<String> which = readLine(keys);
+                    Optional<String> which = new EntryEditor(keys, out).readLine();
                     if (which.isEmpty()) {
                         return Selection.SHELL;
                     }
@@ -270,91 +269,6 @@ final class AutobootMenu {
             }
             out.flush();
             key = keys.read();
-        }
-    }
-
-    /** Asks for each setting in turn; empty if the input ended. */
-    private Optional<BootSettings> edit(Keyboard keys, int index, MenuEntry entry, BootSettings boot)
-            throws IOException, InterruptedException {
-        out.println("Editing entry " + (index + 1) + " (Enter keeps the value in brackets; disks comma-separated,"
-                + " - for none):");
-        Optional<String> memory = ask(keys, "memory", boot.memory(), v -> VmDefaults.of(v, 1, List.of()).memory());
-        if (memory.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<String> cpus = ask(keys, "vCPUs", Integer.toString(boot.cpus()), v -> {
-            if (!v.matches("[0-9]{1,3}")) {
-                throw new IllegalArgumentException("vCPUs must be a number, 1-255");
-            }
-            return Integer.toString(VmDefaults.of("1G", Integer.parseInt(v), List.of()).cpus());
-        });
-        if (cpus.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<String> disks = ask(keys, "disks", boot.disks().isEmpty() ? "-" : String.join(",", boot.disks()),
-                v -> String.join(",", disks(v)));
-        if (disks.isEmpty()) {
-            return Optional.empty();
-        }
-        String cmdline = boot.cmdline();
-        if (entry.kind() == MenuEntry.Kind.LINUX_KERNEL) {
-            Optional<String> line = ask(keys, "command line", cmdline, v -> v);
-            if (line.isEmpty()) {
-                return Optional.empty();
-            }
-            cmdline = line.get();
-        }
-        return Optional.of(new BootSettings(memory.get(), Integer.parseInt(cpus.get()),
-                disks.get().isEmpty() ? List.of() : disks(disks.get()), cmdline));
-    }
-
-    private static List<String> disks(String value) {
-        if (value.trim().equals("-")) {
-            return List.of();
-        }
-        List<String> disks = SettingList.disks("disks", new String[] {value});
-        return VmDefaults.of("1G", 1, disks).disks();
-    }
-
-    /** Asks for one value until it is valid (CHECK returns it as kept, or throws the reason); empty at input's end. */
-    private Optional<String> ask(Keyboard keys, String name, String current, Function<String, String> check)
-            throws IOException, InterruptedException {
-        while (true) {
-            out.print(name + " [" + MenuScreen.printable(current) + "]: ");
-            out.flush();
-            Optional<String> line = readLine(keys);
-            if (line.isEmpty()) {
-                return Optional.empty();
-            }
-            String value = line.get().isEmpty() ? current : line.get();
-            try {
-                return Optional.of(check.apply(value));
-            } catch (IllegalArgumentException e) {
-                out.println(e.getMessage() + ".");
-            }
-        }
-    }
-
-    /** A line typed on the keyboard, echoed; backspace takes back a character. Empty if the input ended. */
-    private Optional<String> readLine(Keyboard keys) throws IOException, InterruptedException {
-        StringBuilder line = new StringBuilder();
-        while (true) {
-            int key = keys.read();
-            if (key == Keyboard.END) {
-                return Optional.empty();
-            }
-            if (key == '\r' || key == '\n') {
-                out.println();
-                return Optional.of(line.toString());
-            }
-            if ((key == 127 || key == 8) && line.length() > 0) {
-                line.setLength(line.length() - 1);
-                out.print("\b \b");
-            } else if (key >= 0x20 && key < 0x7f && line.length() < MAX_LINE) {
-                line.append((char) key);
-                out.print((char) key);
-            }
-            out.flush();
         }
     }
 
