@@ -54,6 +54,10 @@ public final class Main {
     static final String CDS_TRAINING_PROPERTY = "vmboot.cds.training";
     /** The system property vmboot.shell's ScriptRunner sets when it starts a one-shot command. */
     static final String COMMAND_STARTED_PROPERTY = "vmboot.run.started";
+    /** slf4j-simple's level, which bin/vmboot sets from VMBOOT_LOG_LEVEL and --verbose raises to debug. */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+    /** The framework property that has the interactive shell's profile show the boot menu first. */
+    static final String AUTOBOOT_PROPERTY = "vmboot.autoboot";
     /** The system property ScriptRunner leaves the command's exit status in. */
     static final String EXIT_STATUS_PROPERTY = "vmboot.exit.status";
     /**
@@ -81,6 +85,10 @@ public final class Main {
         if (cmd.help()) {
             System.out.print(CommandLine.usage());
             return;
+        }
+        if (cmd.verbose()) {
+            // Read by slf4j-simple when the bundles log first, after this.
+            System.setProperty(LOG_LEVEL_PROPERTY, "debug");
         }
         Path home = Path.of(System.getProperty("vmboot.home", ".")).toAbsolutePath().normalize();
         int status;
@@ -232,6 +240,10 @@ public final class Main {
         // Never write configuration back into etc/ (it may be read-only, and FileInstall would rewrite the files).
         props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("gosh.home", home.toString());
+        if (cmd.autoboot()) {
+            // etc/gosh_profile shows the boot menu (vmboot:autoboot) when it finds this property.
+            props.put(AUTOBOOT_PROPERTY, "true");
+        }
         if (cmd.script().isPresent()) {
             props.put("vmboot.run", cmd.script().get());
             props.put("felix.fileinstall.filter", ONE_SHOT_ETC_FILTER);

@@ -23,6 +23,19 @@ class CommandLineTest {
     }
 
     @Test
+    void autobootIsTheInteractiveShellWithTheBootMenu() {
+        CommandLine autoboot = CommandLine.parse(List.of("--autoboot"));
+        assertEquals(new CommandLine(Optional.empty(), false, true, false), autoboot);
+        assertTrue(autoboot.autoboot());
+        assertEquals(false, CommandLine.parse(List.of()).autoboot());
+        assertEquals(new CommandLine(Optional.empty(), false, true, true),
+                CommandLine.parse(List.of("--autoboot", "--verbose")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(List.of("--autoboot", "disk.img")));
+        assertTrue(e.getMessage().contains("--autoboot takes only --verbose"), e.getMessage());
+    }
+
+    @Test
     void quotesAreEscaped() {
         assertEquals("'it'\\''s'", CommandLine.quote("it's"));
         assertEquals("'a\\b $x \"q\"'", CommandLine.quote("a\\b $x \"q\""));
