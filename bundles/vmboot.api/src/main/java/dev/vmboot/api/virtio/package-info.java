@@ -42,7 +42,7 @@
  * pass and reports guest mistakes as counters and protocol statuses, not as log lines per request.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.vmboot.api.virtio;
 
 import org.osgi.annotation.bundle.Export;
