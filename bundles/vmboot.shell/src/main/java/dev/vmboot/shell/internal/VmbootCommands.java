@@ -289,7 +289,7 @@ public class VmbootCommands {
     }
 
     @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
-            + "[-k kernel] [--disk PATH[,ro]]... [-d] [-r stop|reboot] IMAGE (boot --help explains each)")
+            + "[-k kernel] [--disk PATH[,ro]]... [--net TAP[,mac=MAC]]... [-d] [-r stop|reboot] IMAGE (boot --help explains each)")
     public ExitStatus boot(CommandSession session, @Descriptor("options, then a location or host file to boot")
             String... arguments) throws Exception {
         BootArguments args;
@@ -316,8 +316,9 @@ public class VmbootCommands {
         BootOptions options = new BootOptions(args.cmdline(),
                 args.initrd().isEmpty() ? Optional.empty() : Optional.of(s.loadFile(args.initrd().get())),
                 args.kernel().isEmpty() ? Optional.empty() : Optional.of(s.loadImage(args.kernel().get())));
-        MachineSpec requested = new MachineSpec(Path.of(bootImage.name()).getFileName().toString(), args.memory(),
-                args.cpus(), Personality.CLOUD_HV, args.devices());
+        String vmName = Path.of(bootImage.name()).getFileName().toString();
+        MachineSpec requested = new MachineSpec(vmName, args.memory(), args.cpus(), Personality.CLOUD_HV,
+                args.devices(vmName));
         MachineSpec spec = protocol.machineFor(bootImage, requested);
         BootSession.ResetPolicy resetPolicy = args.onReset();
         boolean detach = args.detach();
