@@ -27,8 +27,8 @@
 # any other failure is VMBOOT-DISK-ERROR <what>. The VMBOOT-GUEST-OK line and the power-off follow in every case.
 #
 # Network checks (virtio-net): with MODULES_DIR, virtio_net and what it depends on are copied in as well. Then
-# vmboot.net=ADDR/PREFIX,PEER[,send:MIB:PORT|,zeros:MIB:PORT] makes /init load the modules, wait for eth0 (vmboot.disk.wait), bring lo
-# and eth0 up with ADDR/PREFIX and print
+# vmboot.net=ADDR/PREFIX,PEER[,send:MIB:PORT|,zeros:MIB:PORT] makes /init load the modules, wait for eth0
+# (vmboot.disk.wait), bring lo and eth0 up with ADDR/PREFIX and print
 #   VMBOOT-NET-UP dev=eth0 mac=<eth0's MAC> addr=<ADDR/PREFIX>
 # then ping PEER three times (busybox ping, 5 s for each reply):
 #   VMBOOT-NET-PING peer=<PEER> sent=3 received=<n>

@@ -126,7 +126,7 @@ final class NetTestBed implements AutoCloseable {
         return b.array();
     }
 
-    /** An Ethernet frame of {@code length} bytes: broadcast destination, the test MAC, IPv4, then a counting pattern. */
+    /** An Ethernet frame of {@code length} bytes: broadcast destination, the test MAC, IPv4, then a pattern. */
     static byte[] frame(int length, int seed) {
         byte[] f = new byte[length];
         for (int i = 0; i < length; i++) {
