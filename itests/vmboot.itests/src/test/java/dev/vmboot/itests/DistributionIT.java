@@ -77,6 +77,9 @@ public class DistributionIT extends VmbootContainer {
         assertTrue(out, out.contains("hypervisors:"));
         assertTrue("each hypervisor is listed by its name: " + out,
                 out.matches("(?s).*hypervisors:\\R  kvm +vmboot\\.machine .*"));
+        assertTrue("the virtio device plug-ins are found at run time: " + out,
+                out.matches("(?s).*virtio devices:\\R  blk +vmboot\\.virtio\\.blk .*"
+                        + "\\R  net +vmboot\\.virtio\\.net .*"));
     }
 
     @Test
