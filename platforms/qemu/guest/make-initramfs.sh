@@ -252,7 +252,7 @@ net_check() { # ADDR/PREFIX,PEER[,send:MIB:PORT]
         "") ;;
         send:*:*)
             mib=${send#send:}; port=${mib#*:}; mib=${mib%%:*}
-            $bb dd if=/dev/urandom of=/tmp/net.data bs=1M count="$mib" 2>/dev/null ||
+            $bb dd if=/dev/urandom of=/tmp/net.data bs=1M count="$mib" iflag=fullblock 2>/dev/null ||
                 { echo "VMBOOT-NET-ERROR making $mib MiB of data failed"; return; }
             bytes=$($bb wc -c </tmp/net.data)
             out=$($bb sha256sum /tmp/net.data)
@@ -264,7 +264,8 @@ net_check() { # ADDR/PREFIX,PEER[,send:MIB:PORT]
         zeros:*:*)
             mib=${send#zeros:}; port=${mib#*:}; mib=${mib%%:*}
             t0=$(now_ms)
-            $bb dd if=/dev/zero bs=1M count="$mib" 2>/dev/null | $bb timeout 600 $bb nc "$peer" "$port" >/dev/null
+            $bb dd if=/dev/zero bs=1M count="$mib" iflag=fullblock 2>/dev/null |
+                $bb timeout 600 $bb nc "$peer" "$port" >/dev/null
             rc=$?
             t1=$(now_ms)
             echo "VMBOOT-NET-ZEROS bytes=$((mib * 1048576)) ms=$((t1 - t0)) rc=$rc" ;;
