@@ -103,10 +103,6 @@ public final class VirtioNet implements VirtioDevice {
         return new byte[] { mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], (byte) S_LINK_UP, 0, 1, 0 };
     }
 
-    MacAddress mac() {
-        return options.mac();
-    }
-
     @Override
     public void activate(VirtioActivation activation) throws IOException {
         if (closed) {
