@@ -36,6 +36,21 @@
 #                    VMBOOT-DISK-READ dev=<dev> bytes=<n> ms=<t>
 # The device is awaited for vmboot.disk.wait=SECONDS (default 30), else VMBOOT-DISK-MISSING dev=<dev> waited_s=<s>;
 # any other failure is VMBOOT-DISK-ERROR <what>. The VMBOOT-GUEST-OK line and the power-off follow in every case.
+#
+# Network checks (virtio-net): with MODULES_DIR, virtio_net and what it depends on are copied in as well. Then
+# vmboot.net=ADDR/PREFIX,PEER[,send:MIB:PORT|,zeros:MIB:PORT] makes /init load the modules, wait for eth0
+# (vmboot.disk.wait), bring lo and eth0 up with ADDR/PREFIX and print
+#   VMBOOT-NET-UP dev=eth0 mac=<eth0's MAC> addr=<ADDR/PREFIX>
+# then ping PEER three times (busybox ping, 5 s for each reply):
+#   VMBOOT-NET-PING peer=<PEER> sent=3 received=<n>
+# and with send:MIB:PORT fill /tmp/net.data with MIB MiB of /dev/urandom and send it to PEER:PORT over TCP
+# (busybox nc, bounded by 600 s; the receiver closes the connection when it has it all):
+#   VMBOOT-NET-DATA bytes=<n> sha256=<hex>        (before sending)
+#   VMBOOT-NET-SENT bytes=<n> rc=<nc's exit status>
+# or with zeros:MIB:PORT send MIB MiB of zeros (dd from /dev/zero into nc, for bench/net.sh), timed by the monotonic
+# clock from the start of dd to the end of nc:
+#   VMBOOT-NET-ZEROS bytes=<n> ms=<t> rc=<nc's exit status>
+# A failure is VMBOOT-NET-ERROR <what>. This runs after the disk actions and before vmboot.echo.
 # Usage: make-initramfs.sh OUT.cpio.gz [MODULES_DIR]
 set -euo pipefail
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 OUT.cpio.gz [MODULES_DIR]" >&2; exit 2; }
@@ -88,6 +103,7 @@ if [ -n "$modules" ]; then
     place virtio_blk
     place virtio_console
     place virtio_rng
+    place virtio_net
     basename "$modules" >"$stage/lib/modules/release"
 fi
 
@@ -105,7 +121,7 @@ else
     exec </dev/ttyS0 >/dev/ttyS0 2>&1
 fi
 cmdline=$($bb cat /proc/cmdline)
-disk_actions="" disk_wait=30 console_dev="" hwrng_bytes=""
+disk_actions="" disk_wait=30 console_dev="" hwrng_bytes="" net_actions=""
 set -f   # the command line is split into words below, never globbed
 for arg in $cmdline; do
     case $arg in
@@ -113,6 +129,7 @@ for arg in $cmdline; do
         vmboot.disk.wait=*) disk_wait=${arg#vmboot.disk.wait=} ;;
         vmboot.console=*) console_dev=${arg#vmboot.console=} ;;
         vmboot.hwrng=*) hwrng_bytes=${arg#vmboot.hwrng=} ;;
+        vmboot.net=*) net_actions=${arg#vmboot.net=} ;;
     esac
 done
 set +f
@@ -269,6 +286,51 @@ if [ -n "$disk_actions" ] && load_modules; then
         await_device "$dev" && disk_action "$a" "$dev"
     done
     set +f
+fi
+
+net_check() { # ADDR/PREFIX,PEER[,send:MIB:PORT]
+    local addr peer send mib port i=0 out sent received bytes rc t0 t1
+    addr=${1%%,*}; peer=${1#*,}; send=""
+    case $peer in *,*) send=${peer#*,}; peer=${peer%%,*} ;; esac
+    while [ ! -e /sys/class/net/eth0 ]; do
+        if [ $i -ge $((disk_wait * 10)) ]; then echo "VMBOOT-NET-ERROR no eth0 after ${disk_wait}s"; return; fi
+        $bb sleep 0.1
+        i=$((i + 1))
+    done
+    $bb ip link set lo up && $bb ip addr add "$addr" dev eth0 && $bb ip link set eth0 up ||
+        { echo "VMBOOT-NET-ERROR configuring eth0 with $addr failed"; return; }
+    echo "VMBOOT-NET-UP dev=eth0 mac=$($bb cat /sys/class/net/eth0/address) addr=$addr"
+    out=$($bb ping -c 3 -W 5 "$peer" 2>&1)
+    sent=$(echo "$out" | $bb sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+    received=$(echo "$out" | $bb sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+    echo "VMBOOT-NET-PING peer=$peer sent=${sent:-0} received=${received:-0}"
+    case $send in
+        "") ;;
+        send:*:*)
+            mib=${send#send:}; port=${mib#*:}; mib=${mib%%:*}
+            $bb dd if=/dev/urandom of=/tmp/net.data bs=1M count="$mib" iflag=fullblock 2>/dev/null ||
+                { echo "VMBOOT-NET-ERROR making $mib MiB of data failed"; return; }
+            bytes=$($bb wc -c </tmp/net.data)
+            out=$($bb sha256sum /tmp/net.data)
+            echo "VMBOOT-NET-DATA bytes=$bytes sha256=${out%% *}"
+            $bb timeout 600 $bb nc "$peer" "$port" </tmp/net.data >/dev/null 2>/tmp/nc.err
+            rc=$?
+            echo "VMBOOT-NET-SENT bytes=$bytes rc=$rc"
+            $bb rm -f /tmp/net.data ;;
+        zeros:*:*)
+            mib=${send#zeros:}; port=${mib#*:}; mib=${mib%%:*}
+            t0=$(now_ms)
+            $bb dd if=/dev/zero bs=1M count="$mib" iflag=fullblock 2>/dev/null |
+                $bb timeout 600 $bb nc "$peer" "$port" >/dev/null
+            rc=$?
+            t1=$(now_ms)
+            echo "VMBOOT-NET-ZEROS bytes=$((mib * 1048576)) ms=$((t1 - t0)) rc=$rc" ;;
+        *) echo "VMBOOT-NET-ERROR unknown net action '$send' (send:MIB:PORT, zeros:MIB:PORT)" ;;
+    esac
+}
+
+if [ -n "$net_actions" ] && load_modules; then
+    net_check "$net_actions"
 fi
 
 # After the disk actions, so that a VM can be held with its disk in use (bench/disk.sh measures the VMM's memory).

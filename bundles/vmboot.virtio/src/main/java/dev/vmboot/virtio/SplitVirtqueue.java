@@ -178,6 +178,34 @@ public final class SplitVirtqueue implements Virtqueue {
      */
     @Override
     public void addUsed(int headIndex, long bytesWritten) {
+        checkUsed(headIndex, bytesWritten);
+        storeUsed(headIndex, bytesWritten);
+        publishUsed();
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Every element is checked before the first is stored; the used index is stored once, after a release fence.
+     */
+    @Override
+    public void addUsed(int[] headIndices, long[] bytesWritten, int count) {
+        if (count < 0 || count > headIndices.length || count > bytesWritten.length) {
+            throw new IllegalArgumentException(count + " used elements from arrays of " + headIndices.length
+                    + " and " + bytesWritten.length);
+        }
+        for (int i = 0; i < count; i++) {
+            checkUsed(headIndices[i], bytesWritten[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            storeUsed(headIndices[i], bytesWritten[i]);
+        }
+        if (count > 0) {
+            publishUsed();
+        }
+    }
+
+    private void checkUsed(int headIndex, long bytesWritten) {
         if (headIndex < 0 || headIndex >= layout.size()) {
             throw new IllegalArgumentException("head index " + headIndex + " is not below the queue size "
                     + layout.size());
@@ -185,12 +213,20 @@ public final class SplitVirtqueue implements Virtqueue {
         if (bytesWritten < 0 || bytesWritten >= ChainWalker.MAX_CHAIN_BYTES) {
             throw new IllegalArgumentException("used length " + bytesWritten + " is not a 32-bit length");
         }
+    }
+
+    /** Stores one used element at the next used index, not yet visible to the driver. */
+    private void storeUsed(int headIndex, long bytesWritten) {
         // struct virtq_used_elem { le32 id; le32 len; } as one little-endian 64-bit store
         memory.writeLong(layout.usedElementAddress(nextUsed), Integer.toUnsignedLong(headIndex) | bytesWritten << 32);
         nextUsed = (nextUsed + 1) & INDEX_MASK;
         if (usedSinceCheck <= INDEX_MASK) {
             usedSinceCheck++;
         }
+    }
+
+    /** Makes the elements stored so far visible: release fence, then the used index (2.7.8.2). */
+    private void publishUsed() {
         VarHandle.releaseFence();
         memory.writeShort(layout.usedIndexAddress(), (short) nextUsed);
     }

@@ -71,6 +71,25 @@ class SplitVirtqueueTest {
         assertEquals(2, queue.nextUsedIndex());
     }
 
+    /** 5.1.6.4.2: a packet over several buffers is published whole; a bad element stores none of them. */
+    @Test
+    void addUsedTogetherPublishesTheIndexOnceAndChecksEveryElementFirst() throws Exception {
+        int a = driver.addChain(Buffer.writable(BUFFERS, 64));
+        int b = driver.addChain(Buffer.writable(BUFFERS + 0x100, 64));
+        driver.publish();
+        rings.popChain();
+        rings.popChain();
+        assertThrows(IllegalArgumentException.class,
+                () -> queue.addUsed(new int[] { a, SIZE }, new long[] { 64, 10 }, 2));
+        assertThrows(IllegalArgumentException.class, () -> queue.addUsed(new int[] { a }, new long[] { 64 }, 2));
+        assertEquals(0, queue.nextUsedIndex(), "nothing stored");
+        assertEquals(0, driver.usedIndex(), "nothing published");
+        queue.addUsed(new int[] { a, b, 7 }, new long[] { 64, 10, 99 }, 2);
+        assertEquals(2, driver.usedIndex());
+        assertEquals(List.of(new UsedElement(a, 64), new UsedElement(b, 10)), driver.takeUsed());
+        assertTrue(queue.needsNotification(), "two elements added since the last check");
+    }
+
     @Test
     void addUsedRefusesAHeadOutsideTheQueueAndALengthOutside32Bits() {
         assertThrows(IllegalArgumentException.class, () -> queue.addUsed(SIZE, 0));

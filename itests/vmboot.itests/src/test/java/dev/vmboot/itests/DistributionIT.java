@@ -77,9 +77,9 @@ public class DistributionIT extends VmbootContainer {
         assertTrue(out, out.contains("hypervisors:"));
         assertTrue("each hypervisor is listed by its name: " + out,
                 out.matches("(?s).*hypervisors:\\R  kvm +vmboot\\.machine .*"));
-        for (String type : new String[] {"console", "rng"}) {
-            assertTrue("the virtio " + type + " plug-in is listed by its type: " + out,
-                    out.matches("(?s).*virtio devices:\\R.*\\R  " + type + " +vmboot\\.virtio\\." + type + " .*"));
+        for (String type : new String[] {"blk", "console", "net", "rng"}) {
+            assertTrue("the virtio " + type + " plug-in is found at run time and listed by its type: " + out,
+                    out.matches("(?s).*virtio devices:\\R(?:  .*\\R)*?  " + type + " +vmboot\\.virtio\\." + type + " .*"));
         }
     }
 

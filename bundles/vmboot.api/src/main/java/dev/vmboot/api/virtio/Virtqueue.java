@@ -37,6 +37,17 @@ public interface Virtqueue {
      */
     void addUsed(int headIndex, long bytesWritten);
 
+    /**
+     * Returns {@code count} chains at once: their used elements are stored in order, then the used index is published
+     * once, so the driver sees all of them or none. A received packet spread over several buffers (virtio 1.2,
+     * 5.1.6.4.2, VIRTIO_NET_F_MRG_RXBUF) must become visible whole: a driver that finds the first buffer's
+     * {@code num_buffers} larger than what is used drops the packet.
+     *
+     * @throws IllegalArgumentException if a head index is not below {@link #size()} or a length is not a 32-bit
+     *                                  length, before anything is stored; or if {@code count} exceeds either array
+     */
+    void addUsed(int[] headIndices, long[] bytesWritten, int count);
+
     /** Asks the driver not to notify the device (used-ring flag or avail_event, 2.7.10), e.g. while draining. */
     void disableNotification();
 

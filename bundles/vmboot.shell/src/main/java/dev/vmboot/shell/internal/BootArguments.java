@@ -24,12 +24,13 @@ import dev.vmboot.api.vm.DeviceSpec;
  * @param detach     return at once and leave the VM running
  * @param onReset    what a guest reset does
  * @param disks      disks given with {@code --disk}, in order
+ * @param nics       network interfaces given with {@code --net}, in order
  * @param console    where the guest's console is ({@code --console})
  * @param entropy    the virtio entropy device ({@code --rng}, {@code --no-rng})
  * @param image      what to boot: a location or a host file
  */
 record BootArguments(Optional<String> protocol, long memory, int cpus, String cmdline, Optional<String> initrd,
-        Optional<String> kernel, boolean detach, BootSession.ResetPolicy onReset, List<Disk> disks,
+        Optional<String> kernel, boolean detach, BootSession.ResetPolicy onReset, List<Disk> disks, List<Nic> nics,
         ConsoleChoice console, EntropyChoice entropy, String image) {
 
     static final String USAGE = String.join("\n",
@@ -44,6 +45,9 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
             "      --disk PATH[,ro]        pass an image file or block device as a virtio disk, writable unless ,ro;",
             "                              repeatable. The disk an IMAGE location names is passed read-only unless",
             "                              it is given here too",
+            "      --net TAP[,mac=MAC]     a virtio network interface on host TAP interface TAP (created, until the VM",
+            "                              ends, if it does not exist and vmboot runs as root); MAC defaults to a",
+            "                              locally administered one derived from the VM and TAP names; repeatable",
             "      --console serial|virtio[,COLSxROWS]",
             "                              the guest's console on this terminal: the serial port (default), or a",
             "                              virtio console (hvc0: console=hvc0) that takes the keys while the serial",
@@ -89,6 +93,45 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
         }
     }
 
+    /** A network interface: a host TAP interface, and the guest's MAC address if given. */
+    record Nic(String tap, Optional<String> mac) {
+        /** The virtio-net device of this interface ({@code vmboot.virtio.net}'s options); vm seeds the MAC. */
+        DeviceSpec device(String vmName) {
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("tap", tap);
+            mac.ifPresentOrElse(m -> options.put("mac", m), () -> options.put("vm", vmName));
+            return new DeviceSpec("net", options);
+        }
+
+        /**
+         * Parses {@code TAP[,mac=MAC]}: an interface name (1-15 characters of {@code A-Za-z0-9_.-}, linux/if.h
+         * IFNAMSIZ) and a unicast MAC address of six hex pairs. The device plug-in checks both again.
+         */
+        static Nic parse(String text) {
+            int comma = text.indexOf(',');
+            String tap = comma < 0 ? text : text.substring(0, comma);
+            if (!tap.matches("[A-Za-z0-9_.-]{1,15}") || tap.equals(".") || tap.equals("..")) {
+                throw new IllegalArgumentException("--net " + CommandArguments.shown(text) + ": TAP must be an "
+                        + "interface name of 1-15 characters from A-Z a-z 0-9 _ . - (TAP[,mac=MAC])");
+            }
+            if (comma < 0) {
+                return new Nic(tap, Optional.empty());
+            }
+            String rest = text.substring(comma + 1);
+            if (!rest.startsWith("mac=")) {
+                throw new IllegalArgumentException("--net " + CommandArguments.shown(text)
+                        + ": after the TAP name only ,mac=MAC is accepted (e.g. tap0,mac=52:54:00:12:34:56)");
+            }
+            String mac = rest.substring(4);
+            if (!mac.matches("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}") || mac.equals("00:00:00:00:00:00")
+                    || (Character.digit(mac.charAt(1), 16) & 1) != 0) {
+                throw new IllegalArgumentException("--net " + CommandArguments.shown(text) + ": MAC must be a "
+                        + "unicast address like 52:54:00:12:34:56 (six hex pairs, the first one even, not all zero)");
+            }
+            return new Nic(tap, Optional.of(mac));
+        }
+    }
+
     static BootArguments parse(List<String> args) {
         Optional<String> protocol = Optional.empty();
         long memory = DEFAULT_MEMORY;
@@ -99,6 +142,7 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
         boolean detach = false;
         BootSession.ResetPolicy onReset = BootSession.ResetPolicy.STOP;
         List<Disk> disks = new ArrayList<>();
+        List<Nic> nics = new ArrayList<>();
         ConsoleChoice console = ConsoleChoice.SERIAL;
         EntropyChoice entropy = EntropyChoice.DEFAULT;
         List<String> positional = new ArrayList<>();
@@ -143,6 +187,9 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
             case "--disk":
                 disks.add(Disk.parse(value(args, i++, a)));
                 break;
+            case "--net":
+                nics.add(Nic.parse(value(args, i++, a)));
+                break;
             case "--console":
                 console = ConsoleChoice.parse(value(args, i++, a));
                 break;
@@ -170,7 +217,7 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
                     : "boot: one IMAGE only, not " + positional);
         }
         return new BootArguments(protocol, memory, cpus, cmdline, initrd, kernel, detach, onReset,
-                List.copyOf(disks), console, entropy, positional.get(0));
+                List.copyOf(disks), List.copyOf(nics), console, entropy, positional.get(0));
     }
 
     private static String value(List<String> args, int at, String option) {
@@ -204,15 +251,17 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
 
     /**
      * The virtio devices of this boot: the {@code --disk}s in order, and first the disk that IMAGE was found on (a
-     * location with a path inside a disk), read-only, unless that disk is among the {@code --disk}s; then the virtio
-     * console and the entropy device, if chosen.
+     * location with a path inside a disk), read-only, unless that disk is among the {@code --disk}s; then the
+     * {@code --net}s in order, their default MAC addresses derived from {@code vmName}; then the virtio console and
+     * the entropy device, if chosen.
      */
-    List<DeviceSpec> devices() {
+    List<DeviceSpec> devices(String vmName) {
         List<Disk> all = new ArrayList<>();
         sourceDisk().filter(source -> disks.stream().noneMatch(d -> sameFile(d.path(), source)))
                 .ifPresent(source -> all.add(new Disk(source, true)));
         all.addAll(disks);
         List<DeviceSpec> devices = new ArrayList<>(all.stream().map(Disk::device).toList());
+        nics.forEach(n -> devices.add(n.device(vmName)));
         console.device().ifPresent(devices::add);
         entropy.device().ifPresent(devices::add);
         return List.copyOf(devices);

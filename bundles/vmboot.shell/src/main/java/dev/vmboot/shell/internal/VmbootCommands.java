@@ -288,8 +288,8 @@ public class VmbootCommands {
     }
 
     @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
-            + "[-k kernel] [--disk PATH[,ro]]... [--console serial|virtio] [--rng RATE|--no-rng] [-d] [-r stop|reboot] "
-            + "IMAGE (boot --help explains each)")
+            + "[-k kernel] [--disk PATH[,ro]]... [--net TAP[,mac=MAC]]... [--console serial|virtio] [--rng RATE|--no-rng] "
+            + "[-d] [-r stop|reboot] IMAGE (boot --help explains each)")
     public ExitStatus boot(CommandSession session, @Descriptor("options, then a location or host file to boot")
             String... arguments) throws Exception {
         BootArguments args;
@@ -313,8 +313,9 @@ public class VmbootCommands {
         // No local of this frame, which lives as long as the session, holds an image: see BootImages.
         BootImages images = BootImages.load(scanner(), args);
         BootProtocol protocol = chooseProtocol(images.first().image(), args.protocol().orElse(""));
-        MachineSpec requested = new MachineSpec(Path.of(images.first().image().name()).getFileName().toString(),
-                args.memory(), args.cpus(), Personality.CLOUD_HV, args.devices());
+        String vmName = Path.of(images.first().image().name()).getFileName().toString();
+        MachineSpec requested = new MachineSpec(vmName, args.memory(), args.cpus(), Personality.CLOUD_HV,
+                args.devices(vmName));
         MachineSpec spec = protocol.machineFor(images.first().image(), requested);
         BootSession.ResetPolicy resetPolicy = args.onReset();
         boolean detach = args.detach();

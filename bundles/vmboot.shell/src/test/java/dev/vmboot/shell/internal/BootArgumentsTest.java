@@ -96,7 +96,7 @@ class BootArgumentsTest {
     void theDiskAnImageWasFoundOnIsPassedReadOnlyFirst(@TempDir Path dir) throws Exception {
         Path disk = Files.createFile(dir.resolve("disk.img"));
         BootArguments a = parse("--no-rng", "--disk", "data.img", disk + ":1:/EFI/BOOT/BOOTX64.EFI");
-        List<DeviceSpec> devices = a.devices();
+        List<DeviceSpec> devices = a.devices("vm");
         assertEquals(2, devices.size());
         assertEquals(disk.toString(), devices.get(0).options().get("path"));
         assertEquals("true", devices.get(0).options().get("readonly"));
@@ -106,22 +106,50 @@ class BootArgumentsTest {
     @Test
     void theSourceDiskGivenWithDiskKeepsThatMode(@TempDir Path dir) throws Exception {
         Path disk = Files.createFile(dir.resolve("disk.img"));
-        List<DeviceSpec> devices = parse("--no-rng", "--disk", disk.toString(), disk + ":2:/boot/vmlinuz").devices();
+        List<DeviceSpec> devices = parse("--no-rng", "--disk", disk.toString(), disk + ":2:/boot/vmlinuz").devices("vm");
         assertEquals(1, devices.size());
         assertEquals("false", devices.get(0).options().get("readonly"));
     }
 
     @Test
+    void netInterfacesBecomeNetDevicesAfterTheDisksWithAMacOrTheVmNameForOne() {
+        BootArguments a = parse("--net", "tap0", "--disk", "a.img", "--net", "vm-net.1,mac=52:54:00:12:34:56", "x");
+        assertEquals(List.of(new BootArguments.Nic("tap0", Optional.empty()),
+                new BootArguments.Nic("vm-net.1", Optional.of("52:54:00:12:34:56"))), a.nics());
+        List<DeviceSpec> devices = a.devices("OVMF.fd");
+        assertEquals(List.of("blk", "net", "net"), devices.stream().map(DeviceSpec::type).toList());
+        assertEquals("net,tap=tap0,vm=OVMF.fd", devices.get(1).toString());
+        assertEquals("net,tap=vm-net.1,mac=52:54:00:12:34:56", devices.get(2).toString());
+        assertTrue(BootArguments.USAGE.contains("--net TAP[,mac=MAC]"));
+    }
+
+    @Test
+    void aBadNetArgumentIsOneSentenceNamingWhatIsAccepted() {
+        assertEquals("--net needs a value (boot --help)", error("--net"));
+        String badTap = "TAP must be an interface name of 1-15 characters from A-Z a-z 0-9 _ . - (TAP[,mac=MAC])";
+        assertEquals("--net ',mac=52:54:00:12:34:56': " + badTap, error("--net", ",mac=52:54:00:12:34:56", "x"));
+        assertEquals("--net 'a-very-long-tap-name': " + badTap, error("--net", "a-very-long-tap-name", "x"));
+        assertEquals("--net 'tap/0': " + badTap, error("--net", "tap/0", "x"));
+        assertEquals("--net 'tap0,ro': after the TAP name only ,mac=MAC is accepted (e.g. tap0,mac=52:54:00:12:34:56)",
+                error("--net", "tap0,ro", "x"));
+        String badMac = "MAC must be a unicast address like 52:54:00:12:34:56 (six hex pairs, the first one even, not "
+                + "all zero)";
+        assertEquals("--net 'tap0,mac=01:00:5e:00:00:01': " + badMac, error("--net", "tap0,mac=01:00:5e:00:00:01", "x"));
+        assertEquals("--net 'tap0,mac=52:54:00:12:34': " + badMac, error("--net", "tap0,mac=52:54:00:12:34", "x"));
+        assertEquals("--net 'tap0,mac=': " + badMac, error("--net", "tap0,mac=", "x"));
+    }
+
+    @Test
     void aHostFileBringsNoDisk() {
-        assertEquals(List.of(), parse("--no-rng", "/usr/share/ovmf/OVMF.fd").devices());
+        assertEquals(List.of(), parse("--no-rng", "/usr/share/ovmf/OVMF.fd").devices("vm"));
         assertEquals(Optional.empty(), parse("disk.img:1").sourceDisk());
     }
 
     @Test
     void anEntropyDeviceAt1MiBASecondIsThereUnlessRefused() {
-        assertEquals(List.of(new DeviceSpec("rng", Map.of("rate", "1048576"))), parse("x").devices());
-        assertEquals(List.of(new DeviceSpec("rng", Map.of("rate", "65536"))), parse("--rng", "64K", "x").devices());
-        assertEquals(List.of(), parse("--rng", "64K", "--no-rng", "x").devices());
+        assertEquals(List.of(new DeviceSpec("rng", Map.of("rate", "1048576"))), parse("x").devices("vm"));
+        assertEquals(List.of(new DeviceSpec("rng", Map.of("rate", "65536"))), parse("--rng", "64K", "x").devices("vm"));
+        assertEquals(List.of(), parse("--rng", "64K", "--no-rng", "x").devices("vm"));
         assertEquals("--rng takes bytes a second from 1 to 1G (e.g. 64K, 1M), not '0'", error("--rng", "0", "x"));
         assertEquals("--rng takes bytes a second from 1 to 1G (e.g. 64K, 1M), not '2G'", error("--rng", "2G", "x"));
         assertEquals("--rng takes bytes a second from 1 to 1G (e.g. 64K, 1M), not 'fast'",
@@ -131,11 +159,11 @@ class BootArgumentsTest {
     @Test
     void theConsoleIsTheSerialPortUnlessVirtioIsAsked(@TempDir Path dir) throws Exception {
         assertEquals(ConsoleChoice.SERIAL, parse("x").console());
-        assertEquals(List.of(), parse("--console", "serial", "--no-rng", "x").devices());
+        assertEquals(List.of(), parse("--console", "serial", "--no-rng", "x").devices("vm"));
         assertEquals(List.of(new DeviceSpec("console", Map.of())),
-                parse("--console", "virtio", "--no-rng", "x").devices());
+                parse("--console", "virtio", "--no-rng", "x").devices("vm"));
         Path disk = Files.createFile(dir.resolve("disk.img"));
-        List<DeviceSpec> all = parse("--console", "virtio,132x43", "--disk", disk.toString(), "x").devices();
+        List<DeviceSpec> all = parse("--console", "virtio,132x43", "--disk", disk.toString(), "x").devices("vm");
         assertEquals(List.of("blk", "console", "rng"), all.stream().map(DeviceSpec::type).toList());
         assertEquals(Map.of("cols", "132", "rows", "43"), all.get(1).options());
         for (String bad : new String[] { "hvc0", "virtio,80", "virtio,0x24", "virtio,80x70000", "virtio," }) {

@@ -39,6 +39,11 @@ class ForwardingQueue implements Virtqueue {
     }
 
     @Override
+    public void addUsed(int[] headIndices, long[] bytesWritten, int count) {
+        queue.addUsed(headIndices, bytesWritten, count);
+    }
+
+    @Override
     public void disableNotification() {
         queue.disableNotification();
     }
