@@ -113,7 +113,7 @@ class BootArgumentsTest {
 
     @Test
     void netInterfacesBecomeNetDevicesAfterTheDisksWithAMacOrTheVmNameForOne() {
-        BootArguments a = parse("--net", "tap0", "--disk", "a.img", "--net", "vm-net.1,mac=52:54:00:12:34:56", "x");
+        BootArguments a = parse("--no-rng", "--net", "tap0", "--disk", "a.img", "--net", "vm-net.1,mac=52:54:00:12:34:56", "x");
         assertEquals(List.of(new BootArguments.Nic("tap0", Optional.empty()),
                 new BootArguments.Nic("vm-net.1", Optional.of("52:54:00:12:34:56"))), a.nics());
         List<DeviceSpec> devices = a.devices("OVMF.fd");
