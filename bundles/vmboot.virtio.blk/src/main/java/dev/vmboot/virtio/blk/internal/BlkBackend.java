@@ -64,14 +64,23 @@ final class BlkBackend implements Closeable {
             }
             return;
         }
-        long total = remaining(dsts);
+        // A scattering read fills the buffers in order: the last one with room is full only when all are. (Not a sum
+        // over the buffers first: that loop would run interpreted for a fresh VMM's first hundred or so requests.)
+        int last = dsts.length - 1;
+        while (last >= 0 && !dsts[last].hasRemaining()) {
+            last--;
+        }
+        if (last < 0) {
+            return;
+        }
+        ByteBuffer end = dsts[last];
         ch.position(position);
-        for (long left = total; left > 0;) {
+        for (long done = 0; end.hasRemaining();) {
             long n = ch.read(dsts);
             if (n < 0) {
-                throw new EOFException(path + ": end of file at " + (position + total - left));
+                throw new EOFException(path + ": end of file at " + (position + done));
             }
-            left -= n;
+            done += n;
         }
     }
 

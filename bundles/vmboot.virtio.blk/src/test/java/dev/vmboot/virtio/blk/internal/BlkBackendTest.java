@@ -65,6 +65,10 @@ class BlkBackendTest {
             ByteBuffer[] one = pieces(8192);
             backend.read(one, SIZE - 8192);
             assertArrayEquals(Arrays.copyOfRange(content, SIZE - 8192, SIZE), joined(one));
+            ByteBuffer[] withEmpty = pieces(512, 0, 1024, 0); // ends with a buffer that has no room
+            backend.read(withEmpty, 512);
+            assertArrayEquals(Arrays.copyOfRange(content, 512, 2048), joined(withEmpty));
+            backend.read(pieces(0, 0), 0);
         }
     }
 
