@@ -72,6 +72,28 @@ class BlkBackendTest {
         }
     }
 
+    /** More buffers than one scattering read takes: calls of BUFFERS_PER_READ, empty ones and a whole empty call. */
+    @Test
+    void aLongScatterReadGoesOnFromCallToCall() throws IOException {
+        int count = 2 * BlkBackend.BUFFERS_PER_READ + 6;
+        int[] sizes = new int[count];
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            boolean empty = i % 7 == 3 || i == BlkBackend.BUFFERS_PER_READ - 1
+                    || i >= BlkBackend.BUFFERS_PER_READ && i < 2 * BlkBackend.BUFFERS_PER_READ;
+            sizes[i] = empty ? 0 : 512 + 8 * i;
+            total += sizes[i];
+        }
+        try (BlkBackend backend = BlkBackend.open(image, true, counters)) {
+            ByteBuffer[] dsts = pieces(sizes);
+            backend.read(dsts, 2048);
+            assertArrayEquals(Arrays.copyOfRange(content, 2048, 2048 + total), joined(dsts));
+            for (ByteBuffer b : dsts) {
+                assertEquals(0, b.remaining());
+            }
+        }
+    }
+
     @Test
     void readingPastTheEndOfTheFileIsAnError() throws IOException {
         try (BlkBackend backend = BlkBackend.open(image, true, counters)) {
