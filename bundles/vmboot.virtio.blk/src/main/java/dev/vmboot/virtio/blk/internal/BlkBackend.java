@@ -41,6 +41,13 @@ final class BlkBackend implements Closeable {
     private final BlkCounters counters;
     private volatile FileChannel channel;
     private boolean closed;
+    /**
+     * The channel whose position is known to be {@link #channelPosition}, after the last scattering or gathering call
+     * ended without an error; null when not known. The worker's only: a sequential reader's next request starts where
+     * the last ended, and then needs no seek.
+     */
+    private FileChannel positioned;
+    private long channelPosition;
 
     private BlkBackend(Path path, boolean readOnly, BlkCounters counters) throws IOException {
         this.path = path;
@@ -72,7 +79,7 @@ final class BlkBackend implements Closeable {
             }
             return;
         }
-        ch.position(position);
+        seek(ch, position);
         long done = 0;
         for (int from = 0; from < dsts.length; from += BUFFERS_PER_READ) {
             int to = Math.min(from + BUFFERS_PER_READ, dsts.length);
@@ -93,6 +100,7 @@ final class BlkBackend implements Closeable {
                 done += n;
             }
         }
+        positionedAt(ch, position + done);
     }
 
     /** Writes every byte of {@code srcs} to the file at {@code position}. */
@@ -105,10 +113,25 @@ final class BlkBackend implements Closeable {
             }
             return;
         }
-        ch.position(position);
-        for (long left = remaining(srcs); left > 0;) {
+        seek(ch, position);
+        long total = remaining(srcs);
+        for (long left = total; left > 0;) {
             left -= ch.write(srcs);
         }
+        positionedAt(ch, position + total);
+    }
+
+    /** Sets the channel's position unless it is known to be there already; it is unknown until the call succeeds. */
+    private void seek(FileChannel ch, long position) throws IOException {
+        if (ch != positioned || channelPosition != position) {
+            ch.position(position);
+        }
+        positioned = null;
+    }
+
+    private void positionedAt(FileChannel ch, long position) {
+        positioned = ch;
+        channelPosition = position;
     }
 
     /** Writes {@code length} zero bytes at {@code position}. */

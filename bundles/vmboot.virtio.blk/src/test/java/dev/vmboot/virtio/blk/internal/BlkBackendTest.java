@@ -94,6 +94,41 @@ class BlkBackendTest {
         }
     }
 
+    /**
+     * A scattering read that starts where the last one ended skips the seek; any other starts where asked: after a
+     * positional read, a gathering write, a read elsewhere, a failed read and an interrupt that reopened the file.
+     */
+    @Test
+    void everyScatterReadStartsWhereAskedWhetherOrNotItSeeks() throws IOException {
+        try (BlkBackend backend = BlkBackend.open(image, false, counters)) {
+            long[] positions = { 4096, 4096 + 1536, 4096 + 3072, 512, 512 + 1536 };
+            for (long p : positions) {
+                ByteBuffer[] dsts = pieces(512, 1024);
+                backend.read(dsts, p);
+                assertArrayEquals(Arrays.copyOfRange(content, (int) p, (int) p + 1536), joined(dsts), "at " + p);
+                backend.read(pieces(100), 0); // positional: the channel's position stays
+            }
+            ByteBuffer[] srcs = pieces(512, 512);
+            backend.write(srcs, 8192); // zeros, where the next read would have started otherwise
+            ByteBuffer[] after = pieces(512, 1024);
+            backend.read(after, 512 + 3072);
+            assertArrayEquals(Arrays.copyOfRange(content, 512 + 3072, 512 + 4608), joined(after));
+            assertThrows(EOFException.class, () -> backend.read(pieces(512, 1024), SIZE - 1024));
+            ByteBuffer[] next = pieces(512, 512);
+            backend.read(next, SIZE - 1024);
+            assertArrayEquals(Arrays.copyOfRange(content, SIZE - 1024, SIZE), joined(next));
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(ClosedByInterruptException.class, () -> backend.read(pieces(512, 512), SIZE));
+            } finally {
+                assertTrue(Thread.interrupted());
+            }
+            ByteBuffer[] reopened = pieces(512, 512);
+            backend.read(reopened, SIZE - 1024);
+            assertArrayEquals(Arrays.copyOfRange(content, SIZE - 1024, SIZE), joined(reopened));
+        }
+    }
+
     @Test
     void readingPastTheEndOfTheFileIsAnError() throws IOException {
         try (BlkBackend backend = BlkBackend.open(image, true, counters)) {
