@@ -34,6 +34,10 @@
 #   read-bench       reads the whole device with O_DIRECT (busybox dd bs=1M iflag=direct), timed by the guest's
 #                    monotonic clock (/proc/timer_list's "now at", in ns; /proc/uptime's 10 ms if that is missing):
 #                    VMBOOT-DISK-READ dev=<dev> bytes=<n> ms=<t>
+#   queue-info       what the driver made of the device, and its I/O counters so far (two around read-bench give
+#                    requests and sectors per request; Documentation/block/stat.rst):
+#                    VMBOOT-DISK-QUEUE dev=<dev> max_segments=<n> max_segment_size=<bytes> max_sectors_kb=<n>
+#                    max_hw_sectors_kb=<n> nr_requests=<n> scheduler=<...> clocksource=<name> stat=<the 17 fields, ,>
 # The device is awaited for vmboot.disk.wait=SECONDS (default 30), else VMBOOT-DISK-MISSING dev=<dev> waited_s=<s>;
 # any other failure is VMBOOT-DISK-ERROR <what>. The VMBOOT-GUEST-OK line and the power-off follow in every case.
 #
@@ -224,6 +228,13 @@ disk_action() { # action dev
             read_back "$dev" || { echo "VMBOOT-DISK-ERROR dev=$dev read failed: $($bb head -1 /tmp/dd.err)"; return; }
             $bb cmp -s /tmp/before /tmp/back && readback=unchanged
             echo "VMBOOT-DISK-RO dev=$dev ro=$ro write=$write readback=$readback" ;;
+        queue-info)
+            local q=/sys/block/$dev/queue f line="VMBOOT-DISK-QUEUE dev=$dev"
+            for f in max_segments max_segment_size max_sectors_kb max_hw_sectors_kb nr_requests scheduler; do
+                line="$line $f=$($bb cat "$q/$f" 2>/dev/null | $bb tr ' ' '_')"
+            done
+            line="$line clocksource=$($bb cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+            echo "$line stat=$($bb cat "/sys/block/$dev/stat" | $bb tr -s ' ' | $bb sed 's/^ //' | $bb tr ' ' ',')" ;;
         read-bench)
             bytes=$($bb blockdev --getsize64 "/dev/$dev") || { echo "VMBOOT-DISK-ERROR dev=$dev no size"; return; }
             t0=$(now_ms)
@@ -238,7 +249,7 @@ disk_action() { # action dev
             fi
             echo "VMBOOT-DISK-READ dev=$dev bytes=$bytes ms=$((t1 - t0))" ;;
         *)
-            echo "VMBOOT-DISK-ERROR unknown action '$action' (sha256, write:PATTERN, ro-check, read-bench)" ;;
+            echo "VMBOOT-DISK-ERROR unknown action '$action' (sha256, write:PATTERN, ro-check, read-bench, queue-info)" ;;
     esac
 }
 

@@ -118,22 +118,21 @@ final class GuestRamViews {
     }
 
     /**
-     * Copies the 16 bytes of the descriptor at {@code address} (inside {@code region}) into {@code dst}; false if they
-     * cross two backing pieces or the region is not cached (the caller reads them through {@link GuestMemory}).
+     * The little-endian 64-bit word at {@code address}, whose 8 bytes lie in {@code region} (the caller checked the
+     * table they belong to): from the cached view, or through {@link GuestMemory} where they cross two backing pieces
+     * or the region is not cached.
      */
-    boolean copyDescriptor(int region, long address, byte[] dst) {
+    long readLong(int region, long address) {
         ByteBuffer[] p = pieces[region];
-        if (p == null) {
-            return false;
+        if (p != null) {
+            long offset = address - starts[region];
+            int k = piece(region, offset);
+            long in = offset - pieceOffsets[region][k];
+            if (in + Long.BYTES <= p[k].capacity()) {
+                return p[k].getLong((int) in);
+            }
         }
-        long offset = address - starts[region];
-        int k = piece(region, offset);
-        long in = offset - pieceOffsets[region][k];
-        if (in + dst.length > p[k].capacity()) {
-            return false;
-        }
-        p[k].get((int) in, dst, 0, dst.length);
-        return true;
+        return memory.readLong(address);
     }
 
     private int piece(int region, long offset) {

@@ -60,12 +60,12 @@ final class SplitDescriptorChain implements DescriptorChain {
 
     @Override
     public ByteBuffer[] readableBuffers(long offset, long length) {
-        return readable.views(offset, length, false);
+        return readable.views(offset, length);
     }
 
     @Override
     public ByteBuffer[] writableBuffers(long offset, long length) {
-        return writable.views(offset, length, true);
+        return writable.views(offset, length);
     }
 
     @Override

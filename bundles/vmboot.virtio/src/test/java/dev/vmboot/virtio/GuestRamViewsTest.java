@@ -101,4 +101,19 @@ class GuestRamViewsTest {
         assertEquals(1, views.length);
         assertEquals(8, views[0].get(1));
     }
+
+    /** Descriptor words: little-endian, the same from the cached view, across two pieces and from uncached memory. */
+    @Test
+    void wordsAreReadLittleEndianWhereverTheyLie() {
+        RegionGuestMemory memory = chunked();
+        GuestRamViews ram = GuestRamViews.of(memory);
+        memory.writeLong(0x2_0008, 0x1122_3344_5566_7788L);
+        assertEquals(0x1122_3344_5566_7788L, ram.readLong(0, 0x2_0008));
+        assertEquals(0x88, memory.readByte(0x2_0008) & 0xFF, "the low byte first");
+        memory.writeLong(0xFFFC, 0x0102_0304_0506_0708L); // the first 64 KiB chunk ends at 0x10000
+        assertEquals(0x0102_0304_0506_0708L, ram.readLong(0, 0xFFFC));
+        HeapGuestMemory sparse = new HeapGuestMemory(List.of(new MemoryRegion(0, 8L << 20, false)));
+        sparse.writeLong(0x4_0010, -2L);
+        assertEquals(-2L, GuestRamViews.of(sparse).readLong(0, 0x4_0010), "128 pieces: read through GuestMemory");
+    }
 }

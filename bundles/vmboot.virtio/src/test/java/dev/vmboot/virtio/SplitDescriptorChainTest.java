@@ -3,6 +3,8 @@ package dev.vmboot.virtio;
 import static dev.vmboot.virtio.TestRings.BUFFERS;
 import static dev.vmboot.virtio.TestRings.HIGH_RAM;
 import static dev.vmboot.virtio.TestRings.HIGH_RAM_END;
+import static dev.vmboot.virtio.TestRings.INDIRECT;
+import static dev.vmboot.virtio.TestRings.TABLES;
 import static dev.vmboot.virtio.TestRings.VERSION_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.virtio.Descriptor;
 import dev.vmboot.api.virtio.DescriptorChain;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
 
@@ -89,6 +93,26 @@ class SplitDescriptorChainTest {
         assertEquals(98, rings.memory.readByte(D));
     }
 
+    /** Accesses in the second half are found from the end (a status byte last), past empty buffers at the end. */
+    @Test
+    void accessesNearTheEndLandInTheRightBuffer() throws Exception {
+        chain.write(9, ByteBuffer.wrap(new byte[] { 77 }));
+        assertEquals(77, rings.memory.readByte(D + 5));
+        chain.write(4, ByteBuffer.wrap(new byte[] { 66 }));
+        assertEquals(66, rings.memory.readByte(D));
+        ByteBuffer last = ByteBuffer.allocate(1);
+        chain.read(7, last);
+        assertEquals(8, last.get(0));
+        rings.driver.addChain(Buffer.readable(A, 3), Buffer.writable(C, 2), Buffer.writable(C + 0x10, 2),
+                Buffer.writable(C + 0x20, 0), Buffer.writable(C + 0x30, 0));
+        rings.driver.publish();
+        DescriptorChain trailing = rings.popChain();
+        trailing.write(3, ByteBuffer.wrap(new byte[] { 55 }));
+        assertEquals(55, rings.memory.readByte(C + 0x11));
+        trailing.write(2, ByteBuffer.wrap(new byte[] { 44, 45 }));
+        assertArrayEquals(new byte[] { 44, 45 }, rings.memory.read(C + 0x10, 2));
+    }
+
     @Test
     void accessesOutsideTheSequenceAreIndexErrorsAndTouchNothing() {
         byte[] before = rings.memory.read(C, 4);
@@ -151,5 +175,33 @@ class SplitDescriptorChainTest {
         atEnd.read(4, dst);
         assertArrayEquals(new byte[] { 5, 6 }, dst.array());
         assertEquals(2, atEnd.readableBuffers(2, 4).length);
+    }
+
+    /**
+     * The walker keeps the buffers of the chain it walks in arrays it reuses: a chain keeps its own, whatever the queue
+     * pops after it (here 300 buffers through an indirect table, more than the arrays first hold, then 2).
+     */
+    @Test
+    void aChainKeepsItsBuffersWhenTheNextOneIsPopped() throws Exception {
+        TestRings indirect = new TestRings(8, VERSION_1 | INDIRECT);
+        Buffer[] many = new Buffer[300];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = i == 0 ? Buffer.readable(BUFFERS, 16) : Buffer.writable(HIGH_RAM + 0x1000L * i, 512);
+        }
+        indirect.driver.addIndirectChain(TABLES, many);
+        indirect.driver.addChain(Buffer.readable(BUFFERS + 0x40, 16), Buffer.writable(BUFFERS + 0x80, 1));
+        indirect.driver.publish();
+        DescriptorChain first = indirect.popChain();
+        ByteBuffer[] firstViews = first.writableBuffers(0, 299 * 512);
+        DescriptorChain second = indirect.popChain();
+        assertEquals(List.of(new Descriptor(BUFFERS, 16, false)), first.readable());
+        assertEquals(299, first.writable().size());
+        assertEquals(new Descriptor(HIGH_RAM + 0x1000L * 299, 512, true), first.writable().get(298));
+        assertEquals(299 * 512, first.writableBytes());
+        assertEquals(299, firstViews.length);
+        assertEquals(299, first.writableBuffers(0, 299 * 512).length);
+        assertEquals(List.of(new Descriptor(BUFFERS + 0x80, 1, true)), second.writable());
+        assertEquals(1, second.writableBytes());
+        assertEquals(16, second.readableBytes());
     }
 }

@@ -25,6 +25,14 @@ import java.nio.file.StandardOpenOption;
  * mode (counted as {@code backend_reopened}) instead of losing the disk for the rest of the machine's life.
  */
 final class BlkBackend implements Closeable {
+    /**
+     * Buffers per scattering read. The JDK walks the buffers of a {@code FileChannel.read(ByteBuffer[])} in Java, three
+     * times, and with the launcher's C1-only JIT that method is compiled after about a hundred calls: as one call per
+     * request, a fresh VMM ran those loops interpreted for its first hundred or so requests (measured in the lab: about
+     * half of a 256 MiB read, with up to 254 buffers a request). In calls of at most 32 buffers it is compiled after a
+     * few dozen requests; the cost is a few more readv calls per request, the channel's position moving on by itself.
+     */
+    static final int BUFFERS_PER_READ = 32;
     /** Written from for write zeroes; shared read-only, each use takes a duplicate. */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
 
@@ -33,6 +41,13 @@ final class BlkBackend implements Closeable {
     private final BlkCounters counters;
     private volatile FileChannel channel;
     private boolean closed;
+    /**
+     * The channel whose position is known to be {@link #channelPosition}, after the last scattering or gathering call
+     * ended without an error; null when not known. The worker's only: a sequential reader's next request starts where
+     * the last ended, and then needs no seek.
+     */
+    private FileChannel positioned;
+    private long channelPosition;
 
     private BlkBackend(Path path, boolean readOnly, BlkCounters counters) throws IOException {
         this.path = path;
@@ -64,15 +79,28 @@ final class BlkBackend implements Closeable {
             }
             return;
         }
-        long total = remaining(dsts);
-        ch.position(position);
-        for (long left = total; left > 0;) {
-            long n = ch.read(dsts);
-            if (n < 0) {
-                throw new EOFException(path + ": end of file at " + (position + total - left));
+        seek(ch, position);
+        long done = 0;
+        for (int from = 0; from < dsts.length; from += BUFFERS_PER_READ) {
+            int to = Math.min(from + BUFFERS_PER_READ, dsts.length);
+            // A scattering read fills the buffers in order: the last one with room is full only when all are.
+            int last = to - 1;
+            while (last >= from && !dsts[last].hasRemaining()) {
+                last--;
             }
-            left -= n;
+            if (last < from) {
+                continue;
+            }
+            ByteBuffer end = dsts[last];
+            while (end.hasRemaining()) {
+                long n = ch.read(dsts, from, last + 1 - from);
+                if (n < 0) {
+                    throw new EOFException(path + ": end of file at " + (position + done));
+                }
+                done += n;
+            }
         }
+        positionedAt(ch, position + done);
     }
 
     /** Writes every byte of {@code srcs} to the file at {@code position}. */
@@ -85,10 +113,25 @@ final class BlkBackend implements Closeable {
             }
             return;
         }
-        ch.position(position);
-        for (long left = remaining(srcs); left > 0;) {
+        seek(ch, position);
+        long total = remaining(srcs);
+        for (long left = total; left > 0;) {
             left -= ch.write(srcs);
         }
+        positionedAt(ch, position + total);
+    }
+
+    /** Sets the channel's position unless it is known to be there already; it is unknown until the call succeeds. */
+    private void seek(FileChannel ch, long position) throws IOException {
+        if (ch != positioned || channelPosition != position) {
+            ch.position(position);
+        }
+        positioned = null;
+    }
+
+    private void positionedAt(FileChannel ch, long position) {
+        positioned = ch;
+        channelPosition = position;
     }
 
     /** Writes {@code length} zero bytes at {@code position}. */

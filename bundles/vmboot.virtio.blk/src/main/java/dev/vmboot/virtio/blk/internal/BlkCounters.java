@@ -16,7 +16,10 @@ final class BlkCounters {
     /** Counters that are not per refusal reason or per invalid-chain kind. */
     enum Counter {
         READ_REQUESTS, READ_BYTES,
-        /** Guest buffers (descriptors) the data of reads went into: read_segments / read_requests is the scatter. */
+        /**
+         * Pieces of guest memory the data of reads went into, one per guest buffer (more where a buffer spans two
+         * backing pieces of guest RAM): read_segments / read_requests is the scatter.
+         */
         READ_SEGMENTS,
         WRITE_REQUESTS, WRITE_BYTES,
         FLUSH_REQUESTS,

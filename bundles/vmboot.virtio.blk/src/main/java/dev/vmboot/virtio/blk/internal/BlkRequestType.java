@@ -30,6 +30,9 @@ enum BlkRequestType {
     /** The only flag a write-zeroes segment may carry (5.2.6); the device MAY deallocate, reads return zeros. */
     static final int SEGMENT_FLAG_UNMAP = 1;
 
+    /** {@link #values()} once: it makes a new array on every call, and {@link #of} runs once per request. */
+    private static final BlkRequestType[] ALL = values();
+
     private final int code;
 
     BlkRequestType(int code) {
@@ -47,7 +50,7 @@ enum BlkRequestType {
 
     /** The type of {@code code} (the header's le32, unsigned), or null when this device does not know it. */
     static BlkRequestType of(int code) {
-        for (BlkRequestType t : values()) {
+        for (BlkRequestType t : ALL) {
             if (t.code == code) {
                 return t;
             }

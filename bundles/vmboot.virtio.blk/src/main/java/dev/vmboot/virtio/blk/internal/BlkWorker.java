@@ -144,11 +144,14 @@ final class BlkWorker {
         long length = request.length();
         return switch (request.type()) {
             case IN -> {
+                int segments = 0;
                 if (length > 0) {
-                    backend.read(chain.writableBuffers(0, length), request.position());
+                    ByteBuffer[] views = chain.writableBuffers(0, length);
+                    backend.read(views, request.position());
+                    segments = views.length;
                 }
                 counters.add(Counter.READ_BYTES, length);
-                counters.add(Counter.READ_SEGMENTS, chain.writable().size() - 1L); // the last one holds the status
+                counters.add(Counter.READ_SEGMENTS, segments);
                 yield length;
             }
             case OUT -> {

@@ -65,6 +65,67 @@ class BlkBackendTest {
             ByteBuffer[] one = pieces(8192);
             backend.read(one, SIZE - 8192);
             assertArrayEquals(Arrays.copyOfRange(content, SIZE - 8192, SIZE), joined(one));
+            ByteBuffer[] withEmpty = pieces(512, 0, 1024, 0); // ends with a buffer that has no room
+            backend.read(withEmpty, 512);
+            assertArrayEquals(Arrays.copyOfRange(content, 512, 2048), joined(withEmpty));
+            backend.read(pieces(0, 0), 0);
+        }
+    }
+
+    /** More buffers than one scattering read takes: calls of BUFFERS_PER_READ, empty ones and a whole empty call. */
+    @Test
+    void aLongScatterReadGoesOnFromCallToCall() throws IOException {
+        int count = 2 * BlkBackend.BUFFERS_PER_READ + 6;
+        int[] sizes = new int[count];
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            boolean empty = i % 7 == 3 || i == BlkBackend.BUFFERS_PER_READ - 1
+                    || i >= BlkBackend.BUFFERS_PER_READ && i < 2 * BlkBackend.BUFFERS_PER_READ;
+            sizes[i] = empty ? 0 : 512 + 8 * i;
+            total += sizes[i];
+        }
+        try (BlkBackend backend = BlkBackend.open(image, true, counters)) {
+            ByteBuffer[] dsts = pieces(sizes);
+            backend.read(dsts, 2048);
+            assertArrayEquals(Arrays.copyOfRange(content, 2048, 2048 + total), joined(dsts));
+            for (ByteBuffer b : dsts) {
+                assertEquals(0, b.remaining());
+            }
+        }
+    }
+
+    /**
+     * A scattering read that starts where the last one ended skips the seek; any other starts where asked: after a
+     * positional read, a gathering write, a read elsewhere, a failed read and an interrupt that reopened the file.
+     */
+    @Test
+    void everyScatterReadStartsWhereAskedWhetherOrNotItSeeks() throws IOException {
+        try (BlkBackend backend = BlkBackend.open(image, false, counters)) {
+            long[] positions = { 4096, 4096 + 1536, 4096 + 3072, 512, 512 + 1536 };
+            for (long p : positions) {
+                ByteBuffer[] dsts = pieces(512, 1024);
+                backend.read(dsts, p);
+                assertArrayEquals(Arrays.copyOfRange(content, (int) p, (int) p + 1536), joined(dsts), "at " + p);
+                backend.read(pieces(100), 0); // positional: the channel's position stays
+            }
+            ByteBuffer[] srcs = pieces(512, 512);
+            backend.write(srcs, 8192); // zeros, where the next read would have started otherwise
+            ByteBuffer[] after = pieces(512, 1024);
+            backend.read(after, 512 + 3072);
+            assertArrayEquals(Arrays.copyOfRange(content, 512 + 3072, 512 + 4608), joined(after));
+            assertThrows(EOFException.class, () -> backend.read(pieces(512, 1024), SIZE - 1024));
+            ByteBuffer[] next = pieces(512, 512);
+            backend.read(next, SIZE - 1024);
+            assertArrayEquals(Arrays.copyOfRange(content, SIZE - 1024, SIZE), joined(next));
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(ClosedByInterruptException.class, () -> backend.read(pieces(512, 512), SIZE));
+            } finally {
+                assertTrue(Thread.interrupted());
+            }
+            ByteBuffer[] reopened = pieces(512, 512);
+            backend.read(reopened, SIZE - 1024);
+            assertArrayEquals(Arrays.copyOfRange(content, SIZE - 1024, SIZE), joined(reopened));
         }
     }
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# virtio-blk read, where the CPU goes: QEMU-KVM and vmboot each boot the test guest once and read its 256 MiB disk
+# twice (dd bs=1M iflag=direct, as bench/disk.sh (a)), under `perf record -a` (499 Hz, CLOCK_MONOTONIC) inside the lab's
+# L1. The guest's lines (vmboot.disk=queue-info,read-bench,queue-info,read-bench,queue-info) are time-stamped with L1's
+# uptime as they arrive, which delimits each read. Then, on the host, for each read: the guest's requests and sectors
+# per request (the queue-info stat lines), and the L1 CPU samples of each VMM thread, split into the copy into guest
+# RAM (the kernel's copy from the page cache), the rest of the kernel, and for vmboot the interpreter, compiled Java
+# (vmboot runs with -XX:+DumpPerfMapAtExit here) and the JVM itself. A sample is 2 ms of L1 CPU: unlike the guest's
+# MB/s, the counts hardly move with the load of the machine the lab runs on (it only slows L1 down).
+# Usage: bench/disk-profile.sh           (build first: mvn -B -pl distribution -am package -DskipTests)
+#        bench/disk-profile.sh --inner GUEST_DIR DATA_IMAGE OUT_DIR   (what the lab runs)
+#        bench/disk-profile.sh --report OUT_DIR                       (the tables again, from a finished run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=$root/distribution/target/vmboot/bin/vmboot
+out=$root/target/disk-profile
+append="console=ttyS0 quiet vmboot.disk=queue-info,read-bench,queue-info,read-bench,queue-info"
+
+# report DIR NAME: one block per read of NAME's run
+report() {
+    local dir=$1 name=$2 t0="" t1 line n=0 s0="" s1
+    echo "== $name"
+    while read -r t line; do
+        case $line in
+            VMBOOT-DISK-QUEUE*)
+                s1=${line##*stat=}
+                if [ -n "$t0" ]; then
+                    awk -v a="$s0" -v b="$s1" 'BEGIN { split(a, x, ","); split(b, y, ","); r = y[1] - x[1]
+                        printf "   guest: %d read requests, %.0f sectors each\n", r, r ? (y[3] - x[3]) / r : 0 }'
+                    t0=""
+                fi
+                s0=$s1 t0=$t ;;
+            VMBOOT-DISK-READ*)
+                n=$((n + 1)) t1=$t
+                echo " read $n: ${line#VMBOOT-DISK-READ } (L1 uptime $t0 .. $t1)"
+                samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1" ;;
+        esac
+    done <"$dir/$name.lines"
+}
+
+# samples PERF KALLSYMS T0 T1: samples per thread (numbers in names folded) and category within [T0, T1]
+samples() {
+    perf script -i "$1" --kallsyms="$2" -F comm,tid,time,ip,sym,dso 2>/dev/null | awk -v t0="$3" -v t1="$4" '
+        {
+            for (i = 1; i <= NF && $i !~ /^[0-9]+\.[0-9]+:$/; i++) {}
+            t = substr($i, 1, length($i) - 1) + 0
+            if (t < t0 || t > t1) next
+            comm = ""; for (j = 1; j < i - 1; j++) comm = comm (j > 1 ? " " : "") $j
+            dso = $NF; line = $0
+            copy = line ~ /copy_user|_copy_to_iter|copy_page_to_iter|shmem_file_read|shmem_get|filemap|xas_/
+            if (dso ~ /kallsyms/) cat = copy ? "copy into guest RAM" : "kernel, other"
+            else if (line ~ / Interpreter /) cat = "interpreter"
+            else if (dso ~ /perf-[0-9]+\.map/) cat = "compiled Java"
+            else if (dso ~ /libjvm/) cat = "JVM"
+            else { gsub(/^\(|\)$/, "", dso); sub(/.*\//, "", dso); cat = dso }
+            n[comm] += 1; c[comm "\t" cat] += 1; all += 1
+        }
+        END {
+            printf "   %d samples of L1 CPU (2 ms each)\n", all
+            for (k in c) { split(k, p, "\t"); if (c[k] >= 3) printf "   %6d  %-20s %s\n", c[k], p[1], p[2] }
+        }' | sort -k1,1nr -s
+}
+
+case ${1:-} in
+--report)
+    for name in qemu vmboot; do report "$2" "$name"; done
+    exit 0 ;;
+--inner)
+    guest=$2 data=$3 dir=$4
+    [ -c /dev/kvm ] || { echo "disk-profile: no /dev/kvm" >&2; exit 1; }
+    command -v perf >/dev/null || { echo "disk-profile: no perf" >&2; exit 1; }
+    work=$(mktemp -d /tmp/vmboot-disk-profile.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+    cp "$data" "$work/data.img"
+    cat /proc/kallsyms >"$dir/kallsyms"
+    qemu=(qemu-system-x86_64 -accel kvm -machine pc -cpu host -m 512 -smp 1 -nodefaults -no-user-config -display none
+        -serial stdio -no-reboot -kernel "$guest/vmlinuz" -initrd "$guest/initramfs.cpio.gz" -append "$append"
+        -drive "file=$work/data.img,if=none,id=d0,format=raw,readonly=on"
+        -device virtio-blk-pci,drive=d0,disable-legacy=on)
+    vmboot=(env VMBOOT_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" "$bin" boot -p linux -m 512M
+        -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$work/data.img,ro" "$guest/vmlinuz")
+    for name in qemu vmboot; do
+        perf record -a -F 499 -k mono -o "$dir/$name.perf" 2>"$dir/$name.perf.err" &
+        recorder=$!
+        sleep 3 # perf is slow to start under TCG
+        rm -f "$work/fifo" && mkfifo "$work/fifo"
+        if [ "$name" = qemu ]; then "${qemu[@]}" >"$work/fifo" 2>&1 &
+        else "${vmboot[@]}" >"$work/fifo" 2>&1 & fi
+        vmm=$!
+        : >"$dir/$name.lines"
+        while IFS= read -r line; do # uptime read by the shell itself: no process started while the guest reads
+            read -r up _ </proc/uptime
+            line=${line%$'\r'}
+            case $line in
+                VMBOOT-DISK*|VMBOOT-GUEST-OK*) echo "$up $line" >>"$dir/$name.lines"; echo "$name: $line" ;;
+            esac
+        done <"$work/fifo"
+        wait "$vmm" || echo "disk-profile: $name ended with status $?"
+        kill -INT "$recorder"; wait "$recorder" || true
+    done
+    cp /tmp/perf-*.map "$dir/" 2>/dev/null || true # vmboot's JIT symbols, read by perf script from /tmp
+    exit 0 ;;
+esac
+
+[ -x "$bin" ] || { echo "disk-profile: $bin missing (build first)" >&2; exit 1; }
+guest=$(platforms/qemu/guest/prepare.sh)
+mkdir -p "$out" && rm -f "$out"/*
+platforms/qemu/guest/make-disk.sh data "$out/data.img" 256 >/dev/null
+platforms/qemu/lab/run.sh --cpus 1 --rw "$out" --timeout 1800 -- "$0" --inner "$guest" "$out/data.img" "$out"
+cp "$out"/perf-*.map /tmp/ 2>/dev/null || true
+"$0" --report "$out"
