@@ -92,6 +92,10 @@ final class TransportHarness {
             }
 
             @Override
+            public void addUsed(int[] headIndices, long[] bytesWritten, int count) {
+            }
+
+            @Override
             public void disableNotification() {
             }
 
