@@ -10,7 +10,7 @@
  * {@code MockDriverQueue}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.vmboot.virtio;
 
 import org.osgi.annotation.bundle.Export;

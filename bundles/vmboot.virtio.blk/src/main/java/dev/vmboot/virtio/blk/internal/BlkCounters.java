@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import dev.vmboot.api.virtio.InvalidChainException;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * What the device did and refused over its life, for {@code vmboot:list} and tests: guest mistakes are counted here,
- * never logged one by one. Written by the queue worker, read from any thread.
+ * never logged one by one. Written by the queue worker, read from any thread. The counters every device keeps are a
+ * {@link DeviceCounters}; this adds the block device's count of refusals per {@link BlkRefusal.Reason}.
  */
 final class BlkCounters {
 
@@ -39,60 +41,50 @@ final class BlkCounters {
         /** The backing file opened again after an interrupt of the worker closed it. */
         BACKEND_REOPENED,
         /** A notification left chains for later: a queue size of them was served in one call. */
-        DRAIN_CAP_REACHED;
-
-        final String key = name().toLowerCase(Locale.ROOT);
+        DRAIN_CAP_REACHED
     }
 
-    private static final int REASONS_AT = Counter.values().length;
-    private static final int KINDS_AT = REASONS_AT + BlkRefusal.Reason.values().length;
-
-    private final AtomicLongArray values = new AtomicLongArray(KINDS_AT + InvalidChainException.Kind.values().length);
+    private final DeviceCounters<Counter> device = new DeviceCounters<>(Counter.class);
+    private final AtomicLongArray refusals = new AtomicLongArray(BlkRefusal.Reason.values().length);
 
     void increment(Counter c) {
-        values.incrementAndGet(c.ordinal());
+        device.increment(c);
     }
 
     void add(Counter c, long delta) {
-        values.addAndGet(c.ordinal(), delta);
+        device.add(c, delta);
     }
 
     /** A chain refused for {@code reason}: {@code refused_<reason>}, and IOERR, UNSUPP or NO_STATUS as answered. */
     void refused(BlkRefusal.Reason reason, BlkStatus answered) {
-        values.incrementAndGet(REASONS_AT + reason.ordinal());
+        refusals.incrementAndGet(reason.ordinal());
         increment(answered == null ? Counter.NO_STATUS : answered == BlkStatus.UNSUPP ? Counter.UNSUPP
                 : Counter.IOERR);
     }
 
     /** A chain the queue refused: {@code invalid_chain_<kind>}. */
     void invalidChain(InvalidChainException.Kind kind) {
-        values.incrementAndGet(KINDS_AT + kind.ordinal());
+        device.invalidChain(kind);
     }
 
     long get(Counter c) {
-        return values.get(c.ordinal());
+        return device.get(c);
     }
 
     long refusals(BlkRefusal.Reason reason) {
-        return values.get(REASONS_AT + reason.ordinal());
+        return refusals.get(reason.ordinal());
     }
 
     long invalidChains(InvalidChainException.Kind kind) {
-        return values.get(KINDS_AT + kind.ordinal());
+        return device.invalidChains(kind);
     }
 
-    /** Every counter by name, zeros included, in a fixed order. */
+    /** Every counter by name, zeros included, in a fixed order: the device's, {@code refused_*}, invalid chains. */
     Map<String, Long> toMap() {
-        Map<String, Long> map = new LinkedHashMap<>();
-        for (Counter c : Counter.values()) {
-            map.put(c.key, get(c));
-        }
+        Map<String, Long> byReason = new LinkedHashMap<>();
         for (BlkRefusal.Reason r : BlkRefusal.Reason.values()) {
-            map.put("refused_" + r.name().toLowerCase(Locale.ROOT), refusals(r));
+            byReason.put("refused_" + r.name().toLowerCase(Locale.ROOT), refusals(r));
         }
-        for (InvalidChainException.Kind k : InvalidChainException.Kind.values()) {
-            map.put("invalid_chain_" + k.name().toLowerCase(Locale.ROOT), invalidChains(k));
-        }
-        return map;
+        return device.toMap(byReason);
     }
 }

@@ -11,7 +11,7 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
-import dev.vmboot.virtio.console.internal.ConsoleCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * Port 0's receive queue (virtio 1.2, 5.3.6): keys typed on the console go into the receive buffers the driver gives.
@@ -26,12 +26,12 @@ final class ConsoleReceiver {
 
     private final Virtqueue queue;
     private final VirtioInterrupt interrupt;
-    private final ConsoleCounters counters;
+    private final DeviceCounters<ConsoleCounter> counters;
     private final byte[] pending = new byte[PENDING_BYTES];
     private int start;
     private int end;
 
-    ConsoleReceiver(Virtqueue queue, VirtioInterrupt interrupt, ConsoleCounters counters) {
+    ConsoleReceiver(Virtqueue queue, VirtioInterrupt interrupt, DeviceCounters<ConsoleCounter> counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.counters = counters;
@@ -106,22 +106,22 @@ final class ConsoleReceiver {
     /** Writes pending keys into one chain; returns how many (0 for a refused chain). */
     private long fill(DescriptorChain chain) {
         if (!chain.readable().isEmpty()) {
-            counters.increment(Counter.REFUSED_READABLE);
+            counters.increment(ConsoleCounter.REFUSED_READABLE);
             return 0;
         }
         if (chain.writableBytes() == 0) {
-            counters.increment(Counter.EMPTY_CHAINS);
+            counters.increment(ConsoleCounter.EMPTY_CHAINS);
             return 0;
         }
         int n = (int) Math.min(end - start, chain.writableBytes());
         try {
             chain.write(0, ByteBuffer.wrap(pending, start, n));
         } catch (GuestMemoryException e) {
-            counters.increment(Counter.GUEST_MEMORY_ERRORS);
+            counters.increment(ConsoleCounter.GUEST_MEMORY_ERRORS);
             return 0;
         }
         start += n;
-        counters.add(Counter.INPUT_BYTES, n);
+        counters.add(ConsoleCounter.INPUT_BYTES, n);
         return n;
     }
 }

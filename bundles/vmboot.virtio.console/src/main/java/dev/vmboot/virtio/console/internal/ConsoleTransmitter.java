@@ -14,7 +14,7 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
-import dev.vmboot.virtio.console.internal.ConsoleCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * Port 0's transmit queue (virtio 1.2, 5.3.6): what the guest writes to {@code hvc0} goes to the console's output.
@@ -37,12 +37,13 @@ final class ConsoleTransmitter {
     private final Virtqueue queue;
     private final VirtioInterrupt interrupt;
     private final OutputStream output;
-    private final ConsoleCounters counters;
+    private final DeviceCounters<ConsoleCounter> counters;
     private final byte[] piece = new byte[PIECE];
     private final int[] done;
     private boolean outputErrorTold;
 
-    ConsoleTransmitter(Virtqueue queue, VirtioInterrupt interrupt, OutputStream output, ConsoleCounters counters) {
+    ConsoleTransmitter(Virtqueue queue, VirtioInterrupt interrupt, OutputStream output,
+            DeviceCounters<ConsoleCounter> counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.output = output;
@@ -100,7 +101,7 @@ final class ConsoleTransmitter {
             }
         }
         if (more) {
-            counters.increment(Counter.DRAIN_CAP_REACHED);
+            counters.increment(ConsoleCounter.DRAIN_CAP_REACHED);
         }
         return more;
     }
@@ -108,16 +109,16 @@ final class ConsoleTransmitter {
     /** Writes one chain's bytes to the output; false if it was refused or empty. */
     private boolean write(DescriptorChain chain) {
         if (!chain.writable().isEmpty()) {
-            counters.increment(Counter.REFUSED_WRITABLE);
+            counters.increment(ConsoleCounter.REFUSED_WRITABLE);
             return false;
         }
         long length = chain.readableBytes();
         if (length > MAX_CHAIN_BYTES) {
-            counters.increment(Counter.REFUSED_TOO_LONG);
+            counters.increment(ConsoleCounter.REFUSED_TOO_LONG);
             return false;
         }
         if (length == 0) {
-            counters.increment(Counter.EMPTY_CHAINS);
+            counters.increment(ConsoleCounter.EMPTY_CHAINS);
             return false;
         }
         try {
@@ -126,10 +127,10 @@ final class ConsoleTransmitter {
                 chain.read(at, ByteBuffer.wrap(piece, 0, n));
                 output.write(piece, 0, n);
                 at += n;
-                counters.add(Counter.OUTPUT_BYTES, n);
+                counters.add(ConsoleCounter.OUTPUT_BYTES, n);
             }
         } catch (GuestMemoryException e) {
-            counters.increment(Counter.GUEST_MEMORY_ERRORS);
+            counters.increment(ConsoleCounter.GUEST_MEMORY_ERRORS);
         } catch (IOException e) {
             outputError(e);
         }
@@ -145,7 +146,7 @@ final class ConsoleTransmitter {
     }
 
     private void outputError(IOException e) {
-        counters.increment(Counter.OUTPUT_ERRORS);
+        counters.increment(ConsoleCounter.OUTPUT_ERRORS);
         if (!outputErrorTold) {
             outputErrorTold = true;
             LOG.warn("virtio-console: writing to the console failed ({}); the guest's output is dropped while it "

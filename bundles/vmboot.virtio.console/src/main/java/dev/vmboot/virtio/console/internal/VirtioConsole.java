@@ -16,6 +16,7 @@ import dev.vmboot.api.virtio.VirtioFeatures;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.api.vm.Console;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * A virtio console device (virtio 1.2, 5.3) with one port, port 0, which Linux names {@code hvc0}: what the guest
@@ -53,7 +54,7 @@ public final class VirtioConsole implements VirtioDevice {
     private final ConsoleOptions options;
     private final Console console;
     private final String threadName;
-    private final ConsoleCounters counters = new ConsoleCounters();
+    private final DeviceCounters<ConsoleCounter> counters = new DeviceCounters<>(ConsoleCounter.class);
     private final Object serving = new Object();
     private ConsoleTransmitter transmitter; // guarded by serving
     private ReceiveThread receiving; // guarded by serving
@@ -142,7 +143,7 @@ public final class VirtioConsole implements VirtioDevice {
         return counters.toMap();
     }
 
-    ConsoleCounters consoleCounters() {
+    DeviceCounters<ConsoleCounter> consoleCounters() {
         return counters;
     }
 

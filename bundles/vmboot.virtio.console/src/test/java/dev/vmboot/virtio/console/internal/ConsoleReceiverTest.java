@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
-import dev.vmboot.virtio.console.internal.ConsoleCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /** Port 0's receive queue: keys into the driver's buffers, against a hostile driver (virtio 1.2, 5.3.6). */
 class ConsoleReceiverTest {
     static final int QUEUE = 8;
 
     final ConsoleBed bed = new ConsoleBed(QUEUE);
-    final ConsoleCounters counters = new ConsoleCounters();
+    final DeviceCounters<ConsoleCounter> counters = new DeviceCounters<>(ConsoleCounter.class);
     final ConsoleReceiver receiver = new ConsoleReceiver(bed.rx, bed.interrupt, counters);
 
     static ByteArrayInputStream keys(String typed) {
@@ -50,7 +50,7 @@ class ConsoleReceiverTest {
         assertEquals("una", new String(bed.bytes(small), US_ASCII));
         assertEquals("me\n\n\n", new String(Arrays.copyOf(bed.bytes(large), 5), US_ASCII));
         assertEquals(1, bed.interrupt.queueSignals(0));
-        assertEquals(8, counters.get(Counter.INPUT_BYTES));
+        assertEquals(8, counters.get(ConsoleCounter.INPUT_BYTES));
     }
 
     @Test
@@ -78,8 +78,8 @@ class ConsoleReceiverTest {
                 bed.rxDriver.takeUsed());
         assertArrayEquals("guest".getBytes(US_ASCII), bed.bytes(readable));
         assertEquals('k', bed.bytes(good)[0]);
-        assertEquals(1, counters.get(Counter.REFUSED_READABLE));
-        assertEquals(1, counters.get(Counter.EMPTY_CHAINS));
+        assertEquals(1, counters.get(ConsoleCounter.REFUSED_READABLE));
+        assertEquals(1, counters.get(ConsoleCounter.EMPTY_CHAINS));
         assertStillServes();
     }
 

@@ -20,14 +20,14 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.testkit.MockDriverQueue;
 import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
-import dev.vmboot.virtio.console.internal.ConsoleCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /** Port 0's transmit queue against a hostile driver, and the console's pace (virtio 1.2, 5.3.6). */
 class ConsoleTransmitterTest {
     static final int QUEUE = 8;
 
     final ConsoleBed bed = new ConsoleBed(QUEUE);
-    final ConsoleCounters counters = new ConsoleCounters();
+    final DeviceCounters<ConsoleCounter> counters = new DeviceCounters<>(ConsoleCounter.class);
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
     final ConsoleTransmitter transmitter = new ConsoleTransmitter(bed.tx, bed.interrupt, console, counters);
 
@@ -48,7 +48,7 @@ class ConsoleTransmitterTest {
         assertEquals("Linux version 6.1\n", console.toString(US_ASCII));
         assertEquals(List.of(new UsedElement(first, 0), new UsedElement(second, 0)), bed.txDriver.takeUsed());
         assertEquals(1, bed.interrupt.queueSignals(1));
-        assertEquals(18, counters.get(Counter.OUTPUT_BYTES));
+        assertEquals(18, counters.get(ConsoleCounter.OUTPUT_BYTES));
     }
 
     @Test
@@ -93,7 +93,7 @@ class ConsoleTransmitterTest {
         assertFalse(transmitter.drain());
         assertEquals(List.of(new UsedElement(head, 0)), bed.txDriver.takeUsed());
         assertEquals("", console.toString(US_ASCII));
-        assertEquals(1, counters.get(Counter.REFUSED_WRITABLE));
+        assertEquals(1, counters.get(ConsoleCounter.REFUSED_WRITABLE));
         assertStillServes();
     }
 
@@ -104,7 +104,7 @@ class ConsoleTransmitterTest {
         assertFalse(transmitter.drain());
         assertEquals(List.of(new UsedElement(head, 0)), bed.txDriver.takeUsed());
         assertEquals(0, console.size());
-        assertEquals(1, counters.get(Counter.REFUSED_TOO_LONG));
+        assertEquals(1, counters.get(ConsoleCounter.REFUSED_TOO_LONG));
         assertStillServes();
     }
 
@@ -130,7 +130,7 @@ class ConsoleTransmitterTest {
         int head = submit(bed.txDriver, bed.readable(new byte[0]));
         assertFalse(transmitter.drain());
         assertEquals(List.of(new UsedElement(head, 0)), bed.txDriver.takeUsed());
-        assertEquals(1, counters.get(Counter.EMPTY_CHAINS));
+        assertEquals(1, counters.get(ConsoleCounter.EMPTY_CHAINS));
         assertStillServes();
     }
 
@@ -158,6 +158,6 @@ class ConsoleTransmitterTest {
         assertTrue(t.drain(), "stopped at the bound with a chain waiting: the worker comes back");
         assertEquals("a".repeat(QUEUE), console.toString(US_ASCII));
         assertEquals(QUEUE, bed.txDriver.takeUsed().size());
-        assertEquals(1, counters.get(Counter.DRAIN_CAP_REACHED));
+        assertEquals(1, counters.get(ConsoleCounter.DRAIN_CAP_REACHED));
     }
 }

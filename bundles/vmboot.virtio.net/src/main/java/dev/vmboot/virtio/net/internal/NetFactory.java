@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.VirtioDeviceFactory;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * Creates virtio-net devices: {@code net,tap=NAME[,mac=MAC][,vm=NAME]}. The tap is opened here, before the machine
@@ -37,7 +38,8 @@ public final class NetFactory implements VirtioDeviceFactory {
     /** The device over an opened tap (tests give a memory one); closes the tap if the device cannot be made. */
     static VirtioNet create(NetOptions options, TapDevice tap) {
         try {
-            return new VirtioNet(options, tap, takesOffloads(tap), VirtioNet.BUFFER_WAIT_MILLIS, new NetCounters());
+            return new VirtioNet(options, tap, takesOffloads(tap), VirtioNet.BUFFER_WAIT_MILLIS,
+                    new DeviceCounters<>(NetCounter.class));
         } catch (RuntimeException e) {
             tap.close();
             throw e;

@@ -13,7 +13,7 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
-import dev.vmboot.virtio.net.internal.NetCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * The receive side of one activation (virtio 1.2, 5.1.6.3 and 5.1.6.4): a thread of its own reads frames from the tap
@@ -43,7 +43,7 @@ final class Receiver {
     private final boolean mergeBuffers;
     private final boolean guestChecksums;
     private final long bufferWaitMillis;
-    private final NetCounters counters;
+    private final DeviceCounters<NetCounter> counters;
     private final ByteBuffer staging;
     private final int[] heads;
     private final long[] lengths;
@@ -59,7 +59,7 @@ final class Receiver {
      * @param bufferWaitMillis how long a frame waits for receive buffers before it is dropped
      */
     Receiver(String threadName, Virtqueue queue, VirtioInterrupt interrupt, TapDevice tap, ByteBuffer staging,
-            boolean mergeBuffers, boolean guestChecksums, long bufferWaitMillis, NetCounters counters) {
+            boolean mergeBuffers, boolean guestChecksums, long bufferWaitMillis, DeviceCounters<NetCounter> counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.tap = tap;
@@ -123,7 +123,7 @@ final class Receiver {
         } catch (VirtqueueBrokenException e) {
             interrupt.needsReset();
         } catch (IOException e) {
-            counters.increment(Counter.RX_TAP_ERRORS);
+            counters.increment(NetCounter.RX_TAP_ERRORS);
             LOG.warn("virtio-net {}: receiving stopped: {}", tap.name(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,14 +137,14 @@ final class Receiver {
         try {
             n = tap.read(staging);
         } catch (TapDevice.FrameTooLargeException e) {
-            counters.increment(Counter.RX_DROPPED_BAD_LENGTH);
+            counters.increment(NetCounter.RX_DROPPED_BAD_LENGTH);
             return true;
         }
         if (n == 0) {
             return false;
         }
         if (n < NetHeader.BYTES + Transmitter.ETHERNET_HEADER) {
-            counters.increment(Counter.RX_DROPPED_BAD_LENGTH);
+            counters.increment(NetCounter.RX_DROPPED_BAD_LENGTH);
             return true;
         }
         staging.flip();
@@ -167,7 +167,7 @@ final class Receiver {
         for (int looked = 0; copied < n; looked++) {
             if (looked >= queue.size()) {
                 returnUnused(used);
-                counters.increment(Counter.RX_DROPPED_BAD_BUFFERS);
+                counters.increment(NetCounter.RX_DROPPED_BAD_BUFFERS);
                 return;
             }
             Optional<DescriptorChain> next;
@@ -187,11 +187,11 @@ final class Receiver {
                 }
                 if (deadline == 0) {
                     deadline = System.nanoTime() + bufferWaitMillis * 1_000_000;
-                    counters.increment(Counter.RX_WAITS);
+                    counters.increment(NetCounter.RX_WAITS);
                 }
                 if (!awaitBuffers(deadline)) {
                     returnUnused(used);
-                    counters.increment(Counter.RX_DROPPED_NO_BUFFER);
+                    counters.increment(NetCounter.RX_DROPPED_NO_BUFFER);
                     return;
                 }
                 continue;
@@ -200,12 +200,12 @@ final class Receiver {
             long room = chain.writableBytes();
             if (room == 0 || (used == 0 && room < NetHeader.BYTES)) {
                 queue.addUsed(chain.headIndex(), 0);
-                counters.increment(Counter.RX_BAD_BUFFERS);
+                counters.increment(NetCounter.RX_BAD_BUFFERS);
                 continue;
             }
             if (!mergeBuffers && room < n) {
                 queue.addUsed(chain.headIndex(), 0);
-                counters.increment(Counter.RX_DROPPED_TOO_BIG);
+                counters.increment(NetCounter.RX_DROPPED_TOO_BIG);
                 return;
             }
             int take = (int) Math.min(room, n - copied);
@@ -214,7 +214,7 @@ final class Receiver {
             } catch (GuestMemoryException e) {
                 queue.addUsed(chain.headIndex(), 0);
                 returnUnused(used);
-                counters.increment(Counter.GUEST_MEMORY_ERRORS);
+                counters.increment(NetCounter.GUEST_MEMORY_ERRORS);
                 return;
             }
             if (used == 0) {
@@ -231,14 +231,14 @@ final class Receiver {
                         (byte) (used >>> 8) }));
             } catch (GuestMemoryException e) {
                 returnUnused(used);
-                counters.increment(Counter.GUEST_MEMORY_ERRORS);
+                counters.increment(NetCounter.GUEST_MEMORY_ERRORS);
                 return;
             }
         }
         queue.addUsed(heads, lengths, used);
-        counters.increment(Counter.RX_FRAMES);
-        counters.add(Counter.RX_BYTES, n - NetHeader.BYTES);
-        counters.add(Counter.RX_BUFFERS, used);
+        counters.increment(NetCounter.RX_FRAMES);
+        counters.add(NetCounter.RX_BYTES, n - NetHeader.BYTES);
+        counters.add(NetCounter.RX_BUFFERS, used);
     }
 
     /** Gives back the buffers a dropped frame had taken, with nothing in them. */

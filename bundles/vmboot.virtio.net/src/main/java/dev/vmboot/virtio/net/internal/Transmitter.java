@@ -14,7 +14,7 @@ import dev.vmboot.api.virtio.VirtioFeatures;
 import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
-import dev.vmboot.virtio.net.internal.NetCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * Serves the transmit queue of one activation (virtio 1.2, 5.1.6.2): each chain is a header and a frame; the header
@@ -35,12 +35,13 @@ final class Transmitter {
     private final VirtioInterrupt interrupt;
     private final TapDevice tap;
     private final long features;
-    private final NetCounters counters;
+    private final DeviceCounters<NetCounter> counters;
     /** The checked copy of a header, the first piece of every write (direct, for writev). */
     private final ByteBuffer header = ByteBuffer.allocateDirect(NetHeader.BYTES);
     private boolean tapErrorLogged;
 
-    Transmitter(Virtqueue queue, VirtioInterrupt interrupt, TapDevice tap, long features, NetCounters counters) {
+    Transmitter(Virtqueue queue, VirtioInterrupt interrupt, TapDevice tap, long features,
+            DeviceCounters<NetCounter> counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.tap = tap;
@@ -65,7 +66,7 @@ final class Transmitter {
         }
         boolean capped = more && served >= budget;
         if (capped) {
-            counters.increment(Counter.DRAIN_CAP_REACHED);
+            counters.increment(NetCounter.DRAIN_CAP_REACHED);
         }
         if (served > 0 && queue.needsNotification()) {
             interrupt.queue(queue.index());
@@ -101,11 +102,11 @@ final class Transmitter {
         long total = chain.readableBytes();
         long frame = total - NetHeader.BYTES;
         if (frame < ETHERNET_HEADER) {
-            counters.increment(Counter.TX_DROPPED_SHORT);
+            counters.increment(NetCounter.TX_DROPPED_SHORT);
             return;
         }
         if (frame > MAX_FRAME) {
-            counters.increment(Counter.TX_DROPPED_OVERSIZED);
+            counters.increment(NetCounter.TX_DROPPED_OVERSIZED);
             return;
         }
         try {
@@ -114,7 +115,7 @@ final class Transmitter {
             header.flip();
             NetHeader h = NetHeader.read(header); // the copy: the driver may change its bytes meanwhile
             if (!acceptable(h, frame)) {
-                counters.increment(Counter.TX_DROPPED_BAD_HEADER);
+                counters.increment(NetCounter.TX_DROPPED_BAD_HEADER);
                 return;
             }
             h.withNumBuffers(0).write(header);
@@ -126,12 +127,12 @@ final class Transmitter {
             if (written != total) {
                 throw new IOException("tap " + tap.name() + ": wrote " + written + " of " + total + " bytes");
             }
-            counters.increment(Counter.TX_FRAMES);
-            counters.add(Counter.TX_BYTES, frame);
+            counters.increment(NetCounter.TX_FRAMES);
+            counters.add(NetCounter.TX_BYTES, frame);
         } catch (GuestMemoryException e) {
-            counters.increment(Counter.GUEST_MEMORY_ERRORS);
+            counters.increment(NetCounter.GUEST_MEMORY_ERRORS);
         } catch (IOException e) {
-            counters.increment(Counter.TX_TAP_ERRORS);
+            counters.increment(NetCounter.TX_TAP_ERRORS);
             if (!tapErrorLogged) { // once per activation: the tap's state, not the guest, decides how often
                 tapErrorLogged = true;
                 LOG.warn("virtio-net {}: {} (further failed writes are counted in tx_tap_errors)", tap.name(),

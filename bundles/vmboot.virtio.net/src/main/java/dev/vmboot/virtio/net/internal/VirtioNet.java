@@ -12,6 +12,7 @@ import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.VirtioFeatures;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * A virtio network device (virtio 1.2, 5.1) over a TAP interface: receiveq1 and transmitq1, no control queue. The
@@ -53,7 +54,7 @@ public final class VirtioNet implements VirtioDevice {
 
     private final NetOptions options;
     private final TapDevice tap;
-    private final NetCounters counters;
+    private final DeviceCounters<NetCounter> counters;
     private final long features;
     private final long bufferWaitMillis;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(MAX_PACKET);
@@ -65,7 +66,8 @@ public final class VirtioNet implements VirtioDevice {
     /**
      * @param offloads whether the tap takes TUNSETOFFLOAD (checksum and TSO): then those features are offered
      */
-    VirtioNet(NetOptions options, TapDevice tap, boolean offloads, long bufferWaitMillis, NetCounters counters) {
+    VirtioNet(NetOptions options, TapDevice tap, boolean offloads, long bufferWaitMillis,
+            DeviceCounters<NetCounter> counters) {
         this.options = options;
         this.tap = tap;
         this.counters = counters;

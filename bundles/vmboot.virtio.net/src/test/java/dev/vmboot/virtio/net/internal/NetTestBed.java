@@ -12,6 +12,7 @@ import dev.vmboot.memory.RegionGuestMemory;
 import dev.vmboot.testkit.MockDriverQueue;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
 import dev.vmboot.testkit.RecordingVirtioInterrupt;
+import dev.vmboot.virtio.DeviceCounters;
 import dev.vmboot.virtio.InvalidQueueLayoutException;
 import dev.vmboot.virtio.QueueLayout;
 import dev.vmboot.virtio.SplitVirtqueue;
@@ -47,7 +48,7 @@ final class NetTestBed implements AutoCloseable {
     NetTestBed(TapDevice tap, long bufferWaitMillis, long features) throws Exception {
         this.tap = tap;
         NetOptions options = NetOptions.parse(java.util.Map.of("tap", tap.name(), "mac", "52:54:00:12:34:56"));
-        device = new VirtioNet(options, tap, true, bufferWaitMillis, new NetCounters());
+        device = new VirtioNet(options, tap, true, bufferWaitMillis, new DeviceCounters<>(NetCounter.class));
         activate(features);
     }
 

@@ -10,7 +10,7 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
-import dev.vmboot.virtio.rng.internal.RngCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * Serves the request queue of one activation (virtio 1.2, 5.4.6): fills each chain's writable buffers with random
@@ -33,12 +33,13 @@ final class RngServer {
     private final VirtioInterrupt interrupt;
     private final TokenBucket bucket;
     private final Random random;
-    private final RngCounters counters;
+    private final DeviceCounters<RngCounter> counters;
     private final byte[] piece = new byte[PIECE];
     /** A request waiting for the bucket, or null. */
     private DescriptorChain held;
 
-    RngServer(Virtqueue queue, VirtioInterrupt interrupt, TokenBucket bucket, Random random, RngCounters counters) {
+    RngServer(Virtqueue queue, VirtioInterrupt interrupt, TokenBucket bucket, Random random,
+            DeviceCounters<RngCounter> counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.bucket = bucket;
@@ -91,14 +92,14 @@ final class RngServer {
                 long want = Math.min(held.writableBytes(), MAX_REQUEST_BYTES);
                 long granted = bucket.take(want);
                 if (granted == 0) {
-                    counters.increment(Counter.DEFERRED);
+                    counters.increment(RngCounter.DEFERRED);
                     return Math.max(1, bucket.nanosUntil(want));
                 }
                 queue.addUsed(held.headIndex(), fill(held, granted));
                 held = null;
                 used++;
             }
-            counters.increment(Counter.DRAIN_CAP_REACHED);
+            counters.increment(RngCounter.DRAIN_CAP_REACHED);
             return 0;
         } finally {
             if (used > 0 && queue.needsNotification()) {
@@ -110,11 +111,11 @@ final class RngServer {
     /** A request the device does not serve: device-readable buffers (5.4.6.1), or no writable byte. */
     private boolean refused(DescriptorChain chain) {
         if (!chain.readable().isEmpty()) {
-            counters.increment(Counter.REFUSED_READABLE);
+            counters.increment(RngCounter.REFUSED_READABLE);
             return true;
         }
         if (chain.writableBytes() == 0) {
-            counters.increment(Counter.REFUSED_EMPTY);
+            counters.increment(RngCounter.REFUSED_EMPTY);
             return true;
         }
         return false;
@@ -131,11 +132,11 @@ final class RngServer {
                 done += n;
             }
         } catch (GuestMemoryException e) {
-            counters.increment(Counter.GUEST_MEMORY_ERRORS);
+            counters.increment(RngCounter.GUEST_MEMORY_ERRORS);
             return 0;
         }
-        counters.increment(Counter.REQUESTS);
-        counters.add(Counter.BYTES, done);
+        counters.increment(RngCounter.REQUESTS);
+        counters.add(RngCounter.BYTES, done);
         return done;
     }
 }

@@ -13,6 +13,7 @@ import dev.vmboot.api.virtio.VirtioActivation;
 import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * A virtio entropy device (virtio 1.2, 5.4): one request queue, no feature bits, no configuration. Its queue is served
@@ -36,7 +37,7 @@ public final class VirtioRng implements VirtioDevice {
     private final RngOptions options;
     private final Random random;
     private final LongSupplier nanoClock;
-    private final RngCounters counters = new RngCounters();
+    private final DeviceCounters<RngCounter> counters = new DeviceCounters<>(RngCounter.class);
     /** One bucket for the device's life: a reset does not refill it. */
     private final TokenBucket bucket;
     private final String threadName;
@@ -121,7 +122,7 @@ public final class VirtioRng implements VirtioDevice {
         return counters.toMap();
     }
 
-    RngCounters rngCounters() {
+    DeviceCounters<RngCounter> rngCounters() {
         return counters;
     }
 

@@ -16,7 +16,7 @@ import dev.vmboot.testkit.MockDriverQueue.Buffer;
 import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
 import dev.vmboot.testkit.RecordingVirtioInterrupt;
-import dev.vmboot.virtio.rng.internal.RngCounters.Counter;
+import dev.vmboot.virtio.DeviceCounters;
 
 /**
  * The entropy device's queue against a hostile driver (virtio 1.2, 5.4.6), and its rate bound measured in counted
@@ -28,7 +28,7 @@ class RngServerTest {
 
     final QueueBed bed = new QueueBed(QUEUE);
     final RecordingVirtioInterrupt interrupt = new RecordingVirtioInterrupt();
-    final RngCounters counters = new RngCounters();
+    final DeviceCounters<RngCounter> counters = new DeviceCounters<>(RngCounter.class);
     long now = 1_000_000_000L;
 
     RngServer server(long bytesPerSecond, long burst) {
@@ -66,7 +66,7 @@ class RngServerTest {
         assertArrayEquals(Arrays.copyOf(all, 5000), bed.bytes(a));
         assertArrayEquals(Arrays.copyOfRange(all, 5000, 5100), bed.bytes(b));
         assertEquals(1, interrupt.queueSignals(0));
-        assertEquals(5100, counters.get(Counter.BYTES));
+        assertEquals(5100, counters.get(RngCounter.BYTES));
     }
 
     @Test
@@ -80,8 +80,8 @@ class RngServerTest {
         byte[] untouched = new byte[32];
         Arrays.fill(untouched, QueueBed.UNWRITTEN);
         assertArrayEquals(untouched, bed.bytes(readable));
-        assertEquals(2, counters.get(Counter.REFUSED_READABLE));
-        assertEquals(0, counters.get(Counter.BYTES));
+        assertEquals(2, counters.get(RngCounter.REFUSED_READABLE));
+        assertEquals(0, counters.get(RngCounter.BYTES));
         assertStillServes(server);
     }
 
@@ -91,7 +91,7 @@ class RngServerTest {
         int head = bed.submit(bed.writable(0));
         assertEquals(RngServer.IDLE, server.serve());
         assertEquals(List.of(new UsedElement(head, 0)), bed.driver.takeUsed());
-        assertEquals(1, counters.get(Counter.REFUSED_EMPTY));
+        assertEquals(1, counters.get(RngCounter.REFUSED_EMPTY));
         assertStillServes(server);
     }
 
@@ -149,12 +149,12 @@ class RngServerTest {
                 assertEquals(1, used.size());
             }
         }
-        long bytes = counters.get(Counter.BYTES);
+        long bytes = counters.get(RngCounter.BYTES);
         long bound = burst + rate * (now - start) / 1_000_000_000L;
         assertTrue(bytes <= bound, bytes + " bytes in 10 s at 1000 bytes/s with a burst of 100");
         assertTrue(bytes >= bound - 2 * 64, bytes + " bytes: the bound is used, not wasted");
         assertEquals(requests * 64L, bytes);
-        assertTrue(counters.get(Counter.DEFERRED) >= requests - 2, counters.toMap().toString());
+        assertTrue(counters.get(RngCounter.DEFERRED) >= requests - 2, counters.toMap().toString());
         assertTrue(waitedNanos >= 9_000_000_000L, "the device waited out the bucket: " + waitedNanos);
     }
 
@@ -166,7 +166,7 @@ class RngServerTest {
         }
         assertEquals(0, server.serve());
         assertEquals(QUEUE, bed.driver.takeUsed().size());
-        assertEquals(1, counters.get(Counter.DRAIN_CAP_REACHED));
+        assertEquals(1, counters.get(RngCounter.DRAIN_CAP_REACHED));
         assertEquals(RngServer.IDLE, server.serve());
         assertStillServes(server);
     }
