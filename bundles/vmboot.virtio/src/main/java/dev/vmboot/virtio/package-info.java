@@ -8,6 +8,10 @@
  * {@link dev.vmboot.virtio.InvalidQueueLayoutException} naming the rule. Devices see only the
  * {@link dev.vmboot.api.virtio.Virtqueue} interface; their tests drive queues with the test kit's
  * {@code MockDriverQueue}.
+ * <p>
+ * What every device does alike lives here too: {@link dev.vmboot.virtio.DeviceCounters}, the counters a device keeps
+ * for {@code vmboot:list}, and {@link dev.vmboot.virtio.InvalidChains}, what a device does with a chain the queue
+ * refused.
  */
 @Export
 @Version("0.2.0")

@@ -62,9 +62,9 @@ final class BlkCounters {
                 : Counter.IOERR);
     }
 
-    /** A chain the queue refused: {@code invalid_chain_<kind>}. */
-    void invalidChain(InvalidChainException.Kind kind) {
-        device.invalidChain(kind);
+    /** The counters every device keeps, for the shared code that writes them. */
+    DeviceCounters<Counter> device() {
+        return device;
     }
 
     long get(Counter c) {

@@ -12,6 +12,7 @@ import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.virtio.InvalidChains;
 import dev.vmboot.virtio.blk.internal.BlkCounters.Counter;
 
 /**
@@ -90,11 +91,7 @@ final class BlkWorker {
             try {
                 next = queue.pop();
             } catch (InvalidChainException e) {
-                counters.invalidChain(e.kind());
-                // an available ring entry that is itself out of range names no descriptor to give back
-                if (e.headIndex() >= 0 && e.headIndex() < queue.size()) {
-                    queue.addUsed(e.headIndex(), 0);
-                }
+                InvalidChains.giveBack(queue, e, counters.device());
                 continue;
             }
             if (next.isEmpty()) {

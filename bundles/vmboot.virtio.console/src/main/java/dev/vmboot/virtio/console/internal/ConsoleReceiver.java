@@ -12,6 +12,7 @@ import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.virtio.DeviceCounters;
+import dev.vmboot.virtio.InvalidChains;
 
 /**
  * Port 0's receive queue (virtio 1.2, 5.3.6): keys typed on the console go into the receive buffers the driver gives.
@@ -78,9 +79,7 @@ final class ConsoleReceiver {
                 try {
                     next = queue.pop();
                 } catch (InvalidChainException e) {
-                    counters.invalidChain(e.kind());
-                    if (e.headIndex() >= 0 && e.headIndex() < queue.size()) {
-                        queue.addUsed(e.headIndex(), 0);
+                    if (InvalidChains.giveBack(queue, e, counters)) {
                         used++;
                     }
                     continue;

@@ -14,6 +14,7 @@ import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.virtio.DeviceCounters;
+import dev.vmboot.virtio.InvalidChains;
 
 /**
  * The receive side of one activation (virtio 1.2, 5.1.6.3 and 5.1.6.4): a thread of its own reads frames from the tap
@@ -174,10 +175,7 @@ final class Receiver {
             try {
                 next = queue.pop();
             } catch (InvalidChainException e) {
-                counters.invalidChain(e.kind());
-                if (e.headIndex() >= 0 && e.headIndex() < queue.size()) {
-                    queue.addUsed(e.headIndex(), 0);
-                }
+                InvalidChains.giveBack(queue, e, counters);
                 continue;
             }
             if (next.isEmpty()) {

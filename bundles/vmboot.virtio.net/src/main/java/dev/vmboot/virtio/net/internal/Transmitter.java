@@ -15,6 +15,7 @@ import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.virtio.DeviceCounters;
+import dev.vmboot.virtio.InvalidChains;
 
 /**
  * Serves the transmit queue of one activation (virtio 1.2, 5.1.6.2): each chain is a header and a frame; the header
@@ -82,10 +83,7 @@ final class Transmitter {
             try {
                 next = queue.pop();
             } catch (InvalidChainException e) {
-                counters.invalidChain(e.kind());
-                if (e.headIndex() >= 0 && e.headIndex() < queue.size()) {
-                    queue.addUsed(e.headIndex(), 0);
-                }
+                InvalidChains.giveBack(queue, e, counters);
                 continue;
             }
             if (next.isEmpty()) {

@@ -11,6 +11,7 @@ import dev.vmboot.api.virtio.VirtioInterrupt;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.virtio.DeviceCounters;
+import dev.vmboot.virtio.InvalidChains;
 
 /**
  * Serves the request queue of one activation (virtio 1.2, 5.4.6): fills each chain's writable buffers with random
@@ -65,10 +66,8 @@ final class RngServer {
                     try {
                         next = queue.pop();
                     } catch (InvalidChainException e) {
-                        counters.invalidChain(e.kind());
                         taken++;
-                        if (e.headIndex() >= 0 && e.headIndex() < queue.size()) {
-                            queue.addUsed(e.headIndex(), 0);
+                        if (InvalidChains.giveBack(queue, e, counters)) {
                             used++;
                         }
                         continue;
