@@ -10,8 +10,8 @@
  * {@code MockDriverQueue}.
  * <p>
  * What every device does alike lives here too: {@link dev.vmboot.virtio.DeviceCounters}, the counters a device keeps
- * for {@code vmboot:list}, and {@link dev.vmboot.virtio.InvalidChains}, what a device does with a chain the queue
- * refused.
+ * for {@code vmboot:list}, {@link dev.vmboot.virtio.InvalidChains}, what a device does with a chain the queue
+ * refused, and {@link dev.vmboot.virtio.ActivationThread}, a thread serving a queue for one activation.
  */
 @Export
 @Version("0.2.0")

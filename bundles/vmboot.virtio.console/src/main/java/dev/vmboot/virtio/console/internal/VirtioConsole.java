@@ -16,6 +16,7 @@ import dev.vmboot.api.virtio.VirtioFeatures;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
 import dev.vmboot.api.vm.Console;
+import dev.vmboot.virtio.ActivationThread;
 import dev.vmboot.virtio.DeviceCounters;
 
 /**
@@ -104,7 +105,7 @@ public final class VirtioConsole implements VirtioDevice {
             Virtqueue rx = activation.queue(RECEIVEQ);
             if (rx != null && receiving == null) {
                 receiving = new ReceiveThread(new ConsoleReceiver(rx, activation.interrupt(), counters), activation);
-                receiving.thread.start();
+                receiving.start();
             }
         }
         if (options.size().isPresent()) {
@@ -161,46 +162,28 @@ public final class VirtioConsole implements VirtioDevice {
     }
 
     /** The receive thread of one activation: keys from the console's input into the receive queue. */
-    private final class ReceiveThread {
-        final Thread thread;
+    private final class ReceiveThread extends ActivationThread {
         private final ConsoleReceiver receiver;
         private final VirtioActivation activation;
-        // Guarded by this.
-        private boolean notified;
-        private boolean stopping;
 
         ReceiveThread(ConsoleReceiver receiver, VirtioActivation activation) {
+            super(threadName);
             this.receiver = receiver;
             this.activation = activation;
-            this.thread = new Thread(this::run, threadName);
-            thread.setDaemon(true);
-        }
-
-        synchronized void wake() {
-            notified = true;
-            notifyAll();
         }
 
         void stop() {
-            synchronized (this) {
-                stopping = true;
-                notifyAll();
-            }
-            try {
-                thread.join(JOIN_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
+            if (!stop(JOIN_MILLIS)) {
                 LOG.warn("virtio-console: its receive thread did not end within {} ms", JOIN_MILLIS);
             }
         }
 
-        private void run() {
+        @Override
+        protected void run() {
             InputStream input = console.input();
             long idle = POLL_MIN_MILLIS;
             try {
-                while (!stopped()) {
+                while (!stopping()) {
                     if (!receiver.hasPending()) {
                         int n = receiver.takeKeys(input);
                         if (n < 0) {
@@ -230,21 +213,17 @@ public final class VirtioConsole implements VirtioDevice {
             }
         }
 
-        private synchronized boolean stopped() {
-            return stopping;
-        }
-
         /** Waits {@code millis}, or until stopped; or until notified, if {@code untilNotified}. */
         private synchronized void pause(long millis, boolean untilNotified) throws InterruptedException {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(millis, Long.MAX_VALUE / 2_000_000));
-            while (!stopping && !(untilNotified && notified)) {
+            while (!stopping() && !(untilNotified && notified())) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            notified = false;
+            clearNotified();
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.vmboot.api.virtio.VirtioActivation;
 import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.Virtqueue;
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.virtio.ActivationThread;
 import dev.vmboot.virtio.DeviceCounters;
 
 /**
@@ -89,7 +90,7 @@ public final class VirtioRng implements VirtioDevice {
             }
             serving = new Serving(new RngServer(queue, activation.interrupt(), bucket, random, counters),
                     activation);
-            serving.thread.start();
+            serving.start();
         }
     }
 
@@ -140,42 +141,24 @@ public final class VirtioRng implements VirtioDevice {
     }
 
     /** The serving thread of one activation and what wakes it. */
-    private final class Serving {
-        final Thread thread;
+    private final class Serving extends ActivationThread {
         private final RngServer server;
         private final VirtioActivation activation;
-        // Guarded by this.
-        private boolean notified;
-        private boolean stopping;
 
         Serving(RngServer server, VirtioActivation activation) {
+            super(threadName);
             this.server = server;
             this.activation = activation;
-            this.thread = new Thread(this::run, threadName);
-            thread.setDaemon(true);
-        }
-
-        synchronized void wake() {
-            notified = true;
-            notifyAll();
         }
 
         void stop() {
-            synchronized (this) {
-                stopping = true;
-                notifyAll();
-            }
-            try {
-                thread.join(JOIN_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
+            if (!stop(JOIN_MILLIS)) {
                 LOG.warn("virtio-rng: its serving thread did not end within {} ms", JOIN_MILLIS);
             }
         }
 
-        private void run() {
+        @Override
+        protected void run() {
             try {
                 long next = server.serve();
                 while (awaitTurn(next)) {
@@ -195,17 +178,17 @@ public final class VirtioRng implements VirtioDevice {
          */
         private synchronized boolean awaitTurn(long next) throws InterruptedException {
             if (next == RngServer.IDLE) {
-                while (!notified && !stopping) {
+                while (!notified() && !stopping()) {
                     wait();
                 }
             } else if (next > 0) {
                 long end = nanoClock.getAsLong() + next;
-                for (long left = next; left > 0 && !stopping; left = end - nanoClock.getAsLong()) {
+                for (long left = next; left > 0 && !stopping(); left = end - nanoClock.getAsLong()) {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 }
             }
-            notified = false;
-            return !stopping;
+            clearNotified();
+            return !stopping();
         }
     }
 }
