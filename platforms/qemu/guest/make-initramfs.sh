@@ -42,7 +42,7 @@
 # any other failure is VMBOOT-DISK-ERROR <what>. The VMBOOT-GUEST-OK line and the power-off follow in every case.
 #
 # Network checks (virtio-net): with MODULES_DIR, virtio_net and what it depends on are copied in as well. Then
-# vmboot.net=ADDR/PREFIX,PEER[,send:MIB:PORT|,zeros:MIB:PORT] makes /init load the modules, wait for eth0
+# vmboot.net=ADDR/PREFIX,PEER[,send:MIB:PORT|,zeros:MIB:PORT|,frames:SECONDS:PORT] makes /init load the modules, wait for eth0
 # (vmboot.disk.wait), bring lo and eth0 up with ADDR/PREFIX and print
 #   VMBOOT-NET-UP dev=eth0 mac=<eth0's MAC> addr=<ADDR/PREFIX>
 # then ping PEER three times (busybox ping, 5 s for each reply):
@@ -54,6 +54,9 @@
 # or with zeros:MIB:PORT send MIB MiB of zeros (dd from /dev/zero into nc, for bench/net.sh), timed by the monotonic
 # clock from the start of dd to the end of nc:
 #   VMBOOT-NET-ZEROS bytes=<n> ms=<t> rc=<nc's exit status>
+# or with frames:SECONDS:PORT send UDP datagrams of 18 bytes (60-byte frames, 64 with the FCS) to PEER:PORT for
+# SECONDS as fast as the driver takes them (frame-sender.c, for bench/net.sh's packets per second):
+#   VMBOOT-NET-FRAMES sent=<n> failed=<n> ms=<t> payload=18
 # A failure is VMBOOT-NET-ERROR <what>. This runs after the disk actions and before vmboot.echo.
 # Usage: make-initramfs.sh OUT.cpio.gz [MODULES_DIR]
 set -euo pipefail
@@ -70,6 +73,9 @@ trap 'rm -rf "$stage"' EXIT
 chmod 755 "$stage"
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp}
 cp "$busybox" "$stage/bin/busybox"
+# The packets-per-second sender of vmboot.net=...,frames: (frame-sender.c), static: the guest has no libc.
+command -v gcc >/dev/null || { echo "make-initramfs: need gcc and a static libc: apt-get install gcc libc6-dev" >&2; exit 1; }
+gcc -static -O2 -Wall -Werror -o "$stage/bin/frame-sender" "$(dirname "$0")/frame-sender.c"
 ln -s busybox "$stage/bin/sh"
 # The kernel opens /dev/console for init before devtmpfs is mounted: provide the node (character 5:1,
 # Documentation/admin-guide/devices.txt). Without root (no mknod) the kernel's built-in initramfs still has one.
@@ -299,8 +305,8 @@ if [ -n "$disk_actions" ] && load_modules; then
     set +f
 fi
 
-net_check() { # ADDR/PREFIX,PEER[,send:MIB:PORT]
-    local addr peer send mib port i=0 out sent received bytes rc t0 t1
+net_check() { # ADDR/PREFIX,PEER[,send:MIB:PORT|,zeros:MIB:PORT|,frames:SECONDS:PORT]
+    local addr peer send mib secs port i=0 out sent received bytes rc t0 t1
     addr=${1%%,*}; peer=${1#*,}; send=""
     case $peer in *,*) send=${peer#*,}; peer=${peer%%,*} ;; esac
     while [ ! -e /sys/class/net/eth0 ]; do
@@ -336,7 +342,12 @@ net_check() { # ADDR/PREFIX,PEER[,send:MIB:PORT]
             rc=$?
             t1=$(now_ms)
             echo "VMBOOT-NET-ZEROS bytes=$((mib * 1048576)) ms=$((t1 - t0)) rc=$rc" ;;
-        *) echo "VMBOOT-NET-ERROR unknown net action '$send' (send:MIB:PORT, zeros:MIB:PORT)" ;;
+        frames:*:*)
+            secs=${send#frames:}; port=${secs#*:}; secs=${secs%%:*}
+            out=$(/bin/frame-sender "$peer" "$port" "$secs" 18 2>&1) ||
+                { echo "VMBOOT-NET-ERROR frame-sender: $out"; return; }
+            echo "$out" ;;
+        *) echo "VMBOOT-NET-ERROR unknown net action '$send' (send:MIB:PORT, zeros:MIB:PORT, frames:SECONDS:PORT)" ;;
     esac
 }
 

@@ -30,7 +30,7 @@ fi
 kver=${kernel##*/vmlinuz-}
 # The modules of that same kernel, from the same unpacked image (<cache>/<kver>/image/{boot,lib/modules/<kver>}).
 modules=${kernel%/boot/vmlinuz-*}/lib/modules/$kver
-key=$(cat "$here/make-initramfs.sh" "$here/extract-vmlinux.sh" "$here/make-grub-efi.sh" "$here/prepare.sh" \
+key=$(cat "$here/make-initramfs.sh" "$here/frame-sender.c" "$here/extract-vmlinux.sh" "$here/make-grub-efi.sh" "$here/prepare.sh" \
     | sha256sum | cut -c1-12)
 
 build() { # dir: fills it; the .done stamp is written last
