@@ -129,21 +129,7 @@ for i in $(seq "$runs"); do
     fi
     echo "  read run $i: qemu $q; vmboot $v"
 done
-qm=$(printf '%s\n' "${qr[@]}" | median)
-echo "read: qemu-kvm median $([ -n "$qm" ] && echo "$qm MB/s" || echo n/a) (${#qr[@]}/$runs runs)"
-if [ -n "$vreason" ]; then
-    echo "read: vmboot: cannot measure: $vreason"
-    echo "read: ratio vmboot/qemu: n/a (goal >= 1.0)"
-else
-    vm=$(printf '%s\n' "${vr[@]}" | median)
-    echo "read: vmboot median $vm MB/s (${#vr[@]}/$runs runs)"
-    if [ -n "$qm" ]; then
-        awk -v v="$vm" -v q="$qm" 'BEGIN { r = v / q
-            printf "read: ratio vmboot/qemu: %.2f (goal >= 1.0): %s\n", r, (r >= 1.0 ? "met" : "NOT met") }'
-    else
-        echo "read: ratio vmboot/qemu: n/a (no QEMU baseline)"
-    fi
-fi
+report_pair read MB/s qr vr "$vreason" "$runs" ">=" 1.0
 
 # (b) -------------------------------------------------------------------------------------------------------------
 echo "(b) OVMF -> GRUB on the virtio ESP -> Linux init marker: resident vmboot's second boot vs QEMU-KVM's whole" \
@@ -162,21 +148,7 @@ for i in $(seq "$runs"); do
     fi
     echo "  boot run $i: qemu $q; vmboot (second boot) $v"
 done
-qm=$(printf '%s\n' "${qt[@]}" | median)
-echo "esp-boot: qemu-kvm median $([ -n "$qm" ] && echo "$qm ms" || echo n/a) (${#qt[@]}/$runs runs)"
-if [ -n "$vreason" ]; then
-    echo "esp-boot: vmboot: cannot measure: $vreason"
-    echo "esp-boot: ratio vmboot/qemu: n/a (goal <= 0.80)"
-else
-    vm=$(printf '%s\n' "${vt[@]}" | median)
-    echo "esp-boot: vmboot (resident, second boot) median $vm ms (${#vt[@]}/$runs runs)"
-    if [ -n "$qm" ]; then
-        awk -v v="$vm" -v q="$qm" 'BEGIN { r = v / q
-            printf "esp-boot: ratio vmboot/qemu: %.2f (goal <= 0.80): %s\n", r, (r <= 0.80 ? "met" : "NOT met") }'
-    else
-        echo "esp-boot: ratio vmboot/qemu: n/a (no QEMU baseline)"
-    fi
-fi
+report_pair esp-boot ms qt vt "$vreason" "$runs" "<=" 0.80 "vmboot (resident, second boot)"
 
 # (c) -------------------------------------------------------------------------------------------------------------
 # memory NAME: "<RSS KiB> <resident KiB of guest-sized anonymous mappings> <how many such mappings>" of the process

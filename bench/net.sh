@@ -8,8 +8,10 @@
 #       busybox nc to a receiver on the host that reads exactly that much and closes; timed by the guest's monotonic
 #       clock (VMBOOT-NET-ZEROS bytes=<n> ms=<t> rc=0); KB/s (KiB/s: nested under TCG both VMMs move well under
 #       1 MB/s), ratio vmboot ÷ QEMU (bigger is better)
-# Packets per second of 64-byte frames are not measured: neither the guest's busybox nor the lab has a packet
-# generator (pktgen is not in the lab's kernel modules, no iperf).
+#   (b) packets per second of 64-byte frames guest -> host: the guest's /init (vmboot.net=...,frames:S:PORT) runs
+#       frame-sender (platforms/qemu/guest/frame-sender.c, static: sendmmsg of 18-byte UDP datagrams for S seconds,
+#       paced by its blocking socket) to a counting socket on the host; frames per second = what the VMM wrote to the
+#       tap (its rx_packets, which also counts the guest's few other frames) per second of the guest's clock
 # Needs KVM and root (it creates the tap): where /dev/kvm is usable it runs directly; otherwise inside the nested lab
 # (platforms/qemu/lab/run.sh, one L1 CPU), where absolute figures are 10-50x off real hardware and vary by +-40%
 # between runs: only the ratio of one run means anything. Inside the lab the tun module of the lab's kernel is loaded
@@ -20,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 bin=$root/distribution/target/vmboot/bin/vmboot
-guest_mib=512 data_mib=16 port=45680
+guest_mib=512 data_mib=16 frames_s=5 port=45680
 tap=vmbnet0 host_ip=10.213.9.1 guest_ip=10.213.9.2 mac=52:54:00:12:34:56
 
 if [ "${1:-}" != --inner ]; then
@@ -123,17 +125,70 @@ for i in $(seq "$runs"); do
     fi
     echo "  run $i: qemu $q; vmboot $v"
 done
-qm=$(printf '%s\n' "${qr[@]}" | median)
-echo "tcp: qemu-kvm median $([ -n "$qm" ] && echo "$qm KB/s" || echo n/a) (${#qr[@]}/$runs runs)"
-if [ -n "$vreason" ]; then
-    echo "tcp: vmboot: cannot measure: $vreason"
-    echo "tcp: ratio vmboot/qemu: n/a"
-else
-    vm=$(printf '%s\n' "${vr[@]}" | median)
-    echo "tcp: vmboot median $vm KB/s (${#vr[@]}/$runs runs)"
-    if [ -n "$qm" ]; then
-        awk -v v="$vm" -v q="$qm" 'BEGIN { printf "tcp: ratio vmboot/qemu: %.2f\n", v / q }'
+report_pair tcp KB/s qr vr "$vreason" "$runs" ">=" 1.0
+
+# (b) -------------------------------------------------------------------------------------------------------------
+echo "(b) UDP guest -> host, 64-byte frames (18-byte datagrams, frame-sender in the guest) for $frames_s s; frames per" \
+    "second = frames the VMM delivered to the tap (its rx_packets) per second of the guest's clock"
+# sink NAME: in the background, a UDP socket on $port that reads and counts whatever comes (so the host answers no
+# datagram with an ICMP port unreachable) until 5 s of silence after the first one; writes the count to $work/NAME.sink
+sink() {
+    /usr/bin/python3 - "$host_ip" "$port" >"$work/$1.sink" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.settimeout(900)
+n = 0
+try:
+    while True:
+        s.recv(2048)
+        n += 1
+        s.settimeout(5)
+except socket.timeout:
+    pass
+print(n)
+PY
+    rpid=$!
+    sleep 1
+}
+tap_rx() { cat "/sys/class/net/$tap/statistics/rx_packets"; }
+# frames NAME RX_BEFORE: sets res to the frames per second of NAME's run ("FAIL <why>" when the guest did not send) and
+# detail to what each side counted; the tap's count includes the guest's few other frames (3 pings, ARP, IPv6)
+frames() {
+    local line rx=$(( $(tap_rx) - $2 )) got
+    line=$(tr -d '\r' <"$work/$1.out" | grep -aE '^VMBOOT-NET-(FRAMES|ERROR) ' | head -1 || true)
+    # the sink ends 5 s after the last datagram; one that never got any would wait 900 s
+    case $line in VMBOOT-NET-FRAMES*) ;; *) kill "$rpid" 2>/dev/null || true ;; esac
+    wait "$rpid" 2>/dev/null || true
+    got=$(cat "$work/$1.sink" 2>/dev/null || true)
+    if [[ $line =~ ^VMBOOT-NET-FRAMES\ sent=([0-9]+)\ failed=([0-9]+)\ ms=([0-9]+) ]] && [ "${BASH_REMATCH[3]}" -gt 0 ]; then
+        res=$(( rx * 1000 / BASH_REMATCH[3] ))
+        detail="guest sent ${BASH_REMATCH[1]} in ${BASH_REMATCH[3]} ms (${BASH_REMATCH[2]} failed calls), tap $rx, host socket ${got:-?}"
     else
-        echo "tcp: ratio vmboot/qemu: n/a (no QEMU baseline)"
+        res="FAIL the guest printed: ${line:-no VMBOOT-NET-FRAMES line}"
     fi
-fi
+}
+append_frames="console=ttyS0 quiet vmboot.net=$guest_ip/24,$host_ip,frames:$frames_s:$port"
+qf=() vf=() vreason=""
+for i in $(seq "$runs"); do
+    sink "fq-$i"; rx0=$(tap_rx)
+    r=$(time_between "fq-$i" 600 "" 'VMBOOT-GUEST-OK' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
+        -initrd "$guest/initramfs.cpio.gz" -append "$append_frames" "${qnic[@]}")
+    frames "fq-$i" "$rx0"
+    case $r in FAIL*) q="FAILED: ${r#FAIL }" ;; *) case $res in FAIL*) q="FAILED: ${res#FAIL }" ;;
+        *) qf+=("$res"); q="$res frames/s ($detail)" ;; esac ;; esac
+    if [ -n "$vreason" ]; then v="skipped"
+    elif [ ! -x "$bin" ]; then vreason="not built ($bin missing)"; v=$vreason
+    else
+        sink "fv-$i"; rx0=$(tap_rx)
+        r=$(time_between "fv-$i" 600 "" 'VMBOOT-GUEST-OK' env VMBOOT_LOG_LEVEL=info "$bin" boot -p linux \
+            -m "${guest_mib}M" -c 1 -i "$guest/initramfs.cpio.gz" -a "$append_frames" --net "$tap,mac=$mac" \
+            "$guest/vmlinuz")
+        frames "fv-$i" "$rx0"
+        case $r in FAIL*) vreason=${r#FAIL }; v="FAILED: $vreason" ;; *) case $res in
+            FAIL*) vreason=${res#FAIL }; v="FAILED: $vreason" ;; *) vf+=("$res"); v="$res frames/s ($detail)" ;; esac ;; esac
+    fi
+    echo "  run $i: qemu $q; vmboot $v"
+done
+report_pair frames-64 frames/s qf vf "$vreason" "$runs" ">=" 1.0

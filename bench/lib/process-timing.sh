@@ -1,5 +1,5 @@
-# Sourced by the benchmarks that time VMM processes (bench/boot.sh, bench/disk.sh) after they set $work, an empty
-# directory of their own: kills every process group they started when they exit, gives the guests a standard input
+# Sourced by the benchmarks that time VMM processes (bench/boot.sh, bench/disk.sh, bench/net.sh) after they set
+# $work, an empty directory of their own: kills every process group they started when they exit, gives the guests a standard input
 # that never ends and never types, and times patterns in a process's output.
 # shellcheck shell=bash
 
@@ -98,3 +98,31 @@ last_words() { # the last non-empty line of stderr, else of stdout, cleaned of e
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+# report_pair LABEL UNIT QEMU_ARRAY VMBOOT_ARRAY VREASON RUNS [OP GOAL [VMBOOT_NAME]]: the result lines of one measure
+# taken on both sides: QEMU's median, vmboot's (or why it could not be measured: VREASON, when not empty), and the
+# ratio vmboot ÷ QEMU with the goal when one is given (OP is >= or <=). The arrays are passed by name.
+report_pair() {
+    local label=$1 unit=$2 vreason=$5 runs=$6 op=${7:-} goal=${8:-} vname=${9:-vmboot}
+    local -n q_values=$3 v_values=$4
+    local qm vm goal_text=""
+    [ -n "$op" ] && goal_text=" (goal $op $goal)"
+    qm=$(printf '%s\n' "${q_values[@]}" | median)
+    echo "$label: qemu-kvm median $([ -n "$qm" ] && echo "$qm $unit" || echo n/a) (${#q_values[@]}/$runs runs)"
+    if [ -n "$vreason" ]; then
+        echo "$label: vmboot: cannot measure: $vreason"
+        echo "$label: ratio vmboot/qemu: n/a$goal_text"
+        return
+    fi
+    vm=$(printf '%s\n' "${v_values[@]}" | median)
+    echo "$label: $vname median $vm $unit (${#v_values[@]}/$runs runs)"
+    if [ -z "$qm" ] || [ "$qm" = 0 ]; then
+        echo "$label: ratio vmboot/qemu: n/a (no QEMU baseline)"
+        return
+    fi
+    awk -v l="$label" -v v="$vm" -v q="$qm" -v op="$op" -v goal="$goal" 'BEGIN { r = v / q
+        printf "%s: ratio vmboot/qemu: %.2f", l, r
+        if (op == ">=") printf " (goal >= %s): %s", goal, (r >= goal ? "met" : "NOT met")
+        if (op == "<=") printf " (goal <= %s): %s", goal, (r <= goal ? "met" : "NOT met")
+        printf "\n" }'
+}
