@@ -90,6 +90,8 @@ public final class Main {
             // Read by slf4j-simple when the bundles log first, after this.
             System.setProperty(LOG_LEVEL_PROPERTY, "debug");
         }
+        // bin/vmboot makes a missing archive before it starts the JVM; one the JVM refused is only visible from here.
+        ClassDataSharingArchive.checkUsed(System.err);
         Path home = Path.of(System.getProperty("vmboot.home", ".")).toAbsolutePath().normalize();
         int status;
         try {

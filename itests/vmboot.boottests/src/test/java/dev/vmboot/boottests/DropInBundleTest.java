@@ -41,8 +41,6 @@ class DropInBundleTest {
         for (String dir : List.of("bin", "lib", "etc", "bundle", "deploy")) {
             copyTree(dist.resolve(dir), home.resolve(dir));
         }
-        // Its class data sharing archive names the original paths; a copy runs without it.
-        Files.deleteIfExists(home.resolve("lib/vmboot.jsa"));
         try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
             Path jar = jars.filter(p -> p.getFileName().toString().startsWith(READER + "-")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no " + READER + " jar in " + dist));

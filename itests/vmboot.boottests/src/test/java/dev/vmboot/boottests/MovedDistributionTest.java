@@ -1,0 +1,131 @@
+package dev.vmboot.boottests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution's class data sharing archive is used wherever the distribution is put: moved, unpacked elsewhere
+ * (times kept, as tar, cpio and {@code cp -a} keep them), or copied with new times (the JVM then refuses it: vmboot
+ * says so once, and the next start makes a new one). "Used" is checked the loud way: with {@code -Xshare:on} the JVM
+ * ends at once if it cannot map the archive, and its class-loading log names the archive ("shared objects file
+ * (top)", the dynamic archive on top of the JDK's) as the source of the launcher's own class. Needs no KVM.
+ */
+class MovedDistributionTest {
+    private static final long COMMAND_TIMEOUT_SECONDS = 180;
+    /** What -Xlog:class+load prints for a class the dynamic archive gave (HotSpot, classLoader.cpp / klass logging). */
+    private static final String FROM_ARCHIVE = "dev.vmboot.launcher.Main source: shared objects file (top)";
+    private static final String LOUD = "-Xshare:on -Xlog:class+load=info";
+
+    private final BootTestEnvironment env = BootTestEnvironment.fromSystemProperties();
+
+    @TempDir
+    Path tmp;
+
+    /** One run's end. */
+    private record Ended(int status, String out, String err) {
+        String describe() {
+            return "status " + status + "\nstdout (end): " + out.substring(Math.max(0, out.length() - 2000))
+                    + "\nstderr: " + err;
+        }
+    }
+
+    private Path distribution() {
+        return env.launcher().getParent().getParent();
+    }
+
+    private Ended devices(Path home, String javaOpts) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        // Started from another directory than the distribution's, as an init script or a person does.
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/vmboot").toString(), "devices").directory(tmp.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> environment = pb.environment();
+        environment.remove("VMBOOT_CDS");
+        environment.put("VMBOOT_JAVA_OPTS", javaOpts);
+        Process p = pb.start();
+        if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/vmboot devices did not end within " + COMMAND_TIMEOUT_SECONDS + " s");
+        }
+        return new Ended(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private void assertTheArchiveIsUsed(Path home) throws IOException, InterruptedException {
+        Ended e = devices(home, LOUD);
+        assertEquals(0, e.status(), e.describe());
+        assertTrue(e.out().contains(FROM_ARCHIVE), "the launcher's class did not come from the archive\n"
+                + e.describe());
+        assertTrue(e.out().contains("filesystem readers:"), e.describe());
+    }
+
+    private static void copyTree(Path from, Path to, boolean keepTimes) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (keepTimes) {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theBuiltDistributionUsesItsArchive() throws Exception {
+        assertTheArchiveIsUsed(distribution());
+    }
+
+    @Test
+    void aMovedDistributionUsesTheArchiveItCameWith() throws Exception {
+        Path unpacked = tmp.resolve("unpacked/vmboot");
+        copyTree(distribution(), unpacked, true);
+        Path moved = Files.move(unpacked, Files.createDirectories(tmp.resolve("elsewhere/deeper")).resolve("vmboot"));
+        byte[] archive = Files.readAllBytes(moved.resolve("lib/vmboot.jsa"));
+        assertTheArchiveIsUsed(moved);
+        assertArrayEquals(archive, Files.readAllBytes(moved.resolve("lib/vmboot.jsa")),
+                "the archive was made again instead of used");
+    }
+
+    @Test
+    void anArchiveTheJvmRefusesIsSaidAndMadeAgain() throws Exception {
+        Path copy = tmp.resolve("copy");
+        copyTree(distribution(), copy, false);
+        // The jars' times are new, so the JVM refuses the archive: the first start says so and removes it.
+        Ended first = devices(copy, "");
+        assertEquals(0, first.status(), first.describe());
+        assertEquals(List.of("vmboot: the class data sharing archive " + copy.toRealPath().resolve("lib/vmboot.jsa")
+                + " was not used by this JVM (made for another JDK, or the jars changed since); removed, the next"
+                + " start makes a new one"), first.err().lines().toList());
+        assertFalse(Files.exists(copy.resolve("lib/vmboot.jsa")));
+        // The next start makes a new one before it runs (nothing left beside it), and later starts use it.
+        Ended second = devices(copy, "");
+        assertEquals(0, second.status(), second.describe());
+        assertEquals("", second.err());
+        try (Stream<Path> lib = Files.list(copy.resolve("lib"))) {
+            assertEquals(List.of("felix.jar", "native", "vmboot-launcher.jar", "vmboot.jsa"),
+                    lib.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTheArchiveIsUsed(copy);
+    }
+}
