@@ -51,6 +51,11 @@ public class ScriptRunner {
      */
     static final String STARTED_PROPERTY = "vmboot.run.started";
     static final String HOME_PROPERTY = "vmboot.home";
+    /**
+     * Set in the session of a one-shot script: its VMs end when the script does, so a console's detach key, which would
+     * return to nothing, goes to the guest like any other key.
+     */
+    static final String ONE_SHOT_VARIABLE = "VMBOOT_ONE_SHOT";
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
     /** How long to wait for etc/*.cfg to reach Configuration Admin before running anyway. */
     private static final long CONFIG_WAIT_MILLIS = 3000;
@@ -115,6 +120,7 @@ public class ScriptRunner {
      */
     static int execute(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
         try (CommandSession session = processor.createSession(in, out, err)) {
+            session.put(ONE_SHOT_VARIABLE, Boolean.TRUE);
             Object result = executeWhenRegistered(session, script);
             if (result instanceof ExitStatus exit) {
                 out.println(exit.message());
