@@ -31,7 +31,7 @@ final class CommandHelp {
 
     /** The exit statuses, the same for every command. */
     static final String EXIT_STATUSES = "exit status: 0 done, 1 failed (one line on standard error says why), "
-            + "2 bad arguments; boot: the VM's (0 when it powered off or was stopped)";
+            + "2 bad arguments;\n  boot in the foreground: the VM's, 0 when it powered off or was stopped";
 
     private CommandHelp() {
     }

@@ -164,7 +164,10 @@ public class VmbootCommands {
             out.print(json ? ScanReportFormat.json(reports) : ScanReportFormat.table(reports));
             out.flush();
         }
-        if (!unread.isEmpty()) {
+        // A disk named that cannot be read fails the scan; of every block device, only none readable does.
+        boolean failed = args.operands().isEmpty() ? !reports.isEmpty() && unread.size() == reports.size()
+                : !unread.isEmpty();
+        if (failed) {
             throw new IOException(unread.get(0).error().get() + (unread.size() == 1 ? ""
                     : " (" + unread.size() + " of " + reports.size() + " disks could not be read)"));
         }
@@ -349,7 +352,7 @@ public class VmbootCommands {
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(e.getMessage().startsWith("boot") ? e.getMessage() : "boot: " + e.getMessage());
         }
         DiskScanner s = scanner();
         BootImage bootImage = s.loadImage(args.image());

@@ -90,9 +90,9 @@ class OperatorInputTest {
 
     @Test
     void boot() {
-        refused("-m: '99999999999999999999G' is too large a size", "boot", "-m", "99999999999999999999G", "x");
+        refused("boot: -m: '99999999999999999999G' is too large a size", "boot", "-m", "99999999999999999999G", "x");
         refused("boot: what to boot? name an IMAGE (boot --help)", "boot");
-        refused("--on-reset must be 'stop' or 'reboot', not 'later'", "boot", "-r", "later", "x");
+        refused("boot: --on-reset must be 'stop' or 'reboot', not 'later'", "boot", "-r", "later", "x");
     }
 
     @Test

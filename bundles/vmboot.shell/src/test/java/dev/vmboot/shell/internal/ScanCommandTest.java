@@ -22,7 +22,8 @@ import dev.vmboot.api.scan.VolumeReport;
 
 /**
  * {@code vmboot:scan}'s exit status: a path that is not a disk, an image or a partition fails (1, the reason on
- * standard error); a volume that could not be read keeps 0 and is marked in the report.
+ * standard error), and so does a scan of every block device that could read none; a volume that could not be read
+ * keeps 0 and is marked in the report.
  */
 class ScanCommandTest {
     private static final DiskReport GOOD = new DiskReport("good.img", 1 << 20, 512, Optional.empty(),
@@ -40,6 +41,10 @@ class ScanCommandTest {
     private static final class ReportingScanner implements DiskScanner {
         @Override
         public List<DiskReport> scan(List<String> disks, Consumer<String> progress) {
+            if (disks.isEmpty()) { // every block device: one of them cannot be opened
+                return List.of(GOOD, new DiskReport("/dev/vda", 0, 512, Optional.empty(), List.of(),
+                        Optional.of("/dev/vda: Operation not permitted")));
+            }
             return disks.stream().map(d -> DISKS.getOrDefault(d, new DiskReport(d, 0, 512, Optional.empty(),
                     List.of(), Optional.of(d + ": no such file")))).toList();
         }
@@ -84,6 +89,13 @@ class ScanCommandTest {
         OneShotShell.Result r = scan("--json", "/nonexistent");
         assertEquals(1, r.status(), r.toString());
         assertTrue(r.out().contains("\"error\": \"/nonexistent: no such file\""), r.toString());
+    }
+
+    @Test
+    void ofEveryBlockDeviceOnlyNoneReadableFailsTheScan() {
+        OneShotShell.Result r = scan();
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("error: /dev/vda: Operation not permitted"), r.toString());
     }
 
     @Test
