@@ -107,7 +107,9 @@ class CommandConventionsTest {
                 row("devices x", 2, "devices takes no arguments; it was given 'x'"),
                 row("help nope", 2, "help: there is no command 'nope'; the commands are scan, ls, cat, extract, boot, "
                         + "list, console, stop, devices, help"),
-                row("help scan ls", 2, "help takes at most one COMMAND; it was given 'scan' 'ls'"));
+                row("help scan ls", 2, "help takes at most one COMMAND; it was given 'scan' 'ls'"),
+                row("format /dev/sda", 2, "there is no command 'format'; the commands are scan, ls, cat, extract, "
+                        + "boot, list, console, stop, devices, help"));
     }
 
     @ParameterizedTest(name = "bin/vmboot {0}")

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import org.apache.felix.gogo.runtime.CommandNotFoundException;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -138,8 +139,14 @@ public class ScriptRunner {
             while (cause instanceof InvocationTargetException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             LOG.debug("command failed", e);
+            if (cause instanceof CommandNotFoundException notFound) {
+                String name = notFound.getCommand().replaceFirst("^vmboot:", "");
+                err.println("vmboot: there is no command " + CommandArguments.shown(name) + "; the commands are "
+                        + CommandHelp.names());
+                return UsageException.EXIT_STATUS;
+            }
+            err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             return cause instanceof UsageException ? UsageException.EXIT_STATUS : 1;
         }
     }
@@ -155,8 +162,7 @@ public class ScriptRunner {
             try {
                 return session.execute(script);
             } catch (Exception e) {
-                boolean notFound = e.getClass().getSimpleName().equals("CommandNotFoundException");
-                if (!notFound || System.currentTimeMillis() > deadline) {
+                if (!(e instanceof CommandNotFoundException) || System.currentTimeMillis() > deadline) {
                     throw e;
                 }
                 Thread.sleep(10);

@@ -46,4 +46,10 @@ class HelpCommandTest {
                 + CommandHelp.names() + "\n"), shell().command("vmboot:help", "format"));
         assertEquals(2, shell().command("vmboot:help", "scan", "ls").status());
     }
+
+    @Test
+    void anUnknownCommandIsABadArgumentThatSaysWhichThereAre() {
+        assertEquals(new OneShotShell.Result(2, "", "vmboot: there is no command 'format'; the commands are "
+                + CommandHelp.names() + "\n"), shell().run("vmboot:format disk.img"));
+    }
 }
