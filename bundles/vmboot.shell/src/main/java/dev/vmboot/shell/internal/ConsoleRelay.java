@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import org.jline.utils.NonBlockingInputStream;
+
 import dev.vmboot.api.vm.Console;
 
 /**
@@ -22,6 +24,8 @@ final class ConsoleRelay {
     static final int BACKLOG_BYTES = 64 * 1024;
     /** Ctrl-] (ASCII GS, 0x1D): telnet's escape character, and what virsh console detaches with. */
     static final int DETACH_KEY = 0x1D;
+    /** How long a look at a terminal's keys waits for one: the VMM's console pump asks every 10-50 ms. */
+    private static final long KEY_PEEK_MILLIS = 1;
     /** How often a blocking single-byte read looks for a key (the VMM's console pump never uses it). */
     private static final long KEY_POLL_MILLIS = 20;
 
@@ -97,6 +101,19 @@ final class ConsoleRelay {
         a.detached.complete(null);
     }
 
+    /**
+     * How many keys IN has ready, without blocking. The interactive shell's terminal (a jline
+     * {@link NonBlockingInputStream}) answers {@code available()} with 0 whatever was typed: it is asked with a peek
+     * instead, which leaves the key in the terminal's stream for whoever reads it (after a detach, the shell).
+     */
+    static int keysReady(InputStream in) throws IOException {
+        if (in instanceof NonBlockingInputStream terminal) {
+            int next = terminal.peek(KEY_PEEK_MILLIS);
+            return next == NonBlockingInputStream.READ_EXPIRED ? 0 : 1; // at its end: 1, so that read sees -1
+        }
+        return in.available();
+    }
+
     private synchronized Attachment current() {
         return attached;
     }
@@ -142,7 +159,7 @@ final class ConsoleRelay {
         @Override
         public int available() throws IOException {
             Attachment a = current();
-            return a == null ? 0 : a.in.available();
+            return a == null ? 0 : keysReady(a.in);
         }
 
         /** Up to LEN keys from the attached terminal; 0 while none is attached or once it detached. */

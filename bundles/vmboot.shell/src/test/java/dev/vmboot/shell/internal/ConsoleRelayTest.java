@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
+import org.jline.utils.NonBlocking;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,6 +72,21 @@ class ConsoleRelayTest {
         ByteArrayInputStream keys = new ByteArrayInputStream(ascii("root\n"));
         relay.attach(OutputStream.nullOutputStream(), keys, true, false);
         assertEquals("root\n", guestReads());
+    }
+
+    /** A jline terminal (the interactive shell's keyboard) says 0 to available() whatever was typed. */
+    @Test
+    void keysTypedOnAJlineTerminalReachTheGuestAndCtrlBracketDetaches() throws IOException {
+        InputStream terminal = NonBlocking.nonBlocking("test", new ByteArrayInputStream(ascii("ok\r\u001dls\r")));
+        assertEquals(0, terminal.available(), "what the VMM's console pump would have seen");
+        ConsoleRelay.Attachment a = relay.attach(OutputStream.nullOutputStream(), terminal, true, false);
+        StringBuilder got = new StringBuilder();
+        for (int i = 0; i < 10 && !a.detached().isDone(); i++) {
+            got.append(guestReads());
+        }
+        assertEquals("ok\r", got.toString());
+        assertTrue(a.detached().isDone());
+        assertEquals('l', terminal.read(), "the keys after Ctrl-] stay the terminal's (the shell's)");
     }
 
     @Test
