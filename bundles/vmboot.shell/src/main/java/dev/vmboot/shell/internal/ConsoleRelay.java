@@ -7,8 +7,6 @@ import java.io.OutputStream;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-import org.jline.utils.NonBlockingInputStream;
-
 import dev.vmboot.api.vm.Console;
 
 /**
@@ -101,17 +99,10 @@ final class ConsoleRelay {
         a.detached.complete(null);
     }
 
-    /**
-     * How many keys IN has ready, without blocking. The interactive shell's terminal (a jline
-     * {@link NonBlockingInputStream}) answers {@code available()} with 0 whatever was typed: it is asked with a peek
-     * instead, which leaves the key in the terminal's stream for whoever reads it (after a detach, the shell).
-     */
+    /** How many keys IN has ready, without blocking: a terminal's as {@link TerminalKeys} tells, else available(). */
     static int keysReady(InputStream in) throws IOException {
-        if (in instanceof NonBlockingInputStream terminal) {
-            int next = terminal.peek(KEY_PEEK_MILLIS);
-            return next == NonBlockingInputStream.READ_EXPIRED ? 0 : 1; // at its end: 1, so that read sees -1
-        }
-        return in.available();
+        return TerminalKeys.PRESENT && TerminalKeys.isTerminal(in) ? TerminalKeys.ready(in, KEY_PEEK_MILLIS)
+                : in.available();
     }
 
     private synchronized Attachment current() {
