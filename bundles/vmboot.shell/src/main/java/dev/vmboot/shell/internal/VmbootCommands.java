@@ -66,6 +66,8 @@ import dev.vmboot.api.virtio.VirtioDeviceFactory;
 public class VmbootCommands {
     private static final DateTimeFormatter LS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
+    /** How long a stopped machine may take to end: its vCPUs leave KVM_RUN at once, its devices are closed after. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -94,9 +96,6 @@ public class VmbootCommands {
     @Reference(service = Hypervisor.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private final List<ServiceReference<Hypervisor>> hypervisorRefs = new CopyOnWriteArrayList<>();
-
-    /** How long a stopped machine may take to end: its vCPUs leave KVM_RUN at once, its devices are closed after. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final RunningMachines machines = new RunningMachines();
     private final BlockDeviceOverlap blockDevices;
