@@ -649,6 +649,18 @@ final class KvmVirtualMachine implements VirtualMachine {
     }
 
     @Override
+    public boolean pressPowerButton() {
+        synchronized (this) {
+            if (state != VmState.RUNNING) {
+                return false;
+            }
+        }
+        boolean pressed = platform.pressPowerButton();
+        LOG.info("VM {}: {}", spec.name(), pressed ? "power button pressed" : "no power button on this platform");
+        return pressed;
+    }
+
+    @Override
     public void stop() {
         finish(VmState.STOPPED, "stopped from outside");
     }
