@@ -19,7 +19,8 @@ import dev.vmboot.api.vm.VmState;
 /**
  * A virtual machine started from this shell, under the number {@code vmboot:list} shows: its boot session, its
  * console, what it booted and since when. One thread per machine follows the session to its end (rebooting on resets
- * if the session says so), records how it ended and releases the machine; the entry stays listed until
+ * if the session says so), records how it ended, detaches the terminal from its console and releases the machine;
+ * {@link #ended()} completes after that, so a terminal it had is free again then. The entry stays listed until
  * {@code vmboot:stop} removes it, so that how a background VM ended and its last output can still be seen.
  */
 final class RunningMachine {
@@ -33,6 +34,7 @@ final class RunningMachine {
     private final MachineSpec spec;
     private final LongSupplier nanoClock;
     private final long startNanos;
+    private final CompletableFuture<VmExit> exited = new CompletableFuture<>();
     private final CompletableFuture<VmExit> ended = new CompletableFuture<>();
     private volatile long endNanos;
 
@@ -72,6 +74,10 @@ final class RunningMachine {
             exit = new VmExit(VmState.FAILED, "interrupted");
         }
         endNanos = nanoClock.getAsLong();
+        exited.complete(exit);
+        // The terminal first: the console pump leaves it before the machine is closed (which then need not wait for
+        // the pump), and before whoever waits for the end (a foreground boot, the boot menu after it) reads it.
+        console.detachTerminal();
         session.close();
         ended.complete(exit);
     }
@@ -105,6 +111,29 @@ final class RunningMachine {
         return ended;
     }
 
+    /**
+     * Completes with how the machine ended as soon as its session has ended: before its terminal is detached (so a
+     * terminal detached with this done was detached by the end, not by Ctrl-]) and before it is released.
+     */
+    CompletableFuture<VmExit> exited() {
+        return exited;
+    }
+
+    /**
+     * How the machine ended, once it is released, if its session has ended (its terminal was detached by the end);
+     * empty if it runs on. Waits up to TIMEOUT for the release, then answers with how it ended all the same.
+     */
+    Optional<VmExit> endOnceReleased(Duration timeout) {
+        VmExit exit = exited.getNow(null);
+        if (exit == null) {
+            return Optional.empty();
+        }
+        if (awaitEndUninterruptibly(timeout).isEmpty()) {
+            LOG.warn("VM {}: ended, but not released within {} s", id, timeout.toSeconds());
+        }
+        return Optional.of(exit);
+    }
+
     /** How it ended, waiting up to TIMEOUT; empty if it still runs. */
     Optional<VmExit> awaitEnd(Duration timeout) throws InterruptedException {
         try {
@@ -113,6 +142,29 @@ final class RunningMachine {
             return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** How it ended, waiting up to TIMEOUT whatever interrupts come (kept for the caller); empty if it still runs. */
+    Optional<VmExit> awaitEndUninterruptibly(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return Optional.of(ended.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (TimeoutException e) {
+                    return Optional.empty();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

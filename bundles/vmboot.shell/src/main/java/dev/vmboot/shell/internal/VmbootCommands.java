@@ -31,6 +31,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.boot.BootException;
 import dev.vmboot.api.boot.BootImage;
@@ -63,10 +65,16 @@ import dev.vmboot.api.virtio.VirtioDeviceFactory;
     "osgi.command.function=help"
 })
 public class VmbootCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(VmbootCommands.class);
     private static final DateTimeFormatter LS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
     /** How long a stopped machine may take to end: its vCPUs leave KVM_RUN at once, its devices are closed after. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a command waits for a machine that ended to be released before it returns: its vCPU and console
+     * threads are joined (KvmVirtualMachine bounds each join at 30 s; they end in milliseconds).
+     */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(60);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -360,34 +368,51 @@ public class VmbootCommands {
         ConsoleRelay relay = new ConsoleRelay();
         ConsoleRelay.Attachment terminal = detach ? null
                 : relay.attach(session.getConsole(), session.getKeyboard(), interactive(session), false);
-        BootSession boot = BootSession.start(spec.name(), () -> {
-            VirtualMachine vm = hv.create(spec, relay.console());
-            try {
-                loadInto(vm, protocol, images);
-            } catch (IOException | BootException | RuntimeException e) {
-                vm.close();
-                throw e;
+        BootSession boot;
+        try {
+            boot = BootSession.start(spec.name(), () -> {
+                VirtualMachine vm = hv.create(spec, relay.console());
+                try {
+                    loadInto(vm, protocol, images);
+                } catch (IOException | BootException | RuntimeException e) {
+                    vm.close();
+                    throw e;
+                }
+                // The images laid into the machine are unreachable now; a collection unmaps the host files the
+                // scanner mapped (Java 17 has no explicit unmapping), whose pages otherwise stay resident in this
+                // process for the machine's life: bench/disk.sh (c), Debian's kernel and initrd, 9 MiB.
+                System.gc();
+                return vm;
+            }, args.onReset());
+        } catch (Exception e) {
+            if (terminal != null) {
+                terminal.detach(); // the machine was closed: its pump, if it started, has ended
             }
-            // The images laid into the machine are unreachable now; a collection unmaps the host files the scanner
-            // mapped (Java 17 has no explicit unmapping), whose pages otherwise stay resident in this process for the
-            // machine's life: bench/disk.sh (c), Debian's kernel and initrd, 9 MiB.
-            System.gc();
-            return vm;
-        }, args.onReset());
+            throw e;
+        }
         RunningMachine machine = machines.add(boot, relay, args.image(), protocol.name(), spec);
         int id = machine.id();
         if (detach) {
             return new ExitStatus(0, "started VM " + id + " (" + spec.name() + ", " + protocol.name()
                     + "); vmboot:console " + id + " attaches to it, vmboot:stop " + id + " stops it");
         }
+        // The terminal's keys are the console pump's until the machine ends (its follower detaches the terminal, then
+        // closes the machine, then completes ended) or Ctrl-] detaches it; then this command's caller reads them
+        // again (the shell, or the boot menu at once): detach() returns once the pump has left the terminal.
         try {
             CompletableFuture.anyOf(machine.ended(), terminal.detached()).get();
         } catch (InterruptedException e) {
-            machine.session().stop(); // the command was interrupted (Ctrl-C): the VM ends with it
+            // The command was interrupted (Ctrl-C): the VM ends with it, and is closed before the command returns.
+            terminal.detach();
+            machine.session().stop();
+            if (machine.awaitEndUninterruptibly(STOP_WAIT).isEmpty()) {
+                LOG.warn("VM {}: stopped, but not closed within {} s", id, STOP_WAIT.toSeconds());
+            }
             machines.remove(id);
             throw e;
         }
-        VmExit exit = machine.ended().getNow(null);
+        terminal.detach();
+        VmExit exit = machine.endOnceReleased(RELEASE_WAIT).orElse(null);
         if (exit == null) {
             return new ExitStatus(0, "\ndetached from VM " + id + ", which runs on: vmboot:console " + id
                     + " attaches again, vmboot:stop " + id + " stops it");
@@ -477,7 +502,7 @@ public class VmbootCommands {
         } finally {
             terminal.detach();
         }
-        VmExit exit = machine.ended().getNow(null);
+        VmExit exit = machine.endOnceReleased(RELEASE_WAIT).orElse(null);
         return exit != null ? "\n" + RunningMachine.describeEnd(id, exit) : "\ndetached from VM " + id;
     }
 

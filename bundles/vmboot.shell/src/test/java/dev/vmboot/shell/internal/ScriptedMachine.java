@@ -33,6 +33,8 @@ final class ScriptedMachine implements VirtualMachine {
     volatile VmExit exit;
     volatile boolean started;
     volatile boolean closed;
+    /** Run as close() begins (what the machine's console pump would meet then). */
+    volatile Runnable atClose = () -> { };
 
     private final MachineSpec spec;
 
@@ -95,6 +97,7 @@ final class ScriptedMachine implements VirtualMachine {
 
     @Override
     public void close() {
+        atClose.run();
         stop();
         closed = true;
     }

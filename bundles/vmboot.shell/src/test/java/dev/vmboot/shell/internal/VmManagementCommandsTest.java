@@ -1,6 +1,7 @@
 package dev.vmboot.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +146,32 @@ class VmManagementCommandsTest {
         m.session().stop();
         assertEquals(new OneShotShell.Result(0, "[VM 1's console]\nbefore\nafter\n\nVM 1 ended: stopped (stopped "
                 + "from outside)\n", ""), attached.get(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * When a machine ends, its terminal is handed back before the machine is closed (the console pump leaves the
+     * terminal first, so closing need not wait for it), and the command attached to it returns only once it is closed
+     * (whoever reads the terminal next is its only reader).
+     */
+    @Test
+    void anEndedMachinesTerminalIsDetachedBeforeItClosesAndTheConsoleReturnsAfter() throws Exception {
+        ScriptedMachine vm = running(ScriptedMachine.PowerButton.ABSENT);
+        AtomicBoolean attachedAtClose = new AtomicBoolean(true);
+        RunningMachine[] m = new RunningMachine[1];
+        vm.atClose = () -> attachedAtClose.set(m[0].console().isAttached());
+        m[0] = started(vm, "vmlinux");
+        CompletableFuture<OneShotShell.Result> attached = CompletableFuture.supplyAsync(
+                () -> shell.command("vmboot:console", "1"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!m[0].console().isAttached() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(m[0].console().isAttached());
+        vm.stop(); // the guest ends by itself, as a power-off does
+        OneShotShell.Result r = attached.get(10, TimeUnit.SECONDS);
+        assertTrue(r.out().endsWith("\nVM 1 ended: stopped (stopped from outside)\n"), r.toString());
+        assertTrue(vm.closed, "closed before the console command returned");
+        assertFalse(attachedAtClose.get(), "the terminal was detached before the machine closed");
     }
 
     @Test
