@@ -415,7 +415,7 @@ public class VmbootCommands {
         VmExit exit = machine.endOnceReleased(RELEASE_WAIT).orElse(null);
         if (exit == null) {
             return new ExitStatus(0, "\ndetached from VM " + id + ", which runs on: vmboot:console " + id
-                    + " attaches again, vmboot:stop " + id + " stops it");
+                    + " attaches again, vmboot:stop " + id + " stops it", true);
         }
         machines.remove(id);
         return new ExitStatus(exit.exitStatus(), RunningMachine.describeEnd(id, exit)
