@@ -6,6 +6,11 @@
 # If the command line holds vmboot.echo=1, /init then prints "VMBOOT-GUEST-READY", reads one line from the
 # console and prints "VMBOOT-GUEST-ECHO <line>" (tests that the VMM feeds its input to the guest UART; after the disk
 # actions below, when there are any).
+# If it holds vmboot.powerbutton=obey or =ignore, /init then prints "VMBOOT-GUEST-AWAITING-POWER-BUTTON" and waits
+# (tests of vmboot:stop): obey loads the ACPI button driver (button.ko, with MODULES_DIR), polls the fixed power button
+# event counter /sys/firmware/acpi/interrupts/ff_pwr_btn and, on the first press, prints "VMBOOT-GUEST-POWER-BUTTON"
+# and powers off as below (what acpid or systemd-logind do on a real system); ignore never acts on it. Without the
+# driver or the counter it prints "VMBOOT-GUEST-NO-POWER-BUTTON <why>" and waits like ignore.
 # Debian's amd64 kernel needs no modules for this with console=ttyS0 (8250 console and devtmpfs are built in).
 #
 # Console and entropy checks (virtio-console, virtio-rng; the modules as for the disk checks below):
@@ -21,7 +26,8 @@
 #
 # Disk checks (virtio-blk): given MODULES_DIR (/lib/modules/<release> of the same kernel, e.g. the lab's unpacked
 # image), virtio_pci and virtio_blk and what they depend on (the "depends=" of each module's .modinfo) are copied in,
-# decompressed, with their load order. Then vmboot.disk=ACTION[,ACTION...] on the command line makes /init load them
+# decompressed, with their load order, and so is the ACPI button driver (button.ko). Then vmboot.disk=ACTION[,ACTION...]
+# on the command line makes /init load them
 # (busybox insmod, in dependency order) and run each ACTION before the VMBOOT-GUEST-OK line. An ACTION works on
 # /dev/vda unless it ends in @DEV (e.g. @vdb); its result is one line:
 #   sha256           VMBOOT-DISK dev=<dev> sha256=<hex of the whole device> bytes=<device size>
@@ -114,6 +120,7 @@ if [ -n "$modules" ]; then
     place virtio_console
     place virtio_rng
     place virtio_net
+    place button
     basename "$modules" >"$stage/lib/modules/release"
 fi
 
@@ -155,7 +162,7 @@ now_ms() {
 }
 
 modules_loaded=""
-load_modules() { # insmod the virtio modules once, in the order make-initramfs.sh wrote
+load_modules() { # insmod the modules (the virtio block stack, the ACPI button) once, in the order written
     local m out
     [ -n "$modules_loaded" ] && return 0
     if [ ! -f /lib/modules/load-order ]; then
@@ -361,6 +368,27 @@ case " $cmdline " in
         echo "VMBOOT-GUEST-READY"
         read -r line
         echo "VMBOOT-GUEST-ECHO $line" ;;
+esac
+
+await_power_button() { # obey|ignore
+    local counter=/sys/firmware/acpi/interrupts/ff_pwr_btn why=""
+    if [ "$1" = obey ]; then
+        load_modules >/dev/null || why="no button driver (made without MODULES_DIR)"
+        [ -z "$why" ] && [ ! -d /sys/module/button ] && why="button.ko did not load"
+        [ -z "$why" ] && [ ! -f $counter ] && why="no $counter"
+    fi
+    echo "VMBOOT-GUEST-AWAITING-POWER-BUTTON"
+    if [ "$1" = obey ] && [ -z "$why" ]; then
+        while [ "$($bb awk '{print $1}' $counter)" = 0 ]; do $bb sleep 0.2; done
+        echo "VMBOOT-GUEST-POWER-BUTTON"
+        return
+    fi
+    [ -n "$why" ] && echo "VMBOOT-GUEST-NO-POWER-BUTTON $why"
+    while :; do $bb sleep 3600; done
+}
+case " $cmdline " in
+    *" vmboot.powerbutton=obey "*) await_power_button obey ;;
+    *" vmboot.powerbutton=ignore "*) await_power_button ignore ;;
 esac
 
 nproc=$($bb grep -c '^processor' /proc/cpuinfo)

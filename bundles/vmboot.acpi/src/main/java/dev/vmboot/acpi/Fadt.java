@@ -47,6 +47,7 @@ public final class Fadt {
     // Table 5.10 Fixed ACPI Description Table Fixed Feature Flags
     public static final int WBINVD = 1 << 0;
     public static final int PROC_C1 = 1 << 2;
+    /** Set: the power button, if any, is a control method device; clear: it is the fixed feature (Table 5.10). */
     public static final int PWR_BUTTON = 1 << 4;
     public static final int SLP_BUTTON = 1 << 5;
     public static final int TMR_VAL_EXT = 1 << 8;
@@ -120,8 +121,9 @@ public final class Fadt {
         b.putShort(P_LVL3_LAT_OFFSET, (short) C3_NOT_SUPPORTED);
         b.put(CENTURY_OFFSET, (byte) CMOS_CENTURY);
         b.putShort(IAPC_BOOT_ARCH_OFFSET, (short) (IAPC_LEGACY_DEVICES | IAPC_VGA_NOT_PRESENT));
-        // The PIIX4 timer is 24 bits wide: no TMR_VAL_EXT. No fixed power/sleep buttons.
-        b.putInt(FLAGS_OFFSET, WBINVD | PROC_C1 | PWR_BUTTON | SLP_BUTTON | RESET_REG_SUP);
+        // The PIIX4 timer is 24 bits wide: no TMR_VAL_EXT. PWR_BUTTON clear: the power button is the fixed feature
+        // (PWRBTN_STS/EN in the PM1 blocks, Table 5.10); SLP_BUTTON set: there is no sleep button.
+        b.putInt(FLAGS_OFFSET, WBINVD | PROC_C1 | SLP_BUTTON | RESET_REG_SUP);
         b.position(RESET_REG_OFFSET);
         GenericAddress.systemIo(pm.resetPort(), 8).writeTo(b);
         b.put(RESET_VALUE_OFFSET, (byte) pm.resetValue());

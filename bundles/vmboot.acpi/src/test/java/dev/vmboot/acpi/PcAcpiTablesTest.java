@@ -67,6 +67,8 @@ class PcAcpiTablesTest {
         assertEquals(0, flags & Fadt.HW_REDUCED_ACPI);
         assertEquals(0, flags & Fadt.TMR_VAL_EXT, "the PIIX4 PM timer has 24 bits");
         assertEquals(Fadt.RESET_REG_SUP, flags & Fadt.RESET_REG_SUP);
+        assertEquals(0, flags & Fadt.PWR_BUTTON, "the fixed power button of the PM1 blocks");
+        assertEquals(Fadt.SLP_BUTTON, flags & Fadt.SLP_BUTTON, "no sleep button");
         assertEquals(0, f.getInt(Fadt.SLEEP_CONTROL_REG_OFFSET + 4), "no hardware-reduced sleep register");
         assertEquals(0, SdtHeader.sum(t.table("FACP").bytes(), 0, Fadt.LENGTH));
     }

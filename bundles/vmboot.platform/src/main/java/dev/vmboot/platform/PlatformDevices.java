@@ -22,6 +22,8 @@ import dev.vmboot.api.vm.Personality;
 public final class PlatformDevices {
 
     private static final String PM_BLOCK_NAME = "piix4-pm";
+    /** 82371AB PIIX4 datasheet 7.1: the SCI is routed to IRQ 9 (the MADT declares it level, active high). */
+    private static final int PIIX4_SCI_IRQ = 9;
 
     private final Personality personality;
     private final Uart16550 uart;
@@ -33,6 +35,7 @@ public final class PlatformDevices {
     private final PciHostBridge hostBridge;
     private final AcpiPmTimer pmTimer;
     private final Piix4PowerManagement piix4PowerManagement;
+    private final Piix4PmRegisters pmBlock;
     private final List<PortIoRange> portIoRanges = new ArrayList<>();
     private final List<MmioRange> mmioRanges = new ArrayList<>();
 
@@ -61,13 +64,14 @@ public final class PlatformDevices {
         if (personality == Personality.CLOUD_HV) {
             pmTimer = new AcpiPmTimer(true);
             piix4PowerManagement = null;
+            pmBlock = null;
             addPort("acpi-sleep", AcpiSleepControl.CLOUD_HV_PORT, AcpiSleepControl.LENGTH,
                     new AcpiSleepControl(power, guestLog));
             addPort("pm-timer", AcpiPmTimer.CLOUD_HV_PORT, AcpiPmTimer.LENGTH, pmTimer);
             mmioRanges.add(new MmioRange("pci-ecam", PciEcam.CLOUD_HV_BASE, PciEcam.FULL_SIZE, new PciEcam(pciBus)));
         } else {
             pmTimer = new AcpiPmTimer(false); // PIIX4: 24-bit timer, FADT without TMR_VAL_EXT
-            Piix4PmRegisters pmBlock = new Piix4PmRegisters(pmTimer, power, guestLog);
+            pmBlock = new Piix4PmRegisters(pmTimer, power, config.interruptLines().apply(PIIX4_SCI_IRQ), guestLog);
             PortIoRangeListener moves = config.pmBlockMoves();
             piix4PowerManagement = new Piix4PowerManagement((previous, current) -> moves.rangeMoved(
                     pmRange(previous, pmBlock), pmRange(current, pmBlock)));
@@ -130,6 +134,19 @@ public final class PlatformDevices {
     /** The PIIX4 PM function (I440FX only). */
     public Optional<Piix4PowerManagement> piix4PowerManagement() {
         return Optional.ofNullable(piix4PowerManagement);
+    }
+
+    /**
+     * Presses the ACPI power button (I440FX: the PIIX4 PM block's fixed power button).
+     *
+     * @return false on CLOUD_HV, whose hardware-reduced ACPI has no fixed power button
+     */
+    public boolean pressPowerButton() {
+        if (pmBlock == null) {
+            return false;
+        }
+        pmBlock.pressPowerButton();
+        return true;
     }
 
     private void addPort(String name, int base, int length, PortIoDevice device) {

@@ -1,6 +1,7 @@
 package dev.vmboot.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +16,7 @@ class AcpiDevicesTest {
     private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
     private final RecordingPowerEvents power = new RecordingPowerEvents();
     private final GuestLogLimiter guestLog = GuestLogLimiter.perMinute("VM t");
+    private final RecordingInterruptLine sci = new RecordingInterruptLine();
 
     @Test
     void pmTimerCountsAtThreePointFiveSevenMegahertz() {
@@ -54,7 +56,7 @@ class AcpiDevicesTest {
     @Test
     void piix4PmBlockTimerStatusAndPowerOff() {
         AcpiPmTimer timer = new AcpiPmTimer(false, nanos::get);
-        Piix4PmRegisters pm = new Piix4PmRegisters(timer, power, guestLog);
+        Piix4PmRegisters pm = new Piix4PmRegisters(timer, power, sci, guestLog);
         nanos.addAndGet(1_000_000_000L);
         assertEquals(3_579_545, pm.read(Piix4PmRegisters.PM_TIMER, 4));
         pm.write(Piix4PmRegisters.PM_TIMER, 4, 0);
@@ -73,9 +75,31 @@ class AcpiDevicesTest {
     }
 
     @Test
+    void thePowerButtonRaisesTheSciOnlyWhileItsEventIsEnabledAndUncleared() {
+        Piix4PmRegisters pm = new Piix4PmRegisters(new AcpiPmTimer(false, nanos::get), power, sci, guestLog);
+        assertEquals(Piix4PmRegisters.SCI_EN, pm.read(Piix4PmRegisters.PM1_CONTROL, 2), "always in ACPI mode");
+        pm.pressPowerButton();
+        assertEquals(Piix4PmRegisters.PWRBTN, pm.read(Piix4PmRegisters.PM1_STATUS, 2), "PWRBTN_STS");
+        assertFalse(sci.asserted(), "PWRBTN_EN is clear");
+        pm.write(Piix4PmRegisters.PM1_ENABLE, 2, Piix4PmRegisters.PWRBTN); // Linux enables the event
+        assertTrue(sci.asserted(), "an enabled event that is pending raises the SCI");
+        pm.write(Piix4PmRegisters.PM1_STATUS, 2, 0x0001); // a write of 1 to another bit leaves it
+        assertTrue(sci.asserted());
+        pm.write(Piix4PmRegisters.PM1_STATUS, 2, Piix4PmRegisters.PWRBTN); // the OS acknowledges it
+        assertFalse(sci.asserted());
+        assertEquals(0, pm.read(Piix4PmRegisters.PM1_STATUS, 2));
+        pm.pressPowerButton();
+        assertTrue(sci.asserted(), "a second press while enabled");
+        pm.write(Piix4PmRegisters.PM1_ENABLE, 2, 0); // disabled: the line drops, the status stays
+        assertFalse(sci.asserted());
+        assertEquals(Piix4PmRegisters.PWRBTN, pm.read(Piix4PmRegisters.PM1_STATUS, 2));
+        assertEquals(0, power.powerOffs, "a press asks the guest; it does not power off by itself");
+    }
+
+    @Test
     void aGuestAskingForUnsupportedSleepStatesInALoopLogsAFewHundredLinesAtMost() {
         AcpiSleepControl control = new AcpiSleepControl(power, guestLog);
-        Piix4PmRegisters pm = new Piix4PmRegisters(new AcpiPmTimer(false, nanos::get), power, guestLog);
+        Piix4PmRegisters pm = new Piix4PmRegisters(new AcpiPmTimer(false, nanos::get), power, sci, guestLog);
         try (LogLineCapture log = LogLineCapture.all()) {
             for (int i = 0; i < 10_000; i++) {
                 control.write(0, 1, 0x20 | 3 << 2); // S3

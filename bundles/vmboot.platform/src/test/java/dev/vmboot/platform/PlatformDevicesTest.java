@@ -115,4 +115,16 @@ class PlatformDevicesTest {
         block.device().write(4, 2, 0x2000); // OVMF ResetShutdown: SLP_TYP 0, SLP_EN
         assertEquals(1, power.powerOffs);
     }
+
+    @Test
+    void onlyThePcHasAPowerButtonAndItRaisesIrqNineOnceTheGuestEnabledIt() {
+        assertFalse(create(Personality.CLOUD_HV).pressPowerButton(), "hardware-reduced ACPI: no fixed power button");
+        PlatformDevices pc = create(Personality.I440FX);
+        pc.pciBus().writeConfig(0, 1, 3, Piix4PowerManagement.PMBA, 4, 0xB000);
+        pc.pciBus().writeConfig(0, 1, 3, Piix4PowerManagement.PMREGMISC, 1, 1);
+        PortIoDevice pm = pmMoves.get(pmMoves.size() - 1)[1].device();
+        pm.write(Piix4PmRegisters.PM1_ENABLE, 2, Piix4PmRegisters.PWRBTN);
+        assertTrue(pc.pressPowerButton());
+        assertTrue(lines.get(9).asserted(), "the SCI, ISA IRQ 9");
+    }
 }

@@ -81,6 +81,8 @@ class PowerManagementFuzzTest {
         private final byte[] registers = new byte[PM_BLOCK];
         /** One machine's budget of guest-caused log lines, as KvmVirtualMachine gives its devices. */
         private final GuestLogLimiter guestLog = GuestLogLimiter.perMinute("VM fuzz");
+        /** The SCI: nothing here presses the power button, so no write of the guest may raise it. */
+        private final RecordingInterruptLine sci = new RecordingInterruptLine();
         private int powerOffs;
         private int resets;
         int unsupported;
@@ -89,9 +91,10 @@ class PowerManagementFuzzTest {
             this.in = in;
             start = in.u32();
             nanos = start;
+            registers[PM1_CONTROL] = (byte) Piix4PmRegisters.SCI_EN;
             timer24 = new AcpiPmTimer(false, () -> nanos);
             timer32 = new AcpiPmTimer(true, () -> nanos);
-            pm = new Piix4PmRegisters(timer24, power, guestLog);
+            pm = new Piix4PmRegisters(timer24, power, sci, guestLog);
             sleep = new AcpiSleepControl(power, guestLog);
         }
 
@@ -135,6 +138,8 @@ class PowerManagementFuzzTest {
             }
             int control = (registers[PM1_CONTROL] & 0xFF) | (registers[PM1_CONTROL + 1] & 0xFF) << 8;
             registers[PM1_CONTROL + 1] &= (byte) ~(SLP_EN >>> 8);
+            registers[PM1_CONTROL] |= (byte) Piix4PmRegisters.SCI_EN; // always in ACPI mode
+            check(!sci.asserted(), "the SCI is raised without a power button press");
             if (offset < PM1_CONTROL + 2 && PM1_CONTROL < offset + size && (control & SLP_EN) != 0) {
                 if (((control >>> 10) & 7) == Piix4PmRegisters.S5_SLEEP_TYPE) {
                     powerOffs++;

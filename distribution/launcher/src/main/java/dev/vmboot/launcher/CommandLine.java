@@ -70,11 +70,12 @@ record CommandLine(Optional<String> script, boolean help, boolean autoboot, bool
                 "       vmboot -c 'SCRIPT'          run a gogo script once",
                 "",
                 "commands: scan [--json] [--bench N] [DISK...], ls LOCATION, cat LOCATION,",
-                "          extract [--force] LOCATION FILE, boot [OPTIONS] IMAGE, list, stop NUMBER, devices,",
-                "          autoboot, config [PID [KEY=VALUE...]]",
-                "          (COMMAND --help explains one)",
+                "          extract [--force] LOCATION FILE, boot [OPTIONS] IMAGE, list, console ID,",
+                "          stop [--force] [--timeout S] ID, devices, autoboot, config [PID [KEY=VALUE...]],",
+                "          help [COMMAND]",
+                "          (help COMMAND or COMMAND --help explains one)",
                 "locations: <disk>[:<partition>][:<path>], e.g. disk.img:2:/boot/vmlinuz",
-                "exit status: the command's (boot: the VM's), 1 when it failed, 2 when its arguments were refused",
+                "exit status: 0 done, 1 failed, 2 bad arguments (boot: the VM's, 0 when it powered off)",
                 "");
     }
 }

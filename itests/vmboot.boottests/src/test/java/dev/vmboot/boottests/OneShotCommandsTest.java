@@ -83,7 +83,7 @@ class OneShotCommandsTest {
     @Test
     void badArgumentsAreOneLineAndExitTwo() throws Exception {
         Path out = tmp.resolve("out.txt");
-        assertEquals(new Ended(2, "vmboot: stop: 'abc' is not a VM number; vmboot:list shows the numbers\n"),
+        assertEquals(new Ended(2, "vmboot: stop: 'abc' is not a VM ID; vmboot:list shows the IDs\n"),
                 vmboot(out, "stop", "abc"));
         assertEquals(new Ended(2, "vmboot: ls takes one LOCATION, <disk>[:<partition>][:<path>] such as "
                 + "disk.img:2:/boot; it was given none\n"), vmboot(out, "ls"));

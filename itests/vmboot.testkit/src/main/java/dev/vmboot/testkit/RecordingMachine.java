@@ -137,6 +137,12 @@ public final class RecordingMachine implements VirtualMachine {
         throw new UnsupportedOperationException("a RecordingMachine never runs a guest");
     }
 
+    /** Never running: there is nothing to press. */
+    @Override
+    public boolean pressPowerButton() {
+        return false;
+    }
+
     @Override
     public void stop() {
     }

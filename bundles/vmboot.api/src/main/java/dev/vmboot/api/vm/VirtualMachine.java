@@ -57,6 +57,15 @@ public interface VirtualMachine extends AutoCloseable {
 
     void start();
 
+    /**
+     * Presses the platform's ACPI power button (ACPI 6.5, 4.8.2.2.1.1 fixed power button: PWRBTN_STS set, an SCI when
+     * the guest enabled it), asking the guest OS to shut down; returns at once. A guest that ignores it keeps running.
+     *
+     * @return false when the machine is not running or its platform has no power button (the hardware-reduced
+     *         cloud-hypervisor personality): nothing was done
+     */
+    boolean pressPowerButton();
+
     /** Asks the machine to stop; returns at once. */
     void stop();
 

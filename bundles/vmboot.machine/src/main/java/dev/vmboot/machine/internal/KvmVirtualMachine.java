@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,8 @@ final class KvmVirtualMachine implements VirtualMachine {
     private static final long PAGE = 4096;
     /**
      * How long close waits for each vCPU and the console thread: a vCPU leaves KVM_RUN at the kick, the console thread
-     * within one poll (50 ms) or one wait for receive space (100 ms); 30 s is for a host under heavy load.
+     * at once from its idle wait (woken) or after one look at the input and one wait for receive space (100 ms); 30 s
+     * is for a host under heavy load.
      */
     private static final long THREAD_END_MILLIS = TimeUnit.SECONDS.toMillis(30);
     /** Local APIC register offsets in the KVM_GET_LAPIC page (SDM 3A, table 10-1). */
@@ -111,7 +113,7 @@ final class KvmVirtualMachine implements VirtualMachine {
     private int nextSlot;
     private CpuState bootState;
     private PlatformData platformData = new PlatformData(Map.of());
-    private Thread consolePump;
+    private volatile Thread consolePump;
     private VirtioPciDevices virtio;
     /** MSI delivery failures are the guest's doing (a bad message); told once per machine. */
     private volatile boolean msiFailureTold;
@@ -442,6 +444,9 @@ final class KvmVirtualMachine implements VirtualMachine {
      * Console input to COM1. It polls for what the input has ready rather than blocking in {@code read}: a read still
      * blocked when the machine ends would take the next keys from whoever reads the console after it, the machine a
      * reboot creates or the shell the boot command returns to. Keys that reach a machine that is ending are dropped.
+     * Its idle wait is a park that stopping the machine ends ({@link #wakeConsolePump}), not an interrupt: an
+     * interrupt landing inside a look at a terminal's keys (a jline stream) would leave that stream failing for the
+     * terminal's next reader.
      */
     private void pumpConsoleInput() {
         InputStream in = console.input();
@@ -455,7 +460,7 @@ final class KvmVirtualMachine implements VirtualMachine {
                 int ready = in.available();
                 if (ready <= 0) {
                     // Back off while nobody types, so an idle console costs the guest's vCPUs next to nothing.
-                    Thread.sleep(idleSleep);
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(idleSleep));
                     idleSleep = Math.min(idleSleep * 2, CONSOLE_POLL_MAX_MILLIS);
                     continue;
                 }
@@ -476,6 +481,14 @@ final class KvmVirtualMachine implements VirtualMachine {
             LOG.debug("VM {}: console input ended: {}", spec.name(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the console thread's idle wait, so that it sees the machine stopping at once. */
+    private void wakeConsolePump() {
+        Thread pump = consolePump;
+        if (pump != null) {
+            LockSupport.unpark(pump);
         }
     }
 
@@ -610,6 +623,7 @@ final class KvmVirtualMachine implements VirtualMachine {
             }
         }
         stopping = true;
+        wakeConsolePump();
         if (!closed) {
             for (KvmVcpu v : vcpus) {
                 v.kick();
@@ -649,6 +663,18 @@ final class KvmVirtualMachine implements VirtualMachine {
     }
 
     @Override
+    public boolean pressPowerButton() {
+        synchronized (this) {
+            if (state != VmState.RUNNING) {
+                return false;
+            }
+        }
+        boolean pressed = platform.pressPowerButton();
+        LOG.info("VM {}: {}", spec.name(), pressed ? "power button pressed" : "no power button on this platform");
+        return pressed;
+    }
+
+    @Override
     public void stop() {
         finish(VmState.STOPPED, "stopped from outside");
     }
@@ -683,9 +709,10 @@ final class KvmVirtualMachine implements VirtualMachine {
             vcpusEnded &= join(t, THREAD_END_MILLIS);
         }
         boolean consoleEnded = true;
-        if (consolePump != null) {
-            consolePump.interrupt();
-            consoleEnded = join(consolePump, THREAD_END_MILLIS);
+        Thread pump = consolePump;
+        if (pump != null) {
+            wakeConsolePump();
+            consoleEnded = join(pump, THREAD_END_MILLIS);
         }
         synchronized (this) {
             if (closed) {

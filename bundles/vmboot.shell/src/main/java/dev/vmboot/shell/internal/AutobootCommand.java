@@ -104,8 +104,9 @@ public class AutobootCommand implements ConfigurationCheck {
 
     @Descriptor("Show the boot menu: scan the disks, count down to the default entry and boot it; digits choose, "
             + "e edits, s leaves for the shell (autoboot --help)")
-    public ExitStatus autoboot(CommandSession session, @Descriptor("nothing, or --help") String... arguments)
+    public ExitStatus autoboot(@Descriptor("nothing, or --help") String... arguments)
             throws InterruptedException {
+        CommandSession session = GogoSession.current();
         PrintStream out = session.getConsole();
         try {
             SYNTAX.parse(arguments);
@@ -113,7 +114,7 @@ public class AutobootCommand implements ConfigurationCheck {
             return new ExitStatus(0, help.usage());
         }
         AutobootMenu menu = new AutobootMenu(this::settings, vmDefaults::current, this::scan,
-                this::withInitrd, boot -> commands.boot(session, boot.toArray(String[]::new)),
+                this::withInitrd, boot -> commands.boot(boot.toArray(String[]::new)),
                 AutobootCommand::runHostCommand, s -> new LastBootedState(s.stateFile()),
                 () -> keyboard(session), Ticker.SYSTEM, out);
         String problem = refused;

@@ -153,6 +153,10 @@ final class AutobootMenu {
                 return failed("Entry " + (selection.index() + 1) + " did not boot: " + message(e) + ".");
             }
             out.println(ended.message());
+            if (ended.vmRunsOn()) {
+                // Ctrl-] detached the VM, which runs on: no power-off happened, so no host command and no menu
+                return new ExitStatus(0, "vmboot shell; the VM runs on ('list' shows it, 'autoboot' the menu again)");
+            }
             if (ended.code() != 0) {
                 continue; // the VM failed or faulted: the menu again, to choose another
             }

@@ -56,11 +56,40 @@ record CommandSyntax(String command, List<Option> options, int minOperands, int 
                     "  -f, --force FILE may be a block device: overwritten from its first byte"));
 
     static final CommandSyntax LIST = new CommandSyntax("list", List.of(), 0, 0, "no arguments",
-            "usage: list\n  the virtual machines started from this shell: number, name, state, memory, vCPUs");
+            String.join("\n",
+                    "usage: list",
+                    "  the virtual machines started from this shell: ID, IMAGE booted, PROTOCOL, MEMORY, CPUS,",
+                    "  UPTIME and STATE (running, or how it ended; a VM that ended stays listed until stop ID)"));
 
-    static final CommandSyntax STOP = new CommandSyntax("stop", List.of(), 1, 1,
-            "one VM number, as vmboot:list shows it",
-            "usage: stop NUMBER\n  NUMBER      a virtual machine's number, as vmboot:list shows it");
+    static final CommandSyntax CONSOLE = new CommandSyntax("console", List.of(), 1, 1,
+            "one VM ID, as vmboot:list shows it",
+            String.join("\n",
+                    "usage: console ID",
+                    "  ID          a virtual machine's number, as vmboot:list shows it",
+                    "  attaches this terminal to the VM's serial console: its last "
+                            + ConsoleRelay.BACKLOG_BYTES / 1024 + " KiB of output first, then",
+                    "  what it writes; keys go to the guest. Ctrl-] detaches (in the interactive shell), the VM",
+                    "  runs on. One console at a time per VM."));
+
+    static final CommandSyntax STOP = new CommandSyntax("stop",
+            List.of(Option.flag("-f", "--force"), Option.valued("SECONDS, how long the guest may take to power off "
+                    + "after the power button, 1-" + StopTimeout.MAX_SECONDS, "-t", "--timeout")),
+            1, 1, "one VM ID, as vmboot:list shows it",
+            String.join("\n",
+                    "usage: stop [--force] [--timeout SECONDS] ID",
+                    "  ID             a virtual machine's number, as vmboot:list shows it",
+                    "                 presses the VM's ACPI power button and waits for the guest to power off;",
+                    "                 stops it after the timeout, or at once if its platform has no power button",
+                    "  -f, --force    stop it at once, without asking the guest",
+                    "  -t, --timeout SECONDS",
+                    "                 how long to wait for the guest, 1-" + StopTimeout.MAX_SECONDS + " (default "
+                            + StopTimeout.DEFAULT_SECONDS + ")"));
+
+    static final CommandSyntax HELP = new CommandSyntax("help", List.of(), 0, 1, "at most one COMMAND",
+            String.join("\n",
+                    "usage: help [COMMAND]",
+                    "  without COMMAND the commands and exit statuses; with one its usage and options",
+                    "  (the same as COMMAND --help)"));
 
     static final CommandSyntax DEVICES = new CommandSyntax("devices", List.of(), 0, 0, "no arguments",
             "usage: devices\n  the installed plug-ins: filesystem readers, boot protocols, virtio devices, hypervisors");

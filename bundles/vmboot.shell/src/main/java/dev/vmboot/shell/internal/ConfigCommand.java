@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -67,7 +66,7 @@ public class ConfigCommand {
     }
 
     @Descriptor("Show or change the settings described by Metatype: config [PID [KEY=VALUE...]] (config --help)")
-    public String config(CommandSession session, @Descriptor("[PID [KEY=VALUE...]]") String... arguments)
+    public String config(@Descriptor("[PID [KEY=VALUE...]]") String... arguments)
             throws IOException {
         CommandArguments args;
         try {

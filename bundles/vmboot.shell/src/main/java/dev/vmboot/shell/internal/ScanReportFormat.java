@@ -49,6 +49,12 @@ final class ScanReportFormat {
                             c.compression().name().equals("NONE") ? "" : " (" + c.compression() + ")"));
                 }
             }
+            long unread = unreadVolumes(disk);
+            if (unread > 0) {
+                sb.append("  partial: ").append(unread).append(" of ").append(disk.volumes().size())
+                        .append(disk.volumes().size() == 1 ? " volume" : " volumes")
+                        .append(" could not be read (error: above)\n");
+            }
         }
         return sb.toString();
     }
@@ -64,6 +70,7 @@ final class ScanReportFormat {
             d.put("diskId", disk.table().map(t -> t.diskId()));
             d.put("warnings", disk.table().map(t -> t.warnings()).orElse(List.of()));
             d.put("error", disk.error());
+            d.put("unreadVolumes", unreadVolumes(disk));
             List<Object> volumes = new ArrayList<>();
             for (VolumeReport v : disk.volumes()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -99,6 +106,11 @@ final class ScanReportFormat {
             out.add(d);
         }
         return JsonWriter.write(out) + "\n";
+    }
+
+    /** Volumes of DISK that could not be read: a scan that keeps its exit status 0 but is partial. */
+    static long unreadVolumes(DiskReport disk) {
+        return disk.volumes().stream().filter(v -> v.error().isPresent()).count();
     }
 
     private static String clip(String s, int width) {

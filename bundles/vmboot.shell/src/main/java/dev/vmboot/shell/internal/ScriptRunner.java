@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import org.apache.felix.gogo.runtime.CommandNotFoundException;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -51,6 +52,11 @@ public class ScriptRunner {
      */
     static final String STARTED_PROPERTY = "vmboot.run.started";
     static final String HOME_PROPERTY = "vmboot.home";
+    /**
+     * Set in the session of a one-shot script: its VMs end when the script does, so a console's detach key, which would
+     * return to nothing, goes to the guest like any other key.
+     */
+    static final String ONE_SHOT_VARIABLE = "VMBOOT_ONE_SHOT";
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
     /** How long to wait for etc/*.cfg to reach Configuration Admin before running anyway. */
     private static final long CONFIG_WAIT_MILLIS = 3000;
@@ -115,6 +121,7 @@ public class ScriptRunner {
      */
     static int execute(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
         try (CommandSession session = processor.createSession(in, out, err)) {
+            session.put(ONE_SHOT_VARIABLE, Boolean.TRUE);
             Object result = executeWhenRegistered(session, script);
             if (result instanceof ExitStatus exit) {
                 out.println(exit.message());
@@ -132,8 +139,14 @@ public class ScriptRunner {
             while (cause instanceof InvocationTargetException && cause.getCause() != null) {
                 cause = cause.getCause();
             }
-            err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             LOG.debug("command failed", e);
+            if (cause instanceof CommandNotFoundException notFound) {
+                String name = notFound.getCommand().replaceFirst("^vmboot:", "");
+                err.println("vmboot: there is no command " + CommandArguments.shown(name) + "; the commands are "
+                        + CommandHelp.names());
+                return UsageException.EXIT_STATUS;
+            }
+            err.println("vmboot: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             return cause instanceof UsageException ? UsageException.EXIT_STATUS : 1;
         }
     }
@@ -149,8 +162,7 @@ public class ScriptRunner {
             try {
                 return session.execute(script);
             } catch (Exception e) {
-                boolean notFound = e.getClass().getSimpleName().equals("CommandNotFoundException");
-                if (!notFound || System.currentTimeMillis() > deadline) {
+                if (!(e instanceof CommandNotFoundException) || System.currentTimeMillis() > deadline) {
                     throw e;
                 }
                 Thread.sleep(10);

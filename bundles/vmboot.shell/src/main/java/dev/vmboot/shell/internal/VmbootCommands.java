@@ -1,7 +1,6 @@
 package dev.vmboot.shell.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -19,7 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -44,12 +45,12 @@ import dev.vmboot.api.fs.FsPaths;
 import dev.vmboot.api.scan.DiskReport;
 import dev.vmboot.api.scan.DiskScanner;
 import dev.vmboot.api.scan.Location;
-import dev.vmboot.api.vm.Console;
 import dev.vmboot.api.vm.Hypervisor;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
 import dev.vmboot.api.vm.VirtualMachine;
 import dev.vmboot.api.vm.VmExit;
+import dev.vmboot.api.vm.VmState;
 import dev.vmboot.api.virtio.VirtioDeviceFactory;
 
 /**
@@ -60,12 +61,20 @@ import dev.vmboot.api.virtio.VirtioDeviceFactory;
     "osgi.command.scope=vmboot",
     "osgi.command.function=scan", "osgi.command.function=ls", "osgi.command.function=cat",
     "osgi.command.function=extract", "osgi.command.function=boot", "osgi.command.function=list",
-    "osgi.command.function=stop", "osgi.command.function=devices"
+    "osgi.command.function=stop", "osgi.command.function=console", "osgi.command.function=devices",
+    "osgi.command.function=help"
 })
 public class VmbootCommands {
     private static final Logger LOG = LoggerFactory.getLogger(VmbootCommands.class);
     private static final DateTimeFormatter LS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
+    /** How long a stopped machine may take to end: its vCPUs leave KVM_RUN at once, its devices are closed after. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a command waits for a machine that ended to be released before it returns: its vCPU and console
+     * threads are joined (KvmVirtualMachine bounds each join at 30 s; they end in milliseconds).
+     */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(60);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -109,6 +118,11 @@ public class VmbootCommands {
         this.blockDevices = blockDevices;
     }
 
+    /** The VMs started from this shell (the commands' tests start theirs here). */
+    RunningMachines machines() {
+        return machines;
+    }
+
     @Deactivate
     void deactivate() {
         machines.closeAll();
@@ -124,8 +138,9 @@ public class VmbootCommands {
 
     @Descriptor("Scan disks for partitions, filesystems and boot candidates (all block devices when none is given): "
             + "scan [--json] [--bench N] [DISK...] (scan --help)")
-    public void scan(CommandSession session, @Descriptor("[--json] [--bench N] [DISK...]") String... arguments)
+    public void scan(@Descriptor("[--json] [--bench N] [DISK...]") String... arguments)
             throws IOException {
+        CommandSession session = GogoSession.current();
         PrintStream out = session.getConsole();
         CommandArguments args = parse(CommandSyntax.SCAN, arguments, out);
         if (args == null) {
@@ -150,8 +165,18 @@ public class VmbootCommands {
                 err.println(message);
             }
         });
-        out.print(json ? ScanReportFormat.json(reports) : ScanReportFormat.table(reports));
-        out.flush();
+        List<DiskReport> unread = reports.stream().filter(r -> r.error().isPresent()).toList();
+        if (json || unread.size() < reports.size()) {
+            out.print(json ? ScanReportFormat.json(reports) : ScanReportFormat.table(reports));
+            out.flush();
+        }
+        // A disk named that cannot be read fails the scan; of every block device, only none readable does.
+        boolean failed = args.operands().isEmpty() ? !reports.isEmpty() && unread.size() == reports.size()
+                : !unread.isEmpty();
+        if (failed) {
+            throw new IOException(unread.get(0).error().get() + (unread.size() == 1 ? ""
+                    : " (" + unread.size() + " of " + reports.size() + " disks could not be read)"));
+        }
     }
 
     /**
@@ -169,9 +194,28 @@ public class VmbootCommands {
         }
     }
 
+    @Descriptor("The vmboot commands, or one command's usage: help [COMMAND]")
+    public void help(@Descriptor("[COMMAND]") String... arguments) {
+        CommandSession session = GogoSession.current();
+        PrintStream out = session.getConsole();
+        CommandArguments args = parse(CommandSyntax.HELP, arguments, out);
+        if (args == null) {
+            return;
+        }
+        if (args.operands().isEmpty()) {
+            out.println(CommandHelp.overview());
+        } else {
+            String command = args.operands().get(0);
+            out.println(CommandHelp.usage(command).orElseThrow(() -> new UsageException("help: there is no command "
+                    + CommandArguments.shown(command) + "; the commands are " + CommandHelp.names())));
+        }
+        out.flush();
+    }
+
     @Descriptor("List a directory (or show a file) inside a filesystem: ls LOCATION, <disk>[:<partition>][:<path>]")
-    public void ls(CommandSession session, @Descriptor("LOCATION, e.g. disk.img:2:/boot") String... arguments)
+    public void ls(@Descriptor("LOCATION, e.g. disk.img:2:/boot") String... arguments)
             throws IOException {
+        CommandSession session = GogoSession.current();
         PrintStream out = session.getConsole();
         CommandArguments args = parse(CommandSyntax.LS, arguments, out);
         if (args == null) {
@@ -194,8 +238,9 @@ public class VmbootCommands {
 
     @Descriptor("Write a file's bytes from inside a filesystem to standard output: cat LOCATION, "
             + "<disk>[:<partition>]:<path>")
-    public void cat(CommandSession session, @Descriptor("LOCATION, e.g. disk.img:2:/firmware/OVMF.fd")
+    public void cat(@Descriptor("LOCATION, e.g. disk.img:2:/firmware/OVMF.fd")
             String... arguments) throws IOException {
+        CommandSession session = GogoSession.current();
         PrintStream out = session.getConsole();
         CommandArguments args = parse(CommandSyntax.CAT, arguments, out);
         if (args == null) {
@@ -290,8 +335,9 @@ public class VmbootCommands {
     @Descriptor("Boot an image in a virtual machine: boot [-p protocol] [-m 1G] [-c 1] [-a cmdline] [-i initrd] "
             + "[-k kernel] [--disk PATH[,ro]]... [--net TAP[,mac=MAC]]... [--console serial|virtio] [--rng RATE|--no-rng] "
             + "[-d] [-r stop|reboot] IMAGE (boot --help explains each)")
-    public ExitStatus boot(CommandSession session, @Descriptor("options, then a location or host file to boot")
+    public ExitStatus boot(@Descriptor("options, then a location or host file to boot")
             String... arguments) throws Exception {
+        CommandSession session = GogoSession.current();
         BootArguments args;
         try {
             args = BootArguments.parse(List.of(arguments));
@@ -300,8 +346,11 @@ public class VmbootCommands {
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(e.getMessage().startsWith("boot") ? e.getMessage() : "boot: " + e.getMessage());
         }
+        // No local of this frame, which lives as long as the session, holds an image: see BootImages. The files are
+        // read before the hypervisor is asked, so a missing one is said first.
+        BootImages images = BootImages.load(scanner(), args);
         Hypervisor hv = hypervisor;
         if (hv == null) {
             throw new IOException("no hypervisor is installed (bundle vmboot.machine)");
@@ -310,49 +359,66 @@ public class VmbootCommands {
         if (unavailable.isPresent()) {
             throw new IOException(unavailable.get());
         }
-        // No local of this frame, which lives as long as the session, holds an image: see BootImages.
-        BootImages images = BootImages.load(scanner(), args);
         BootProtocol protocol = chooseProtocol(images.first().image(), args.protocol().orElse(""));
         String vmName = Path.of(images.first().image().name()).getFileName().toString();
         MachineSpec requested = new MachineSpec(vmName, args.memory(), args.cpus(), Personality.CLOUD_HV,
                 args.devices(vmName));
         MachineSpec spec = protocol.machineFor(images.first().image(), requested);
-        BootSession.ResetPolicy resetPolicy = args.onReset();
         boolean detach = args.detach();
-        Console console = new Console(session.getConsole(), detach ? InputStream.nullInputStream()
-                : session.getKeyboard());
-        BootSession boot = BootSession.start(spec.name(), () -> {
-            VirtualMachine vm = hv.create(spec, console);
-            try {
-                loadInto(vm, protocol, images);
-            } catch (IOException | BootException | RuntimeException e) {
-                vm.close();
-                throw e;
-            }
-            // The images laid into the machine are unreachable now; a collection unmaps the host files the scanner
-            // mapped (Java 17 has no explicit unmapping), whose pages otherwise stay resident in this process for the
-            // machine's life: bench/disk.sh (c), Debian's kernel and initrd, 9 MiB.
-            System.gc();
-            return vm;
-        }, resetPolicy);
-        int id = machines.add(boot);
-        if (detach) {
-            if (resetPolicy == BootSession.ResetPolicy.REBOOT) {
-                Thread t = new Thread(() -> superviseDetached(id, boot), "vmboot-session-" + id);
-                t.setDaemon(true);
-                t.start();
-            }
-            return new ExitStatus(0, "started VM " + id + " (" + spec.name() + ", " + protocol.name() + ")");
-        }
-        VmExit exit;
+        ConsoleRelay relay = new ConsoleRelay();
+        ConsoleRelay.Attachment terminal = detach ? null
+                : relay.attach(session.getConsole(), session.getKeyboard(), interactive(session), false);
+        BootSession boot;
         try {
-            exit = boot.awaitEnd();
-        } finally {
-            machines.remove(id);
-            boot.close();
+            boot = BootSession.start(spec.name(), () -> {
+                VirtualMachine vm = hv.create(spec, relay.console());
+                try {
+                    loadInto(vm, protocol, images);
+                } catch (IOException | BootException | RuntimeException e) {
+                    vm.close();
+                    throw e;
+                }
+                // The images laid into the machine are unreachable now; a collection unmaps the host files the
+                // scanner mapped (Java 17 has no explicit unmapping), whose pages otherwise stay resident in this
+                // process for the machine's life: bench/disk.sh (c), Debian's kernel and initrd, 9 MiB.
+                System.gc();
+                return vm;
+            }, args.onReset());
+        } catch (Exception e) {
+            if (terminal != null) {
+                terminal.detach(); // the machine was closed: its pump, if it started, has ended
+            }
+            throw e;
         }
-        return new ExitStatus(exit.exitStatus(), "VM " + id + " ended: " + exit.state().name().toLowerCase()
-                + (exit.detail().isEmpty() ? "" : " (" + exit.detail() + ")")
+        RunningMachine machine = machines.add(boot, relay, args.image(), protocol.name(), spec);
+        int id = machine.id();
+        if (detach) {
+            return new ExitStatus(0, "started VM " + id + " (" + spec.name() + ", " + protocol.name()
+                    + "); vmboot:console " + id + " attaches to it, vmboot:stop " + id + " stops it");
+        }
+        // The terminal's keys are the console pump's until the machine ends (its follower detaches the terminal, then
+        // closes the machine, then completes ended) or Ctrl-] detaches it; then this command's caller reads them
+        // again (the shell, or the boot menu at once): detach() returns once the pump has left the terminal.
+        try {
+            CompletableFuture.anyOf(machine.ended(), terminal.detached()).get();
+        } catch (InterruptedException e) {
+            // The command was interrupted (Ctrl-C): the VM ends with it, and is closed before the command returns.
+            terminal.detach();
+            machine.session().stop();
+            if (machine.awaitEndUninterruptibly(STOP_WAIT).isEmpty()) {
+                LOG.warn("VM {}: stopped, but not closed within {} s", id, STOP_WAIT.toSeconds());
+            }
+            machines.remove(id);
+            throw e;
+        }
+        terminal.detach();
+        VmExit exit = machine.endOnceReleased(RELEASE_WAIT).orElse(null);
+        if (exit == null) {
+            return new ExitStatus(0, "\ndetached from VM " + id + ", which runs on: vmboot:console " + id
+                    + " attaches again, vmboot:stop " + id + " stops it", true);
+        }
+        machines.remove(id);
+        return new ExitStatus(exit.exitStatus(), RunningMachine.describeEnd(id, exit)
                 + (boot.reboots() == 0 ? "" : " after " + boot.reboots() + " reboot(s)"));
     }
 
@@ -363,15 +429,9 @@ public class VmbootCommands {
         protocol.load(load.image(), load.options(), vm);
     }
 
-    /** Reboots a detached session on resets until it ends; the ended machine stays listed until vmboot:stop. */
-    private static void superviseDetached(int id, BootSession boot) {
-        try {
-            boot.awaitEnd();
-        } catch (IOException | BootException | RuntimeException e) {
-            LOG.warn("VM {}: reboot failed: {}", id, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Whether SESSION is the interactive shell, not a one-shot script whose VMs end with it. */
+    private static boolean interactive(CommandSession session) {
+        return session.get(ScriptRunner.ONE_SHOT_VARIABLE) == null;
     }
 
     private BootProtocol chooseProtocol(BootImage image, String forced) throws BootException {
@@ -400,52 +460,108 @@ public class VmbootCommands {
         return best;
     }
 
-    @Descriptor("List the virtual machines started from this shell")
-    public void list(CommandSession session, @Descriptor("nothing") String... arguments) {
+    @Descriptor("List the virtual machines started from this shell: ID, image, protocol, memory, vCPUs, uptime, state")
+    public void list(@Descriptor("nothing") String... arguments) {
+        CommandSession session = GogoSession.current();
         PrintStream out = session.getConsole();
         if (parse(CommandSyntax.LIST, arguments, out) == null) {
             return;
         }
-        List<Map.Entry<Integer, BootSession>> all = machines.all();
-        if (all.isEmpty()) {
-            out.println("no virtual machines");
-            return;
-        }
-        out.printf("%-4s %-24s %-12s %10s %5s%n", "ID", "NAME", "STATE", "MEMORY", "CPUS");
-        for (Map.Entry<Integer, BootSession> e : all) {
-            VirtualMachine vm = e.getValue().machine();
-            MachineSpec spec = vm.spec();
-            out.printf("%-4d %-24s %-12s %10s %5d%n", e.getKey(), spec.name(), vm.state().name().toLowerCase(),
-                    ByteSize.format(spec.memoryBytes()), spec.vcpus());
-        }
+        out.print(MachineTable.of(machines.all()));
+        out.flush();
     }
 
-    @Descriptor("Stop a virtual machine started from this shell: stop NUMBER, as vmboot:list shows it")
-    public String stop(@Descriptor("NUMBER, as vmboot:list shows it") String... arguments) throws InterruptedException {
-        CommandArguments args;
-        try {
-            args = CommandSyntax.STOP.parse(arguments);
-        } catch (CommandArguments.HelpRequested help) {
-            return help.usage();
+    @Descriptor("Attach this terminal to a VM's serial console (Ctrl-] detaches): console ID, as vmboot:list shows it")
+    public String console(@Descriptor("ID, as vmboot:list shows it") String... arguments)
+            throws IOException, ExecutionException {
+        CommandSession session = GogoSession.current();
+        PrintStream out = session.getConsole();
+        CommandArguments args = parse(CommandSyntax.CONSOLE, arguments, out);
+        if (args == null) {
+            return null;
         }
-        String number = args.operands().get(0);
+        RunningMachine machine = machine("console", args.operands().get(0));
+        int id = machine.id();
+        boolean interactive = interactive(session);
+        if (machine.console().isAttached()) {
+            throw new IllegalStateException("console: VM " + id + " is attached to another console; detach it there "
+                    + "first (Ctrl-])");
+        }
+        out.println("[VM " + id + "'s console" + (interactive ? "; Ctrl-] detaches" : "") + "]");
+        ConsoleRelay.Attachment terminal;
+        try {
+            terminal = machine.console().attach(out, session.getKeyboard(), interactive, true);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("console: VM " + id + " is attached to another console; detach it there "
+                    + "first (Ctrl-])", e);
+        }
+        try {
+            CompletableFuture.anyOf(machine.ended(), terminal.detached()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // Ctrl-C: leave the console, the VM runs on
+        } finally {
+            terminal.detach();
+        }
+        VmExit exit = machine.endOnceReleased(RELEASE_WAIT).orElse(null);
+        return exit != null ? "\n" + RunningMachine.describeEnd(id, exit) : "\ndetached from VM " + id;
+    }
+
+    @Descriptor("Stop a VM started from this shell: its ACPI power button, then stopped after a timeout: "
+            + "stop [--force] [--timeout SECONDS] ID (stop --help)")
+    public String stop(@Descriptor("[--force] [--timeout SECONDS] ID") String... arguments)
+            throws InterruptedException {
+        CommandSession session = GogoSession.current();
+        PrintStream out = session.getConsole();
+        CommandArguments args = parse(CommandSyntax.STOP, arguments, out);
+        if (args == null) {
+            return null;
+        }
+        Duration timeout = args.value("--timeout").map(StopTimeout::parse)
+                .orElse(Duration.ofSeconds(StopTimeout.DEFAULT_SECONDS));
+        RunningMachine machine = machine("stop", args.operands().get(0));
+        int id = machine.id();
+        if (machine.ended().isDone()) {
+            machines.remove(id);
+            return RunningMachine.describeEnd(id, machine.ended().getNow(null)) + "; removed from the list";
+        }
+        String how = "stopped";
+        if (!args.flag("--force")) {
+            if (machine.session().machine().pressPowerButton()) {
+                out.println("VM " + id + ": power button pressed; waiting up to " + timeout.toSeconds()
+                        + " s for the guest to power off (stop --force " + id + " does not wait)");
+                out.flush();
+                Optional<VmExit> exit = machine.awaitEnd(timeout);
+                if (exit.isPresent()) {
+                    machines.remove(id);
+                    return RunningMachine.describeEnd(id, exit.get());
+                }
+                how = "did not power off within " + timeout.toSeconds() + " s of the power button: stopped";
+            } else {
+                how = "has no ACPI power button (a hardware-reduced platform) or has just ended: stopped";
+            }
+        }
+        machine.session().stop();
+        Optional<VmExit> exit = machine.awaitEnd(STOP_WAIT);
+        machines.remove(id);
+        return "VM " + id + " " + how + exit.map(x -> x.state() == VmState.STOPPED ? ""
+                : " (it ended first: " + x.state().name().toLowerCase() + ")").orElse(" (still ending)");
+    }
+
+    /** The machine a command's ID operand names. */
+    private RunningMachine machine(String command, String number) {
         if (!number.matches("[0-9]{1,18}")) {
-            throw new UsageException("stop: " + CommandArguments.shown(number)
-                    + " is not a VM number; vmboot:list shows the numbers");
+            throw new UsageException(command + ": " + CommandArguments.shown(number)
+                    + " is not a VM ID; vmboot:list shows the IDs");
         }
         long id = Long.parseLong(number);
-        BootSession boot = (id > Integer.MAX_VALUE ? Optional.<BootSession>empty() : machines.get((int) id))
-                .orElseThrow(() -> new IllegalStateException("stop: there is no VM " + id
+        return (id > Integer.MAX_VALUE ? Optional.<RunningMachine>empty() : machines.get((int) id))
+                .orElseThrow(() -> new IllegalStateException(command + ": there is no VM " + id
                         + "; vmboot:list shows the VMs started from this shell"));
-        boot.stop();
-        Optional<VmExit> exit = boot.machine().awaitExit(Duration.ofSeconds(10));
-        machines.remove((int) id);
-        boot.close();
-        return "VM " + id + " " + exit.map(x -> x.state().name().toLowerCase()).orElse("closed");
     }
 
     @Descriptor("List the installed plug-ins: filesystem readers, boot protocols, virtio devices, hypervisors")
-    public void devices(CommandSession session, @Descriptor("nothing") String... arguments) {
+    public void devices(@Descriptor("nothing") String... arguments) {
+        CommandSession session = GogoSession.current();
         PrintStream out = session.getConsole();
         if (parse(CommandSyntax.DEVICES, arguments, out) == null) {
             return;

@@ -194,6 +194,20 @@ class AutobootMenuTest {
     }
 
     @Test
+    void aVmDetachedWithCtrlBracketLeavesForTheShellWithoutTheHostCommand() throws Exception {
+        config.put("afterPowerOff", "poweroff");
+        config.put("powerOffCommand", "/bin/echo,off");
+        vmEnds.add(new ExitStatus(0, "\ndetached from VM 1, which runs on", true));
+
+        ExitStatus end = run("1" + "2");
+
+        assertEquals(1, boots.size(), "the menu is not shown again");
+        assertEquals(List.of(), hostCommands, "the guest did not power off");
+        assertEquals(new ExitStatus(0, "vmboot shell; the VM runs on ('list' shows it, 'autoboot' the menu again)"),
+                end);
+    }
+
+    @Test
     void rebootAfterPowerOffRunsTheRebootCommand() throws Exception {
         config.put("afterPowerOff", "reboot");
 

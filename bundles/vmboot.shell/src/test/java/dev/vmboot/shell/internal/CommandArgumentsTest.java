@@ -68,11 +68,15 @@ class CommandArgumentsTest {
     void gogoWordsReachTheCommandsAsText(@TempDir Path tmp) {
         OneShotShell shell = new OneShotShell(new VmbootCommands(new InMemoryDisk("disk.img"),
                 new BlockDeviceOverlap(tmp)));
-        assertEquals(new OneShotShell.Result(2, "", "vmboot: stop: 'true' is not a VM number; vmboot:list shows the "
-                + "numbers\n"), shell.run("vmboot:stop true"));
-        assertEquals(new OneShotShell.Result(2, "", "vmboot: stop: '' is not a VM number; vmboot:list shows the "
-                + "numbers\n"), shell.run("vmboot:stop null"));
+        assertEquals(new OneShotShell.Result(2, "", "vmboot: stop: 'true' is not a VM ID; vmboot:list shows the "
+                + "IDs\n"), shell.run("vmboot:stop true"));
+        assertEquals(new OneShotShell.Result(2, "", "vmboot: stop: '' is not a VM ID; vmboot:list shows the "
+                + "IDs\n"), shell.run("vmboot:stop null"));
         assertEquals(new OneShotShell.Result(1, "", "vmboot: stop: there is no VM 12; vmboot:list shows the VMs "
                 + "started from this shell\n"), shell.run("vmboot:stop 12"));
+        assertEquals(new OneShotShell.Result(2, "", "vmboot: list takes no arguments; it was given ''\n"),
+                shell.run("vmboot:list null"), "not gogo's 'argument type mismatch'");
+        assertEquals(new OneShotShell.Result(2, "", "vmboot: help: there is no command ''; the commands are "
+                + CommandHelp.names() + "\n"), shell.run("vmboot:help null"));
     }
 }

@@ -27,6 +27,13 @@ final class OneShotShell {
         processor.addCommand("vmboot", commands);
     }
 
+    /** Also {@code vmboot:autoboot} and {@code vmboot:config}, as their components register them. */
+    OneShotShell(VmbootCommands commands, AutobootCommand autoboot, ConfigCommand config) {
+        this(commands);
+        processor.addCommand("vmboot", autoboot, "autoboot");
+        processor.addCommand("vmboot", config, "config");
+    }
+
     /** Runs {@code COMMAND ARGS...}, each argument quoted as {@code bin/vmboot} quotes it. */
     Result command(String command, String... args) {
         StringBuilder script = new StringBuilder(command);

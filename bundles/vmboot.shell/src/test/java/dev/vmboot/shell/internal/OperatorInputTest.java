@@ -73,9 +73,9 @@ class OperatorInputTest {
 
     @Test
     void stop() {
-        refused("stop takes one VM number, as vmboot:list shows it; it was given none", "stop");
-        refused("stop: 'abc' is not a VM number; vmboot:list shows the numbers", "stop", "abc");
-        refused("stop: '99999999999999999999' is not a VM number; vmboot:list shows the numbers", "stop",
+        refused("stop takes one VM ID, as vmboot:list shows it; it was given none", "stop");
+        refused("stop: 'abc' is not a VM ID; vmboot:list shows the IDs", "stop", "abc");
+        refused("stop: '99999999999999999999' is not a VM ID; vmboot:list shows the IDs", "stop",
                 "99999999999999999999");
         OneShotShell.Result r = shell.command("vmboot:stop", "99999999999");
         assertEquals(new OneShotShell.Result(1, "", "vmboot: stop: there is no VM 99999999999; vmboot:list shows "
@@ -90,9 +90,9 @@ class OperatorInputTest {
 
     @Test
     void boot() {
-        refused("-m: '99999999999999999999G' is too large a size", "boot", "-m", "99999999999999999999G", "x");
+        refused("boot: -m: '99999999999999999999G' is too large a size", "boot", "-m", "99999999999999999999G", "x");
         refused("boot: what to boot? name an IMAGE (boot --help)", "boot");
-        refused("--on-reset must be 'stop' or 'reboot', not 'later'", "boot", "-r", "later", "x");
+        refused("boot: --on-reset must be 'stop' or 'reboot', not 'later'", "boot", "-r", "later", "x");
     }
 
     @Test

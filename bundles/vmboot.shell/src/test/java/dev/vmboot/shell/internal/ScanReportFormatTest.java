@@ -46,6 +46,7 @@ class ScanReportFormatTest {
         assertTrue(t.contains("UEFI_FLASH"), t);
         assertTrue(t.contains("error: no installed reader recognises it (tried vfat)"), t);
         assertTrue(t.contains("unknown"), t);
+        assertTrue(t.endsWith("  partial: 1 of 2 volumes could not be read (error: above)\n"), t);
     }
 
     @Test
@@ -55,6 +56,7 @@ class ScanReportFormatTest {
         assertTrue(j.contains("\"label\": \"data \\\"x\\\"\""), j);
         assertTrue(j.contains("\"filesystem\": null"), j);
         assertTrue(j.contains("\"size\": 2147483648"), j);
+        assertTrue(j.contains("\"unreadVolumes\": 1,"), j);
         assertEquals('[', j.charAt(0));
     }
 
