@@ -7,10 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -20,7 +25,9 @@ import org.osgi.framework.Constants;
 /**
  * Installs the jars of {@code bundle/} and {@code deploy/} one by one. A jar that cannot be installed (not a zip, a
  * manifest the framework refuses, a symbolic name and version another bundle has already) is one line on standard
- * error and is left out; the others are installed and started as if it were not there.
+ * error and is left out; the others are installed and started as if it were not there. A jar in {@code deploy/} of a
+ * bundle whose symbolic name one in {@code bundle/} has replaces that one, whatever their versions: a plug-in rebuilt
+ * by a developer and dropped there is the one that runs.
  */
 final class BundleJars {
     /** Characters of the framework's reason shown at most: the line stays one line. */
@@ -73,6 +80,46 @@ final class BundleJars {
             } catch (BundleException | RuntimeException e) {
                 err.println("vmboot: bundle " + b.getLocation() + " will not start: " + reason(e));
             }
+        }
+    }
+
+    /**
+     * The file names of the jars of BUNDLES whose symbolic name a jar of DEPLOY has too. Reads no manifest of BUNDLES
+     * when DEPLOY has no jar (the usual case, at every start).
+     */
+    static Set<String> replacedBy(Path bundles, Path deploy) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (Path jar : jars(deploy)) {
+            symbolicName(jar).ifPresent(names::add);
+        }
+        Set<String> replaced = new HashSet<>();
+        if (names.isEmpty()) {
+            return replaced;
+        }
+        for (Path jar : jars(bundles)) {
+            if (symbolicName(jar).filter(names::contains).isPresent()) {
+                replaced.add(jar.getFileName().toString());
+            }
+        }
+        return replaced;
+    }
+
+    /**
+     * The Bundle-SymbolicName of JAR without its directives ({@code ;singleton:=true}); empty for a jar that has none
+     * or cannot be read, which installing it reports.
+     */
+    static Optional<String> symbolicName(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String name = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
+            if (name == null) {
+                return Optional.empty();
+            }
+            int semicolon = name.indexOf(';');
+            String bare = (semicolon < 0 ? name : name.substring(0, semicolon)).strip();
+            return bare.isEmpty() ? Optional.empty() : Optional.of(bare);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -128,8 +129,10 @@ public final class Main {
             framework.init();
             BundleContext ctx = framework.getBundleContext();
             BundleJars jars = new BundleJars(ctx, home, err);
-            jars.install("bundle",
-                    file -> cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith),
+            // A plug-in rebuilt into deploy/ replaces the distribution's own.
+            Set<String> replaced = BundleJars.replacedBy(home.resolve("bundle"), home.resolve("deploy"));
+            jars.install("bundle", file -> replaced.contains(file)
+                    || cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith),
                     jar -> "reference:" + jar.toUri(), (file, b) -> {
                         if (file.startsWith(SHELL_BUNDLE)) {
                             b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);

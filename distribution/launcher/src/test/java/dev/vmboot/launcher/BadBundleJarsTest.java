@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Jars in {@code bundle/} or {@code deploy/} that cannot be installed (not a zip, or a symbolic name and version that
  * another bundle has): each is one line on standard error and left out, the rest start, the one-shot command ends with
- * its status and the framework is stopped, so that no framework thread keeps the process alive.
+ * its status and the framework is stopped, so that no framework thread keeps the process alive. A jar of deploy/
+ * replaces the one of bundle/ with its symbolic name (no line), so only a second one in deploy/ is a duplicate.
  */
 class BadBundleJarsTest {
     @TempDir
@@ -86,6 +87,7 @@ class BadBundleJarsTest {
         TestBundles.commandRunner(home.resolve("bundle/runner.jar"), "test.runner");
         TestBundles.plain(home.resolve("bundle/plain.jar"), "test.plain", "1.0.0");
         Files.writeString(home.resolve("deploy/not-a-zip.jar"), "not a zip");
+        TestBundles.plain(home.resolve("deploy/plain-rebuilt.jar"), "test.plain", "1.0.0");
         TestBundles.plain(home.resolve("deploy/same-again.jar"), "test.plain", "1.0.0");
         TestBundles.plain(home.resolve("deploy/good.jar"), "test.good", "1.0.0");
         Set<Thread> before = liveNonDaemonThreads();

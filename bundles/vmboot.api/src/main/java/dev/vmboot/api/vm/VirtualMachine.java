@@ -2,6 +2,7 @@ package dev.vmboot.api.vm;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -73,6 +74,16 @@ public interface VirtualMachine extends AutoCloseable {
 
     /** Waits for the machine to end; empty on timeout. */
     Optional<VmExit> awaitExit(Duration timeout) throws InterruptedException;
+
+    /**
+     * The plug-ins that made this machine's devices, one per device in the order of {@link MachineSpec#devices()}, as
+     * they were when it was built.
+     *
+     * @since 0.6.0
+     */
+    default List<DevicePlugin> devicePlugins() {
+        return List.of();
+    }
 
     /** Stops the machine if needed and releases every file descriptor, mapping and thread. */
     @Override

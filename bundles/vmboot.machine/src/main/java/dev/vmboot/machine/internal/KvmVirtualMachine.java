@@ -26,6 +26,7 @@ import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.vm.Console;
 import dev.vmboot.api.vm.CpuState;
+import dev.vmboot.api.vm.DevicePlugin;
 import dev.vmboot.api.vm.MachineSpec;
 import dev.vmboot.api.vm.Personality;
 import dev.vmboot.api.vm.PlatformData;
@@ -60,7 +61,7 @@ import dev.vmboot.platform.PowerEvents;
  * Ending: the first final event wins (power-off, reset request, triple fault, failure, {@link #stop()}); every vCPU
  * is then kicked out of the guest and {@link #awaitExit} returns once all vCPU threads have ended.
  */
-final class KvmVirtualMachine implements VirtualMachine {
+final class KvmVirtualMachine implements VirtualMachine, PluginBuiltMachine {
     private static final Logger LOG = LoggerFactory.getLogger(KvmVirtualMachine.class);
 
     /** Guest RAM buffers are 1 GiB direct buffers (RegionGuestMemory chunks). */
@@ -110,6 +111,10 @@ final class KvmVirtualMachine implements VirtualMachine {
     private final Map<Integer, String> vcpuReports = new ConcurrentSkipListMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final List<DevicePlugin> devicePlugins;
+    /** Run once when the machine is closed. */
+    private volatile Runnable whenClosed = () -> { };
     private int nextSlot;
     private CpuState bootState;
     private PlatformData platformData = new PlatformData(Map.of());
@@ -128,15 +133,22 @@ final class KvmVirtualMachine implements VirtualMachine {
     private volatile boolean stopping;
 
     KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console) throws IOException {
-        this(kvm, spec, console, List.of());
+        this(kvm, spec, console, List.of(), List.of());
+    }
+
+    KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console, List<VirtioDevice> devices) throws IOException {
+        this(kvm, spec, console, devices, List.of());
     }
 
     /**
      * @param devices the machine's virtio devices, which it owns from now on: it closes them when it closes, or at
      *                once if it cannot be built
+     * @param devicePlugins the plug-in that made each device
      */
-    KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console, List<VirtioDevice> devices) throws IOException {
+    KvmVirtualMachine(Kvm kvm, MachineSpec spec, Console console, List<VirtioDevice> devices,
+            List<DevicePlugin> devicePlugins) throws IOException {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.devicePlugins = List.copyOf(devicePlugins);
         this.console = Objects.requireNonNull(console, "console");
         this.guestLog = GuestLogLimiter.perMinute("VM " + spec.name());
         this.firmwareLog = new FirmwareLog("VM " + spec.name());
@@ -680,6 +692,40 @@ final class KvmVirtualMachine implements VirtualMachine {
     }
 
     @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public List<DevicePlugin> devicePlugins() {
+        return devicePlugins;
+    }
+
+    /** RUN is called once, when the machine has been closed (at once if it is already). */
+    void whenClosed(Runnable run) {
+        whenClosed = Objects.requireNonNull(run, "run");
+        if (released.getCount() == 0) {
+            run.run();
+        }
+    }
+
+    @Override
+    public boolean stopAndRelease(String reason, Duration wait) throws InterruptedException {
+        boolean started;
+        synchronized (this) {
+            started = state != VmState.CREATED;
+        }
+        finish(VmState.STOPPED, reason);
+        if (released.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        if (started) {
+            close();
+        }
+        return released.getCount() == 0;
+    }
+
+    @Override
     public synchronized VmState state() {
         return state;
     }
@@ -720,6 +766,15 @@ final class KvmVirtualMachine implements VirtualMachine {
             }
             closed = true;
         }
+        try {
+            release(vcpusEnded, consoleEnded);
+        } finally {
+            released.countDown();
+            whenClosed.run();
+        }
+    }
+
+    private void release(boolean vcpusEnded, boolean consoleEnded) {
         // Device workers stop (and devices reset) before memory goes: they hold views of guest RAM.
         boolean workersEnded = virtio == null || virtio.closeAll();
         platform.debugPort().flush();

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.VirtioDeviceContext;
 import dev.vmboot.api.virtio.VirtioDeviceFactory;
 import dev.vmboot.api.vm.Console;
+import dev.vmboot.api.vm.DevicePlugin;
 import dev.vmboot.api.vm.DeviceSpec;
 
 class DeviceFactoriesTest {
@@ -30,7 +32,7 @@ class DeviceFactoriesTest {
 
     private List<VirtioDevice> create(List<DeviceSpec> specs, List<VirtioDeviceFactory> factories)
             throws IOException {
-        return DeviceFactories.create(specs, factories, handover);
+        return DeviceFactories.create(specs, factories, handover).devices();
     }
 
     /** A factory of type "console" whose devices take the machine's console. */
@@ -144,6 +146,17 @@ class DeviceFactoriesTest {
         assertEquals(2, made.size());
         made.forEach(VirtioDevice::close);
         assertEquals(List.of("a", "b"), closed);
+    }
+
+    /** Outside a framework a factory has no bundle: its class stands for it. */
+    @Test
+    void eachDeviceRecordsThePluginThatMadeIt() throws IOException {
+        VirtioDeviceFactory blk = factory("blk");
+        DeviceFactories.Made made = DeviceFactories.create(List.of(new DeviceSpec("blk", Map.of("path", "a"))),
+                List.of(factory("rng"), blk), handover);
+        assertEquals(List.of(new DevicePlugin("blk", -1, blk.getClass().getName(), "0.0.0", Instant.EPOCH)),
+                made.plugins());
+        made.devices().forEach(VirtioDevice::close);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -583,8 +584,10 @@ public class VmbootCommands {
         List<String> lines = new ArrayList<>();
         for (ServiceReference<?> ref : refs) {
             Object name = ref.getProperty(nameProperty);
+            // The id for gogo's update; the time it was installed or updated tells two builds of one version apart.
             String bundle = ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName() + " "
-                    + ref.getBundle().getVersion();
+                    + ref.getBundle().getVersion() + " (bundle " + ref.getBundle().getBundleId() + ", "
+                    + Instant.ofEpochMilli(ref.getBundle().getLastModified()) + ")";
             lines.add(String.format("  %-12s %s", name instanceof String[] a ? Arrays.toString(a) : name, bundle));
         }
         lines.stream().sorted().forEach(out::println);
