@@ -1,0 +1,356 @@
+package dev.vmboot.payload;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tukaani.xz.FilterOptions;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.X86Options;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * Builds a platform's LinuxBoot payload: the kernel, and an initramfs (cpio newc, xz with a CRC32 check, the only
+ * checks besides none that the kernel's xz decoder takes: lib/xz/xz_dec_stream.c) holding busybox and /init, the
+ * shared libraries the JRE and vmboot's native code need, a jlinked JRE, the vmboot distribution with stored jars and
+ * x86-64 Linux natives only, and the platform's kernel modules. Writes {@code bzImage}, {@code initramfs.cpio.xz} and
+ * {@code size-report.txt} to the output directory.
+ *
+ * @param platform        what the platform needs and may weigh
+ * @param distribution    the built vmboot distribution (distribution/target/vmboot)
+ * @param kernelTree      an unpacked kernel package: boot/vmlinuz-VERSION and lib/modules/VERSION
+ * @param moduleOverrides modules that replace the kernel's own of the same name (the CR8-patched kvm-amd.ko)
+ * @param busybox         a static busybox
+ * @param output          where the payload is written (emptied first)
+ */
+public record PayloadBuilder(PlatformConfig platform, Path distribution, Path kernelTree, List<Path> moduleOverrides,
+                             Path busybox, Path output) {
+    private static final Logger LOG = LoggerFactory.getLogger(PayloadBuilder.class);
+    /** Where the libraries go in the initramfs: Debian's multiarch directory, which ld.so searches by default. */
+    static final String LIB_DIR = "lib/x86_64-linux-gnu";
+    /** The time of the entries the builder makes itself (not copied from a file): 2000-01-01T00:00:00Z. */
+    static final long SYNTHETIC_MTIME = 946684800L;
+    /** Linux's console device, major 5 minor 1 (Documentation/admin-guide/devices.txt). */
+    private static final int CONSOLE_MAJOR = 5;
+    private static final int CONSOLE_MINOR = 1;
+    /** The distribution's class-data archive is made for the host JDK at the build path; the payload cannot use it. */
+    private static final String DISTRIBUTION_CDS = "lib/vmboot.jsa";
+
+    public PayloadBuilder {
+        moduleOverrides = List.copyOf(moduleOverrides);
+    }
+
+    public SizeReport build() throws IOException {
+        deleteTree(output);
+        Files.createDirectories(output);
+        Path work = output.resolve("work");
+        String kver = kernelVersion();
+        Path kernel = kernelTree.resolve("boot/vmlinuz-" + kver);
+        if (!Files.isRegularFile(kernel)) {
+            throw new IOException("no kernel " + kernel);
+        }
+        if (!Files.isRegularFile(distribution.resolve("bin/vmboot"))) {
+            throw new IOException(distribution + " is not a built vmboot distribution (no bin/vmboot)");
+        }
+
+        Path jre = work.resolve("jre");
+        jlink(jre);
+        Path bundles = work.resolve("bundle");
+        Files.createDirectories(bundles);
+        List<Path> elfRoots = new ArrayList<>(elfFiles(jre));
+        elfRoots.addAll(elfFiles(distribution.resolve("lib/native")));
+        Path natives = work.resolve("jar-natives");
+        Set<String> absentPackages = new TreeSet<>(JrePackages.ofThisRuntime());
+        absentPackages.removeAll(JrePackages.of(jre));
+        List<String> optionalImports = new ArrayList<>();
+        int dropped = 0;
+        try (Stream<Path> s = Files.list(distribution.resolve("bundle"))) {
+            for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(jar.getFileName()), absentPackages);
+                dropped += r.nativesDropped().size();
+                r.madeOptional().forEach(p -> optionalImports.add(jar.getFileName() + ": " + p));
+                for (Map.Entry<String, byte[]> e : r.keptElf().entrySet()) {
+                    Path f = natives.resolve(jar.getFileName().toString()).resolve(e.getKey());
+                    Files.createDirectories(f.getParent());
+                    Files.write(f, e.getValue());
+                    elfRoots.add(f);
+                }
+            }
+        }
+        LOG.info("left out {} native libraries for other platforms", dropped);
+        SharedLibraryClosure libs = SharedLibraryClosure.of(elfRoots, LibrarySearchPath.host());
+        KernelModuleIndex index = KernelModuleIndex.of(kernelTree.resolve("lib/modules/" + kver), moduleOverrides);
+        List<KernelModule> modules = index.loadOrder(platform.kernelModules());
+
+        List<PartSize> parts = new ArrayList<>();
+        Path initramfs = output.resolve("initramfs.cpio.xz");
+        long overhead;
+        try (OutputStream file = Files.newOutputStream(initramfs)) {
+            CountingOutputStream counted = new CountingOutputStream(file);
+            XZOutputStream xz = new XZOutputStream(counted, filters(), XZ.CHECK_CRC32);
+            NewcCpioWriter cpio = new NewcCpioWriter(xz, SYNTHETIC_MTIME);
+            Part part = new Part(cpio, xz, counted, parts);
+
+            part.begin("base");
+            cpio.directory("dev", 0755);
+            cpio.charDevice("dev/console", 0600, CONSOLE_MAJOR, CONSOLE_MINOR);
+            for (String d : List.of("proc", "sys", "tmp", "run", "root")) {
+                cpio.directory(d, d.equals("tmp") ? 01777 : 0755);
+            }
+            part.file("bin/busybox", 0755, busybox);
+            cpio.symlink("bin/sh", "busybox");
+            part.bytes("init", 0755, InitScript.text(platform.name(), platform.rescueShell())
+                    .getBytes(StandardCharsets.UTF_8));
+            part.end();
+
+            part.begin("libs");
+            if (libs.interpreter().isPresent()) {
+                Map.Entry<String, Path> interp = libs.interpreter().get();
+                String name = interp.getKey().substring(interp.getKey().lastIndexOf('/') + 1);
+                part.file(LIB_DIR + "/" + name, 0755, interp.getValue());
+                String at = interp.getKey().substring(1);
+                if (!at.equals(LIB_DIR + "/" + name)) {
+                    cpio.symlink(at, "/" + LIB_DIR + "/" + name);
+                }
+            }
+            for (Map.Entry<String, Path> l : libs.libraries().entrySet()) {
+                part.file(LIB_DIR + "/" + l.getKey(), 0755, l.getValue());
+            }
+            part.end();
+
+            part.begin("jre");
+            part.tree(jre, InitScript.JRE_DIR, p -> !isCds(p));
+            part.end();
+
+            part.begin("cds");
+            part.tree(jre, InitScript.JRE_DIR, PayloadBuilder::isCds);
+            part.end();
+
+            part.begin("bundles");
+            part.tree(distribution, InitScript.VMBOOT_DIR, p -> !p.startsWith("bundle/") && !p.equals(DISTRIBUTION_CDS));
+            part.tree(bundles, InitScript.VMBOOT_DIR + "/bundle", p -> true);
+            part.end();
+
+            part.begin("modules");
+            StringBuilder order = new StringBuilder();
+            for (KernelModule m : modules) {
+                Path ko = m.file();
+                if (moduleOverrides.contains(ko)) {
+                    // Built out of tree with its debug information (the lab's kvm-amd.ko: 4.1 MiB, 0.4 stripped);
+                    // INSTALL_MOD_STRIP=1 strips the same way. The package's own modules come stripped and signed.
+                    ko = work.resolve("modules").resolve(m.name() + ".ko");
+                    Files.createDirectories(ko.getParent());
+                    Files.copy(m.file(), ko, StandardCopyOption.REPLACE_EXISTING);
+                    strip(List.of(ko), "--strip-debug");
+                }
+                part.file(InitScript.MODULE_DIR + "/" + m.name() + ".ko", 0644, ko);
+                order.append(m.name()).append('\n');
+            }
+            part.bytes(InitScript.MODULE_ORDER, 0644, order.toString().getBytes(StandardCharsets.UTF_8));
+            part.end();
+
+            cpio.finish();
+            xz.finish();
+            overhead = counted.count() - parts.stream().mapToLong(PartSize::packed).sum();
+        }
+        Path bzImage = output.resolve("bzImage");
+        Files.copy(kernel, bzImage, StandardCopyOption.REPLACE_EXISTING);
+        parts.add(new PartSize("kernel", 1, Files.size(bzImage), Files.size(bzImage)));
+        SizeReport report = new SizeReport(platform.name(), parts, overhead, platform.flashBudget());
+        StringBuilder text = new StringBuilder(report.table());
+        text.append("kernel ").append(kver).append(", modules in load order: ");
+        modules.forEach(m -> text.append(m.name()).append(' '));
+        text.append('\n').append("shared libraries: ").append(String.join(" ", libs.libraries().keySet())).append('\n');
+        text.append("imports of packages the JRE lacks, made optional: ").append(String.join(", ", optionalImports))
+                .append('\n');
+        Files.writeString(output.resolve("size-report.txt"), text);
+        return report;
+    }
+
+    private String kernelVersion() throws IOException {
+        Path mods = kernelTree.resolve("lib/modules");
+        List<String> versions;
+        try (Stream<Path> s = Files.list(mods)) {
+            versions = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (versions.size() != 1) {
+            throw new IOException(mods + " holds " + versions.size() + " kernel versions " + versions
+                    + ": the payload takes exactly one");
+        }
+        return versions.get(0);
+    }
+
+    private void jlink(Path jre) throws IOException {
+        ToolProvider jlink = ToolProvider.findFirst("jlink")
+                .orElseThrow(() -> new IOException("this JDK has no jlink (run the builder with a full JDK)"));
+        List<String> args = new ArrayList<>(List.of("--add-modules", String.join(",", platform.jreModules()),
+                "--strip-debug", "--no-header-files", "--no-man-pages", "--compress=0", "--vm=server",
+                "--output", jre.toString()));
+        if (platform.jreCds()) {
+            args.add("--generate-cds-archive");
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (PrintWriter w = new PrintWriter(log, true, StandardCharsets.UTF_8)) {
+            int rc = jlink.run(w, w, args.toArray(String[]::new));
+            if (rc != 0) {
+                throw new IOException("jlink failed (" + rc + "): " + log.toString(StandardCharsets.UTF_8).strip());
+            }
+        }
+        // Compressed oops are on for any heap under 32 GiB: the archive for the other mode is never used here.
+        Files.deleteIfExists(jre.resolve("lib/server/classes_nocoops.jsa"));
+        strip(elfFiles(jre), "--strip-unneeded");
+    }
+
+    /**
+     * Runs binutils' strip with HOW on FILES: {@code --strip-unneeded} removes the symbol tables the JDK's native code
+     * keeps (libjvm.so: 4 MiB of .symtab/.strtab), which jlink's --strip-native-debug-symbols does not, and keeps what
+     * linking needs; {@code --strip-debug} only the debug sections.
+     */
+    private static void strip(List<Path> files, String how) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("strip", how));
+        for (Path f : files) {
+            if (!f.toFile().setWritable(true, true)) { // jlink leaves some files read-only
+                throw new IOException("cannot make " + f + " writable to strip it");
+            }
+            cmd.add(f.toString());
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run strip (binutils): " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readNBytes(1 << 16), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("strip " + how + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stripping", e);
+        }
+    }
+
+    private FilterOptions[] filters() throws IOException {
+        try {
+            LZMA2Options lzma2 = new LZMA2Options(platform.xzPreset());
+            return platform.xzX86Filter() ? new FilterOptions[] {new X86Options(), lzma2} : new FilterOptions[] {lzma2};
+        } catch (org.tukaani.xz.UnsupportedOptionsException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static boolean isCds(String relative) {
+        return relative.endsWith(".jsa"); // a directory ("lib/") is never one
+    }
+
+    /** Regular files under DIR that are ELF objects. */
+    private static List<Path> elfFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                byte[] head = new byte[4];
+                try (var in = Files.newInputStream(p)) {
+                    if (in.readNBytes(head, 0, 4) == 4 && ElfFile.hasElfMagic(head)) {
+                        out.add(p);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Writes the parts and measures each: its files, its bytes, and the xz bytes written while it was written. */
+    private static final class Part {
+        private final NewcCpioWriter cpio;
+        private final XZOutputStream xz;
+        private final CountingOutputStream counted;
+        private final List<PartSize> parts;
+        private String name;
+        private int files;
+        private long raw;
+        private long start;
+
+        Part(NewcCpioWriter cpio, XZOutputStream xz, CountingOutputStream counted, List<PartSize> parts) {
+            this.cpio = cpio;
+            this.xz = xz;
+            this.counted = counted;
+            this.parts = parts;
+        }
+
+        void begin(String part) {
+            name = part;
+            files = 0;
+            raw = 0;
+            start = counted.count();
+        }
+
+        void file(String at, int perm, Path source) throws IOException {
+            cpio.file(at, perm, source);
+            files++;
+            raw += Files.size(source);
+        }
+
+        void bytes(String at, int perm, byte[] content) throws IOException {
+            cpio.file(at, perm, content);
+            files++;
+            raw += content.length;
+        }
+
+        /** The files and symbolic links under ROOT whose relative path passes KEEP, below AT. */
+        void tree(Path root, String at, java.util.function.Predicate<String> keep) throws IOException {
+            List<Path> all;
+            try (Stream<Path> s = Files.walk(root)) {
+                all = s.filter(p -> !p.equals(root)).sorted().toList();
+            }
+            for (Path p : all) {
+                String rel = root.relativize(p).toString();
+                String target = at + "/" + rel;
+                if (Files.isSymbolicLink(p)) {
+                    if (keep.test(rel)) {
+                        cpio.symlink(target, Files.readSymbolicLink(p).toString());
+                    }
+                } else if (Files.isRegularFile(p) && keep.test(rel)) {
+                    file(target, Files.isExecutable(p) ? 0755 : 0644, p);
+                } else if (Files.isDirectory(p) && keep.test(rel + "/") && !cpio.contains(target)) {
+                    cpio.directory(target, 0755);
+                }
+            }
+        }
+
+        /** Ends the part: everything written so far is pushed through xz so that its share can be counted. */
+        void end() throws IOException {
+            xz.flush();
+            parts.add(new PartSize(name, files, raw, counted.count() - start));
+        }
+    }
+}

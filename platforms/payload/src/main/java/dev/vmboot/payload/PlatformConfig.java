@@ -1,0 +1,72 @@
+package dev.vmboot.payload;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What one platform's payload holds and may weigh, read from {@code src/main/platforms/NAME.properties}.
+ *
+ * @param name          the platform's name (the file's, without .properties)
+ * @param flashBudget   the most kernel + initramfs may take, bytes ({@code flash.budget})
+ * @param kernelModules the modules to load at boot, dependencies resolved from the kernel ({@code kernel.modules})
+ * @param jreModules    the Java modules the jlinked JRE holds ({@code jre.modules})
+ * @param jreCds        whether the JRE carries the JDK's default class-data archive ({@code jre.cds})
+ * @param rescueShell   whether /init starts a shell when vmboot ends, instead of powering off ({@code rescue.shell})
+ * @param xzPreset      the xz (LZMA2) preset, 0-9 ({@code xz.preset})
+ * @param xzX86Filter   whether the initramfs goes through xz's x86 BCJ filter first ({@code xz.x86})
+ */
+public record PlatformConfig(String name, long flashBudget, List<String> kernelModules, List<String> jreModules,
+                             boolean jreCds, boolean rescueShell, int xzPreset, boolean xzX86Filter) {
+    /** The modules vmboot needs (measured, issue 14): java.beans comes from system.packages.extra, not java.desktop. */
+    static final String DEFAULT_JRE_MODULES = "java.base java.logging java.xml jdk.unsupported";
+
+    public PlatformConfig {
+        kernelModules = List.copyOf(kernelModules);
+        jreModules = List.copyOf(jreModules);
+        if (xzPreset < 0 || xzPreset > 9) {
+            throw new IllegalArgumentException("xz.preset is " + xzPreset + ", not 0-9");
+        }
+    }
+
+    public static PlatformConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        String name = file.getFileName().toString().replaceFirst("\\.properties$", "");
+        String budget = p.getProperty("flash.budget");
+        if (budget == null) {
+            throw new IOException(file + " sets no flash.budget");
+        }
+        try {
+            return new PlatformConfig(name, ByteSize.parse(budget), words(p.getProperty("kernel.modules", "")),
+                    words(p.getProperty("jre.modules", DEFAULT_JRE_MODULES)),
+                    bool(p, "jre.cds", false), bool(p, "rescue.shell", true),
+                    Integer.parseInt(p.getProperty("xz.preset", "6").strip()), bool(p, "xz.x86", false));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean bool(Properties p, String key, boolean dflt) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " is \"" + v + "\", not true or false");
+        };
+    }
+
+    private static List<String> words(String s) {
+        return Arrays.stream(s.trim().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
+    }
+}

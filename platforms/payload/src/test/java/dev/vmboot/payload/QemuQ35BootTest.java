@@ -1,0 +1,74 @@
+package dev.vmboot.payload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The qemu-q35 payload (built by {@code mvn -Dpayload}) boots in QEMU's q35 machine under TCG
+ * (platforms/qemu-q35/run.sh) with scripts/run's demo disk as a virtio disk: Debian's kernel unpacks the initramfs,
+ * /init loads the modules (kvm_amd gives /dev/kvm on the emulated AMD CPU) and starts vmboot from the initramfs's own
+ * JRE, and vmboot's autoboot menu lists the disk's two boot candidates and counts down on the serial console.
+ * Tagged "qemu": minutes of emulation, needing QEMU but no /dev/kvm; scripts/test-kvm runs it.
+ */
+@Tag("qemu")
+class QemuQ35BootTest {
+    private static final Path ROOT = Path.of(System.getProperty("user.dir"), "../..").normalize();
+    private static final String MENU = "vmboot autoboot: 2 boot candidates on 1 disk";
+    /** Kernel (15 s under TCG here), xz unpacking, JVM and Felix start-up, the scan: 2-3 min on this machine. */
+    private static final int TIMEOUT_SECONDS = 900;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theAutobootMenuAppearsOnTheSerialConsole() throws Exception {
+        Path payload = ROOT.resolve("platforms/payload/target/payload-qemu-q35");
+        assertTrue(Files.isRegularFile(payload.resolve("initramfs.cpio.xz")),
+                "no payload: build it first (mvn -Dpayload -pl platforms/payload install)");
+        String guest = run(List.of(ROOT.resolve("platforms/qemu/guest/prepare.sh").toString()), 600).strip();
+        guest = guest.substring(guest.lastIndexOf('\n') + 1);
+        Path disk = tmp.resolve("demo.img");
+        run(List.of(ROOT.resolve("platforms/qemu/guest/make-demo-disk.sh").toString(), guest, disk.toString()), 600);
+
+        Path log = tmp.resolve("console.log");
+        Process qemu = new ProcessBuilder(ROOT.resolve("platforms/qemu-q35/run.sh").toString(), "--payload",
+                payload.toString(), "--disk", disk.toString(), "--timeout", Integer.toString(TIMEOUT_SECONDS),
+                "--expect", "Booting 1 in", "--log", log.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("run.err").toFile())
+                .start();
+        assertTrue(qemu.waitFor(TIMEOUT_SECONDS + 60, TimeUnit.SECONDS), "run.sh did not end");
+        String console = Files.readString(log, StandardCharsets.ISO_8859_1);
+        Files.copy(log, ROOT.resolve("platforms/payload/target/qemu-q35-console.log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, qemu.exitValue(), Files.readString(tmp.resolve("run.err")) + tail(console));
+        assertTrue(console.contains("Run /init as init process"), tail(console));
+        assertTrue(console.contains("init: starting vmboot"), tail(console));
+        assertTrue(console.contains("SVM: kvm: Nested Paging enabled"), "kvm_amd did not load" + tail(console));
+        int menu = console.indexOf(MENU);
+        assertTrue(menu > 0, tail(console));
+        assertTrue(console.indexOf("/firmware/OVMF.fd", menu) > 0, tail(console));
+        assertTrue(console.indexOf("Booting 1 in", menu) > 0, tail(console));
+    }
+
+    private static String tail(String console) {
+        return "\n--- console, last 3000 characters ---\n" + console.substring(Math.max(0, console.length() - 3000));
+    }
+
+    private String run(List<String> cmd, int seconds) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), cmd + " did not end");
+        assertEquals(0, p.exitValue(), cmd + " failed");
+        return out;
+    }
+}
