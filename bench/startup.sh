@@ -22,6 +22,7 @@ root=$PWD
 dist=$root/distribution/target/vmboot
 work=${VMBOOT_BENCH_DIR:-$root/bench/results/startup}
 [ -x "$dist/bin/vmboot" ] || { echo "startup: build the distribution first (mvn -B install -DskipTests)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "startup: GNU time measures the CPU time: apt-get install time" >&2; exit 1; }
 if [ -n "${JAVA_HOME:-}" ]; then java=$JAVA_HOME/bin/java; else java=java; fi
 repo=${VMBOOT_MAVEN_REPO:-$HOME/.m2/repository}
 atomos_jar=$repo/org/apache/felix/org.apache.felix.atomos/1.0.0/org.apache.felix.atomos-1.0.0.jar
