@@ -1,5 +1,6 @@
 package dev.vmboot.payload;
 
+import java.nio.file.StandardCopyOption;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,7 @@ class QemuQ35BootTest {
         assertTrue(qemu.waitFor(TIMEOUT_SECONDS + 60, TimeUnit.SECONDS), "run.sh did not end");
         String console = Files.readString(log, StandardCharsets.ISO_8859_1);
         Files.copy(log, ROOT.resolve("platforms/payload/target/qemu-q35-console.log"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         assertEquals(0, qemu.exitValue(), Files.readString(tmp.resolve("run.err")) + tail(console));
         assertTrue(console.contains("Run /init as init process"), tail(console));
         assertTrue(console.contains("init: starting vmboot"), tail(console));
