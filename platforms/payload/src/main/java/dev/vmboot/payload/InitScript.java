@@ -26,6 +26,9 @@ final class InitScript {
                 + "/bin/busybox mkdir -p /proc /sys /dev /tmp /run /root /sbin /usr/bin /usr/sbin\n"
                 + "/bin/busybox --install -s\n"
                 + "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=${TERM:-linux}\n"
+                // The kernel gives init TERM=linux; JLine knows xterm's capabilities itself but asks infocmp (not in
+                // the payload) for any other, printing a stack trace when it is missing.
+                + "[ \"$TERM\" = linux ] && TERM=xterm\n"
                 + "mount -t proc proc /proc\n"
                 + "mount -t sysfs sysfs /sys\n"
                 + "mount -t devtmpfs devtmpfs /dev\n"

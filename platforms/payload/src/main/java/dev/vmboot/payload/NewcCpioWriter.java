@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
@@ -51,7 +52,7 @@ public final class NewcCpioWriter implements Closeable {
     public void file(String name, int perm, Path source) throws IOException {
         long size = Files.size(source);
         put(name, CpioConstants.C_ISREG | perm, size, 1,
-                Files.getLastModifiedTime(source).to(java.util.concurrent.TimeUnit.SECONDS));
+                Files.getLastModifiedTime(source).to(TimeUnit.SECONDS));
         try (InputStream in = Files.newInputStream(source)) {
             long copied = in.transferTo(cpio);
             if (copied != size) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -327,7 +328,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
 
         /** The files and symbolic links under ROOT whose relative path passes KEEP, below AT. */
-        void tree(Path root, String at, java.util.function.Predicate<String> keep) throws IOException {
+        void tree(Path root, String at, Predicate<String> keep) throws IOException {
             List<Path> all;
             try (Stream<Path> s = Files.walk(root)) {
                 all = s.filter(p -> !p.equals(root)).sorted().toList();

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ public record SharedLibraryClosure(Map<String, Path> libraries, Optional<Map.Ent
     static final int MAX_LIBRARIES = 512;
 
     public SharedLibraryClosure {
-        libraries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(libraries));
+        libraries = Collections.unmodifiableMap(new LinkedHashMap<>(libraries));
     }
 
     /**

@@ -8,10 +8,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -26,14 +29,14 @@ import java.util.zip.ZipOutputStream;
  * once and well instead of failing to compress deflated bytes again, and native libraries only for x86-64 Linux: an
  * entry that is a native library (by its name) is kept only if it is an ELF object for x86-64 with a Linux OS ABI;
  * the {@code Bundle-NativeCode} clauses left without a library are removed. Imports of JDK packages the payload's
- * JRE lacks become optional ({@link NativeCodeHeader#optionalImports}).
+ * JRE lacks become optional ({@link BundleHeaders#optionalImports}).
  *
  * @param nativesKept    the names of the native libraries kept
  * @param nativesDropped the names of the native libraries left out
  * @param keptElf        the kept native libraries' bytes, by name, for the shared library closure
  * @param madeOptional   the imported packages made optional
  */
-public record StoredJar(List<String> nativesKept, List<String> nativesDropped, java.util.Map<String, byte[]> keptElf,
+public record StoredJar(List<String> nativesKept, List<String> nativesDropped, Map<String, byte[]> keptElf,
                         List<String> madeOptional) {
     /** A jar entry larger than this is refused (the largest here is zstd-jni's 1.7 MiB AIX library). */
     static final long MAX_ENTRY = 64L << 20;
@@ -53,7 +56,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, j
         List<String> optional = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
-        java.util.Map<String, byte[]> elf = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> elf = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(source.toFile());
              OutputStream fo = Files.newOutputStream(target);
              ZipOutputStream out = new ZipOutputStream(fo)) {
@@ -104,7 +107,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, j
         madeOptional = List.copyOf(madeOptional);
         nativesKept = List.copyOf(nativesKept);
         nativesDropped = List.copyOf(nativesDropped);
-        keptElf = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(keptElf));
+        keptElf = Collections.unmodifiableMap(new LinkedHashMap<>(keptElf));
     }
 
     /**
@@ -142,7 +145,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, j
         boolean changed = false;
         String nativeCode = main.getValue("Bundle-NativeCode");
         if (nativeCode != null && kept != null) {
-            String filtered = NativeCodeHeader.retain(nativeCode, kept);
+            String filtered = BundleHeaders.retain(nativeCode, kept);
             if (filtered == null) {
                 main.remove(new Attributes.Name("Bundle-NativeCode"));
             } else {
@@ -152,15 +155,15 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, j
         }
         String imports = main.getValue("Import-Package");
         if (imports != null) {
-            for (String clause : NativeCodeHeader.split(imports, ',')) {
-                for (String p : NativeCodeHeader.split(clause, ';')) {
+            for (String clause : BundleHeaders.split(imports, ',')) {
+                for (String p : BundleHeaders.split(clause, ';')) {
                     if (absent.contains(p.strip())) {
                         optional.add(p.strip());
                     }
                 }
             }
             if (!optional.isEmpty()) {
-                main.putValue("Import-Package", NativeCodeHeader.optionalImports(imports, absent));
+                main.putValue("Import-Package", BundleHeaders.optionalImports(imports, absent));
                 changed = true;
             }
         }

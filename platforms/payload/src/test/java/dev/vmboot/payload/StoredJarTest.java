@@ -81,11 +81,11 @@ class StoredJarTest {
     @Test
     void nativeCodeHeaderKeepsQuotedCommasAndDropsEmptyHeaders() {
         String win = "win/a.dll;osname=Win32;osversion=\"[6.1,7)\"";
-        assertEquals(win, NativeCodeHeader.retain(win + ",linux/a.so;osname=Linux", Set.of("win/a.dll")));
-        assertNull(NativeCodeHeader.retain(win + ",*", Set.of("linux/a.so")));
-        assertEquals("a.so;b.so;osname=Linux", NativeCodeHeader.retain("a.so;b.so;osname=Linux", Set.of("b.so")));
+        assertEquals(win, BundleHeaders.retain(win + ",linux/a.so;osname=Linux", Set.of("win/a.dll")));
+        assertNull(BundleHeaders.retain(win + ",*", Set.of("linux/a.so")));
+        assertEquals("a.so;b.so;osname=Linux", BundleHeaders.retain("a.so;b.so;osname=Linux", Set.of("b.so")));
         assertEquals("p;version=1;resolution:=mandatory,java.beans;q.r;version=1;resolution:=optional",
-                NativeCodeHeader.optionalImports("p;java.beans;q.r;version=1;resolution:=mandatory",
+                BundleHeaders.optionalImports("p;java.beans;q.r;version=1;resolution:=mandatory",
                         Set.of("java.beans", "q.r")));
     }
 }

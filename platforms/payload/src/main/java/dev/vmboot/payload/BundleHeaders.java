@@ -9,8 +9,8 @@ import java.util.Set;
  * separated by commas, each lists paths and then {@code ;}-separated parameters, and a lone {@code *} at the end
  * makes the header optional. Quoted strings (version ranges hold commas) are kept whole.
  */
-final class NativeCodeHeader {
-    private NativeCodeHeader() {
+final class BundleHeaders {
+    private BundleHeaders() {
     }
 
     /**
