@@ -30,9 +30,11 @@ log() { echo "test-kernel: $*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 
 for tool in qemu-system-x86_64 busybox javac mkfs.ext4 mkfs.xfs xz cpio; do
-    command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps and platforms/qemu/lab/setup.sh install it)"
+    command -v "$tool" >/dev/null ||
+        fail "$tool is missing (scripts/install-deps and platforms/qemu/lab/setup.sh install it)"
 done
-{ ldd "$(command -v busybox)" 2>&1 || true; } | grep -q "not a dynamic executable" || fail "need a static busybox (busybox-static)"
+{ ldd "$(command -v busybox)" 2>&1 || true; } | grep -q "not a dynamic executable" ||
+    fail "need a static busybox (busybox-static)"
 jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
 [ -x "$jdk/bin/java" ] || fail "no java beside $(command -v javac)"
 
