@@ -29,14 +29,20 @@
 # Needs: qemu-system-x86, busybox-static, a JDK 17 (javac, and the java the probe runs on), mkfs.ext4, mkfs.xfs, xz,
 # the vmboot distribution (distribution/target/vmboot: `mvn install`, which scripts/test runs first) and the guest
 # images (platforms/qemu/guest/prepare.sh, run here; cached).
-# Usage: test-kernel.sh   (VMBOOT_X11SCH_TIMEOUT: seconds per boot, default 600; VMBOOT_X11SCH_LOG=FILE keeps the
+# Usage: test-kernel.sh   (VMBOOT_X11SCH_TIMEOUT: seconds per boot, default 900; VMBOOT_X11SCH_LOG=FILE keeps the
 #                          serial logs of the boots as FILE.kernel and FILE.vmboot)
 set -euo pipefail
 export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
-timeout_s=${VMBOOT_X11SCH_TIMEOUT:-600}
+timeout_s=${VMBOOT_X11SCH_TIMEOUT:-900}
 log() { echo "test-kernel: $*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
+
+# First the kernel: build-kernel.sh installs its build packages (cpio among them) when they are missing.
+kernel=$("$here/build-kernel.sh")
+built=$(dirname "$kernel")
+release=$(cat "$built/kernel-release")
+log "kernel $release: $kernel"
 
 for tool in qemu-system-x86_64 busybox javac mkfs.ext4 mkfs.xfs xz cpio; do
     command -v "$tool" >/dev/null ||
@@ -50,11 +56,6 @@ vmboot=$here/../../../distribution/target/vmboot
 [ -x "$vmboot/bin/vmboot" ] || fail "no vmboot distribution at $vmboot: run mvn install first"
 guest=$("$here/../../qemu/guest/prepare.sh")
 [ -s "$guest/vmlinuz" ] && [ -s "$guest/initramfs.cpio.gz" ] || fail "no guest images in $guest"
-
-kernel=$("$here/build-kernel.sh")
-built=$(dirname "$kernel")
-release=$(cat "$built/kernel-release")
-log "kernel $release: $kernel"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/x11sch-f-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
