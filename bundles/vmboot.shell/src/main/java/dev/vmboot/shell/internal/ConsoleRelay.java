@@ -24,9 +24,10 @@ import dev.vmboot.api.vm.Console;
  * <p>A terminal's keys have exactly one reader at a time: while attached, the machine's console pump (through
  * {@link #console()}); once {@link Attachment#detach()} has returned, whoever detached it (the shell, the boot menu).
  * Detaching waits for a look at the terminal under way to end, so the pump never reads a key after it: a jline
- * terminal expects a single reader, and a second one blocks on its lock or takes the other's keys. The wait is bounded
- * ({@value #HANDOVER_MILLIS} ms, a look takes {@value #KEY_PEEK_MILLIS}); a reader stuck longer in the terminal is
- * logged and left behind.
+ * terminal expects a single reader, and a second one blocks on its lock or takes the other's keys. Then the terminal
+ * gets back the mode it had before attaching (raw while attached, {@link RawTerminalMode}). The wait is bounded
+ * ({@value #HANDOVER_MILLIS} ms; a look at a terminal in raw mode ends within jline's 0.1 s read timeout); a reader
+ * stuck longer in the terminal is logged and left behind.
  */
 final class ConsoleRelay {
     /** 64 KiB: a few screens of a boot log, whatever the guest writes. */
@@ -37,7 +38,7 @@ final class ConsoleRelay {
     private static final long KEY_PEEK_MILLIS = 1;
     /** How often a blocking single-byte read looks for a key (the VMM's console pump never uses it). */
     private static final long KEY_POLL_MILLIS = 20;
-    /** How long detaching waits for a look at the terminal under way: 1 ms looks, with room for a loaded host. */
+    /** How long detaching waits for a look at the terminal under way: looks of at most 0.1 s, on a loaded host. */
     static final long HANDOVER_MILLIS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRelay.class);
 
@@ -64,11 +65,14 @@ final class ConsoleRelay {
         private final InputStream in;
         private final boolean detachKey;
         private final CompletableFuture<Void> detached = new CompletableFuture<>();
+        /** Gives the terminal its mode back, once the pump has left it; the first release runs it. */
+        private final java.util.concurrent.atomic.AtomicReference<Runnable> handBack;
 
-        private Attachment(OutputStream out, InputStream in, boolean detachKey) {
+        private Attachment(OutputStream out, InputStream in, boolean detachKey, Runnable handBack) {
             this.out = out;
             this.in = in;
             this.detachKey = detachKey;
+            this.handBack = new java.util.concurrent.atomic.AtomicReference<>(handBack);
         }
 
         CompletableFuture<Void> detached() {
@@ -96,8 +100,17 @@ final class ConsoleRelay {
      * @param detachKey whether {@value #DETACH_KEY} typed on IN detaches (else it goes to the guest like any key)
      * @throws IllegalStateException if a terminal is attached already
      */
-    synchronized Attachment attach(OutputStream out, InputStream in, boolean detachKey, boolean replay)
-            throws IOException {
+    Attachment attach(OutputStream out, InputStream in, boolean detachKey, boolean replay) throws IOException {
+        return attach(out, in, detachKey, replay, () -> { });
+    }
+
+    /**
+     * As {@link #attach(OutputStream, InputStream, boolean, boolean)}; HAND_BACK runs once the attachment is detached
+     * and the console pump has left the terminal (it gives the terminal the mode it had before attaching).
+     */
+    synchronized Attachment attach(OutputStream out, InputStream in, boolean detachKey, boolean replay,
+            Runnable handBack) throws IOException {
+        Objects.requireNonNull(handBack, "handBack");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(in, "in");
         if (attached != null) {
@@ -107,7 +120,7 @@ final class ConsoleRelay {
             out.write(backlog.contents());
             out.flush();
         }
-        attached = new Attachment(out, in, detachKey);
+        attached = new Attachment(out, in, detachKey, handBack);
         return attached;
     }
 
@@ -165,6 +178,10 @@ final class ConsoleRelay {
                 LOG.warn("the console pump ({}) is still reading the terminal {} ms after it was detached; another "
                         + "reader may block or lose keys to it", terminalReader.getName(), handoverMillis);
             }
+        }
+        Runnable handBack = a.handBack.getAndSet(null);
+        if (handBack != null) {
+            handBack.run();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -368,7 +368,8 @@ public class VmbootCommands {
         boolean detach = args.detach();
         ConsoleRelay relay = new ConsoleRelay();
         ConsoleRelay.Attachment terminal = detach ? null
-                : relay.attach(session.getConsole(), session.getKeyboard(), interactive(session), false);
+                : relay.attach(session.getConsole(), session.getKeyboard(), interactive(session), false,
+                        rawTerminal(session));
         BootSession boot;
         try {
             boot = BootSession.start(spec.name(), () -> {
@@ -428,6 +429,15 @@ public class VmbootCommands {
             throws IOException, BootException {
         BootImages.Load load = images.take();
         protocol.load(load.image(), load.options(), vm);
+    }
+
+    /**
+     * Puts the interactive shell's terminal in raw mode for an attached console (see {@link RawTerminalMode}); what
+     * gives its mode back, which the relay runs once the console pump has left it.
+     */
+    private static Runnable rawTerminal(CommandSession session) {
+        return interactive(session) ? RawTerminalMode.enter(session.get(TerminalKeyboard.TERMINAL_VARIABLE))
+                : () -> { };
     }
 
     /** Whether SESSION is the interactive shell, not a one-shot script whose VMs end with it. */
@@ -490,9 +500,11 @@ public class VmbootCommands {
         }
         out.println("[VM " + id + "'s console" + (interactive ? "; Ctrl-] detaches" : "") + "]");
         ConsoleRelay.Attachment terminal;
+        Runnable handBack = rawTerminal(session);
         try {
-            terminal = machine.console().attach(out, session.getKeyboard(), interactive, true);
+            terminal = machine.console().attach(out, session.getKeyboard(), interactive, true, handBack);
         } catch (IllegalStateException e) {
+            handBack.run();
             throw new IllegalStateException("console: VM " + id + " is attached to another console; detach it there "
                     + "first (Ctrl-])", e);
         }

@@ -294,6 +294,28 @@ class ConsoleRelayTest {
         assertEquals("ls\r", pumped.toString(), "the pump took nothing after the detach");
     }
 
+    /** The terminal's mode (raw while attached) is given back once, after the pump has left the terminal. */
+    @Test
+    void theTerminalIsHandedBackOnceAfterThePumpLeftIt() throws Exception {
+        HeldTerminal terminal = new HeldTerminal();
+        AtomicInteger handedBack = new AtomicInteger();
+        ConsoleRelay.Attachment a = relay.attach(OutputStream.nullOutputStream(), terminal, true, false,
+                handedBack::incrementAndGet);
+        FutureTask<Integer> look = new FutureTask<>(guestIn::available);
+        new Thread(look, "test-console-pump").start();
+        assertTrue(terminal.entered.await(5, TimeUnit.SECONDS));
+        FutureTask<Boolean> detach = new FutureTask<>(a::detach);
+        new Thread(detach, "test-detach").start();
+        Thread.sleep(100);
+        assertEquals(0, handedBack.get(), "not while the pump is in the terminal");
+        terminal.release.countDown();
+        assertTrue(detach.get(5, TimeUnit.SECONDS));
+        assertEquals(1, handedBack.get());
+        assertTrue(a.detach());
+        assertTrue(relay.detachTerminal());
+        assertEquals(1, handedBack.get(), "once");
+    }
+
     @Test
     void detachingTheTerminalOfAnEndedMachineIsIdempotent() throws IOException {
         assertTrue(relay.detachTerminal(), "nothing attached");
