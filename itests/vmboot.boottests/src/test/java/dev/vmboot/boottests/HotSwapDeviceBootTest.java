@@ -1,6 +1,5 @@
 package dev.vmboot.boottests;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,24 +63,53 @@ class HotSwapDeviceBootTest {
             Files.move(staged, home.resolve("deploy").resolve(rngJar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             String stopped = "ended: stopped (its rng device plug-in " + RNG + " ";
             int end = shell.awaitOutput(stopped, first, DEPLOY_TIMEOUT);
-            assertTrue(shell.errors().contains("virtio device plug-in " + RNG + " updated to "), shell.diagnostics());
+            // The update goes on after the VM is closed (FileInstall's thread): boot once the new factory is there.
+            end = awaitRngUpdated(shell, builtWith, end);
 
             shell.type(boot);
             int second = shell.awaitOutput(SoakTest.MARKER, end, NEXT_MARKER);
             String rebuiltWith = devicesLine(shell, 1);
             assertNotEquals(builtWith, rebuiltWith, "the second VM's rng device is of the updated bundle"
                     + shell.diagnostics());
-            shell.type("\n");
-            shell.awaitOutput("ended: powered_off", second, NEXT_MARKER);
-            assertEquals(2, shell.output().split(SoakTest.MARKER, -1).length - 1, shell.diagnostics());
+            assertTrue(log(shell).contains("virtio device plug-in " + RNG + " updated to "), shell.diagnostics());
+            assertTrue(second > end, shell.diagnostics());
+            // The second guest waits for a key it does not get here: closing the shell's process ends it.
         }
+    }
+
+    /**
+     * Types {@code devices} until its rng line names the bundle otherwise than BUILTWITH (the plug-ins of the first
+     * VM) does; where the output was then.
+     */
+    private static int awaitRngUpdated(VmbootProcess shell, String builtWith, int from) throws Exception {
+        String firstBundle = builtWith.substring(DEVICES_FROM.length(), builtWith.indexOf(')') + 1);
+        long deadline = System.nanoTime() + DEPLOY_TIMEOUT.toNanos();
+        while (true) {
+            int start = shell.output().length();
+            shell.type("devices\n");
+            int end = shell.awaitOutput("hypervisors:", start, NEXT_MARKER);
+            String rng = shell.output().substring(start, end).lines()
+                    .filter(l -> l.startsWith("  rng ") || l.contains("  rng  ")).findFirst().orElse("");
+            if (rng.contains(RNG + " ") && !rng.contains(firstBundle)) {
+                return end;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("devices still lists " + firstBundle + ": " + rng + shell.diagnostics());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** The interactive shell's log goes to its console (its terminal), a one-shot run's to stderr: both, in order. */
+    private static String log(VmbootProcess shell) throws IOException {
+        return shell.output() + "\n" + shell.errors();
     }
 
     /** The plug-ins of the INDEX-th VM the log names (from "devices from [" on), waiting for the log to have it. */
     private static String devicesLine(VmbootProcess shell, int index) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + NEXT_MARKER.toNanos();
         while (true) {
-            List<String> lines = shell.errors().lines().filter(l -> l.contains(DEVICES_FROM))
+            List<String> lines = log(shell).lines().filter(l -> l.contains(DEVICES_FROM))
                     .map(l -> l.substring(l.indexOf(DEVICES_FROM))).toList();
             if (lines.size() > index) {
                 return lines.get(index);

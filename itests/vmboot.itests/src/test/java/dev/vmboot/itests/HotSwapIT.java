@@ -115,6 +115,9 @@ public class HotSwapIT extends VmbootContainer {
         assertEquals(rng.adapt(BundleWiring.class).getClassLoader(), next.getClass().getClassLoader());
         assertEquals(4, next.deviceType());
         next.close();
+        String devices = run("vmboot:devices");
+        assertTrue(devices, devices.contains("  rng          " + RNG + " " + before + "hotswap1 (bundle "
+                + rng.getBundleId() + ", " + java.time.Instant.ofEpochMilli(rng.getLastModified()) + ")"));
 
         // The device made before runs the old revision's code (loaded already) until it is closed...
         assertEquals(4, old.deviceType()); // virtio 1.2, 5: device ID 4, entropy source

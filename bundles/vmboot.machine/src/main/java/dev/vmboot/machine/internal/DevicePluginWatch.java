@@ -20,7 +20,7 @@ import dev.vmboot.api.vm.DevicePlugin;
 /**
  * Keeps a running machine from outliving the code of its devices. A device is an object of its plug-in's bundle: once
  * that bundle is stopped (updated, uninstalled or just stopped) its component is deactivated, and once it is
- * refreshed (FileInstall refreshes after every update; Felix at once for a bundle no other bundle imports from) its
+ * refreshed (FileInstall refreshes after every update; by hand, gogo's {@code refresh}) its
  * class loader loads no class any more, so a device reaching code it had not run yet would fail with
  * {@code NoClassDefFoundError} on a queue worker. So when a bundle that made a device of a running machine is
  * stopping, this synchronous listener stops that machine cleanly, with one log line and the reason as its exit's
