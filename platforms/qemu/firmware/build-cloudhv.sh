@@ -60,19 +60,9 @@ fi
 # GenSec and DevicePath; nasm and acpica-tools (iasl): the .nasm and .asl sources of the platform; python3: BaseTools'
 # build. The same ones Debian's edk2 Build-Depends names for x86.
 pkgs=(build-essential dpkg-dev uuid-dev nasm acpica-tools python3 xz-utils)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or install them)"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2; then
-        apt-get update -q -o DPkg::Lock::Timeout=300 >&2
-        apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2
-    fi
-fi
+# shellcheck source=scripts/lib/debian-packages.sh
+. "$(dirname "$0")/../../../scripts/lib/debian-packages.sh"
+install_missing_packages build-cloudhv "${pkgs[@]}"
 
 # The source, through an apt configuration of our own: deb-src lines for this Debian release, its own lists and
 # archive cache under the cache dir, the system's keyring. The security suite is listed because a DSA can carry edk2.

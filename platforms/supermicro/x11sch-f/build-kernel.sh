@@ -98,19 +98,9 @@ fi
 # the source and compress the bzImage (KERNEL_XZ); cpio for the initramfs tooling. The kernel's
 # Documentation/process/changes.rst lists them.
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev xz-utils cpio)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or install them)"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2; then
-        apt-get update -q -o DPkg::Lock::Timeout=300 >&2
-        apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2
-    fi
-fi
+# shellcheck source=scripts/lib/debian-packages.sh
+. "$here/../../../scripts/lib/debian-packages.sh"
+install_missing_packages build-kernel "${pkgs[@]}"
 
 start=$(date +%s)
 src_root=$cache_root/x11sch-f-kernel/src/$version
