@@ -3,14 +3,10 @@ package dev.vmboot.boottests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -38,25 +34,12 @@ class CommandConventionsTest {
     @TempDir
     Path tmp;
 
-    /** One run: status, standard output, standard error. */
-    private record Ran(int status, String out, String err) {
-    }
-
-    private Ran vmboot(List<String> args) throws IOException, InterruptedException {
+    private CommandRun vmboot(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(env.launcher().toString()));
         for (String a : args) {
             command.add(a.replace(TMP, tmp.toString()));
         }
-        Path out = tmp.resolve("stdout.txt");
-        Path err = tmp.resolve("stderr.txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("bin/vmboot " + args + " did not end within " + COMMAND_TIMEOUT_SECONDS + " s");
-        }
-        return new Ran(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return CommandRun.of(new ProcessBuilder(command), tmp, COMMAND_TIMEOUT_SECONDS);
     }
 
     private static Arguments row(String commandLine, int status, String err) {
@@ -118,7 +101,7 @@ class CommandConventionsTest {
     @MethodSource("refusals")
     void aMissingArgumentABadValueOrAMissingPathIsOneLineAndItsStatus(String commandLine, int status, String err)
             throws Exception {
-        Ran r = vmboot(List.of(commandLine.split(" ")));
+        CommandRun r = vmboot(List.of(commandLine.split(" ")));
         assertEquals(status, r.status(), r.toString());
         assertEquals("vmboot: " + err + "\n", r.err());
         if (!commandLine.startsWith("scan --json")) {
@@ -130,15 +113,15 @@ class CommandConventionsTest {
     @ValueSource(strings = { "scan", "ls", "cat", "extract", "boot", "list", "console", "stop", "devices", "autoboot",
             "config", "help" })
     void helpIsTheUsageWithItsOptionsAndTheSameAsHelpCommand(String command) throws Exception {
-        Ran help = vmboot(List.of(command, "--help"));
-        assertEquals(new Ran(0, help.out(), ""), help);
+        CommandRun help = vmboot(List.of(command, "--help"));
+        assertEquals(new CommandRun(0, help.out(), ""), help);
         assertTrue(help.out().startsWith("usage: " + command), help.out());
         assertEquals(help, vmboot(List.of("help", command)));
     }
 
     @Test
     void helpAloneListsEveryCommandAndTheExitStatuses() throws Exception {
-        Ran r = vmboot(List.of("help"));
+        CommandRun r = vmboot(List.of("help"));
         assertEquals(0, r.status(), r.toString());
         for (String command : List.of("scan", "ls", "cat", "extract", "boot", "list", "console", "stop", "devices",
                 "autoboot", "config")) {

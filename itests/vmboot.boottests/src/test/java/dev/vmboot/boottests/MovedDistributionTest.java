@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -37,39 +34,21 @@ class MovedDistributionTest {
     @TempDir
     Path tmp;
 
-    /** One run's end. */
-    private record Ended(int status, String out, String err) {
-        String describe() {
-            return "status " + status + "\nstdout (end): " + out.substring(Math.max(0, out.length() - 2000))
-                    + "\nstderr: " + err;
-        }
-    }
-
     private Path distribution() {
         return env.launcher().getParent().getParent();
     }
 
-    private Ended devices(Path home, String javaOpts) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
+    private CommandRun devices(Path home, String javaOpts) throws IOException, InterruptedException {
         // Started from another directory than the distribution's, as an init script or a person does.
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/vmboot").toString(), "devices").directory(tmp.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/vmboot").toString(), "devices").directory(tmp.toFile());
         Map<String, String> environment = pb.environment();
         environment.remove("VMBOOT_CDS");
         environment.put("VMBOOT_JAVA_OPTS", javaOpts);
-        Process p = pb.start();
-        if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("bin/vmboot devices did not end within " + COMMAND_TIMEOUT_SECONDS + " s");
-        }
-        return new Ended(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return CommandRun.of(pb, tmp, COMMAND_TIMEOUT_SECONDS);
     }
 
     private void assertTheArchiveIsUsed(Path home) throws IOException, InterruptedException {
-        Ended e = devices(home, LOUD);
+        CommandRun e = devices(home, LOUD);
         assertEquals(0, e.status(), e.describe());
         assertTrue(e.out().contains(FROM_ARCHIVE), "the launcher's class did not come from the archive\n"
                 + e.describe());
@@ -112,14 +91,14 @@ class MovedDistributionTest {
         Path copy = tmp.resolve("copy");
         copyTree(distribution(), copy, false);
         // The jars' times are new, so the JVM refuses the archive: the first start says so and removes it.
-        Ended first = devices(copy, "");
+        CommandRun first = devices(copy, "");
         assertEquals(0, first.status(), first.describe());
         assertEquals(List.of("vmboot: the class data sharing archive " + copy.toRealPath().resolve("lib/vmboot.jsa")
                 + " was not used by this JVM (made for another JDK, or the jars changed since); removed, the next"
                 + " start makes a new one"), first.err().lines().toList());
         assertFalse(Files.exists(copy.resolve("lib/vmboot.jsa")));
         // The next start makes a new one before it runs (nothing left beside it), and later starts use it.
-        Ended second = devices(copy, "");
+        CommandRun second = devices(copy, "");
         assertEquals(0, second.status(), second.describe());
         assertEquals("", second.err());
         try (Stream<Path> lib = Files.list(copy.resolve("lib"))) {
