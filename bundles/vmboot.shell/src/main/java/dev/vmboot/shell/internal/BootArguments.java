@@ -214,7 +214,7 @@ record BootArguments(Optional<String> protocol, long memory, int cpus, String cm
         }
         if (positional.size() != 1) {
             throw new IllegalArgumentException(positional.isEmpty() ? "boot: what to boot? name an IMAGE (boot --help)"
-                    : "boot: one IMAGE only, not " + positional);
+                    : "boot: one IMAGE only, not " + CommandArguments.shown(positional));
         }
         return new BootArguments(protocol, memory, cpus, cmdline, initrd, kernel, detach, onReset,
                 List.copyOf(disks), List.copyOf(nics), console, entropy, positional.get(0));

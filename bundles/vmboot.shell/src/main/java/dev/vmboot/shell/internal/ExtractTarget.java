@@ -108,7 +108,7 @@ final class ExtractTarget {
         }
         if (!exists) {
             if (Files.isSymbolicLink(target)) {
-                throw refused(file, "is a symbolic link to " + linkTarget(target)
+                throw refused(file, "is a symbolic link to " + CommandArguments.shown(linkTarget(target))
                         + ", which does not exist; name the file to write");
             }
             Path absolute = target.toAbsolutePath();

@@ -61,13 +61,14 @@ class BootArgumentsTest {
         assertEquals("--disk needs a value (boot --help)", error("--disk"));
         assertEquals("boot: unknown option '--floppy' (boot --help lists them)", error("--floppy", "a", "x"));
         assertEquals("boot: what to boot? name an IMAGE (boot --help)", error("-m", "1G"));
-        assertEquals("boot: one IMAGE only, not [a, b]", error("a", "b"));
+        assertEquals("boot: one IMAGE only, not 'a' 'b'", error("a", "b"));
         assertEquals("--disk needs a path: PATH[,ro]", error("--disk", ",ro", "x"));
     }
 
     @Test
     void optionsAfterTheImageAreTakenAsMoreImagesAndDoubleDashEndsOptions() {
-        assertEquals("boot: one IMAGE only, not [x, -m]", error("x", "-m"));
+        assertEquals("boot: one IMAGE only, not 'x' '-m'", error("x", "-m"));
+        assertEquals("boot: one IMAGE only, not 'a' 'b' 'c' 'd' ... (6 in all)", error("a", "b", "c", "d", "e", "f"));
         assertEquals("-weird-name", parse("--", "-weird-name").image());
     }
 

@@ -64,10 +64,18 @@ class ExtractTargetTest {
     }
 
     @Test
+    void aDanglingLinksTargetIsShownBoundedAndWithoutControlCharacters() throws IOException {
+        String target = "\u001b[2J" + "x".repeat(300);
+        Path link = Files.createSymbolicLink(tmp.resolve("hostile"), Path.of(target));
+        assertEquals("extract: FILE " + link + " is a symbolic link to '\\x1b[2J" + "x".repeat(76)
+                + "...', which does not exist; name the file to write", refusal(link.toString(), "disk.img", false));
+    }
+
+    @Test
     void aLinkToNothingIsRefusedRatherThanFollowedOrReplaced() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("dangling"), tmp.resolve("nowhere"));
-        assertEquals("extract: FILE " + link + " is a symbolic link to " + tmp.resolve("nowhere")
-                + ", which does not exist; name the file to write", refusal(link.toString(), "disk.img", false));
+        assertEquals("extract: FILE " + link + " is a symbolic link to '" + tmp.resolve("nowhere")
+                + "', which does not exist; name the file to write", refusal(link.toString(), "disk.img", false));
     }
 
     @Test
