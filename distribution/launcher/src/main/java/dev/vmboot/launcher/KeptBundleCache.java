@@ -31,6 +31,11 @@ import java.util.Optional;
 final class KeptBundleCache implements AutoCloseable {
     /** The directory of the vmboot home holding the kept caches; bin/vmboot and the assembly leave it out. */
     static final String DIRECTORY = "cache";
+    /**
+     * The largest fingerprint record read: a line of about 60 bytes a jar, so room for thousands of jars; a bigger
+     * file is not one this launcher wrote, and the cache is made afresh instead of the file being read.
+     */
+    private static final long MAX_RECORD_BYTES = 1 << 20;
 
     private final Path storage;
     private final Path fingerprintFile;
@@ -79,7 +84,7 @@ final class KeptBundleCache implements AutoCloseable {
     /** Whether the cache was made from the jars FINGERPRINT describes and can be used as it is. */
     boolean matches(String fingerprint) {
         try {
-            return Files.isDirectory(storage)
+            return Files.isDirectory(storage) && Files.size(fingerprintFile) <= MAX_RECORD_BYTES
                     && fingerprint.equals(Files.readString(fingerprintFile, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             return false;

@@ -94,6 +94,18 @@ class KeptBundleCacheTest {
     }
 
     @Test
+    void aRecordThatIsNotTheFingerprintStartsTheCacheAfresh() throws Exception {
+        Path home = homeWithTwoBundles();
+        assertEquals(0, run(home, "0"));
+        Path marker = Files.writeString(home.resolve("cache/one-shot/marker"), "left by the test");
+        // Twice the bound, the fingerprint at its start: not read at all.
+        Files.writeString(home.resolve("cache/one-shot.bundles"), KeptBundleCache.fingerprint(home) + "x".repeat(2 << 20));
+        assertEquals(0, run(home, "0"));
+        assertFalse(Files.exists(marker));
+        assertEquals(KeptBundleCache.fingerprint(home), Files.readString(home.resolve("cache/one-shot.bundles")));
+    }
+
+    @Test
     void aBundleAnEarlierRunInstalledBesidesIsUninstalled() throws Exception {
         Path home = homeWithTwoBundles();
         assertEquals(0, run(home, "0"));
