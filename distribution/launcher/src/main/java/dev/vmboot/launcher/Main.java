@@ -131,9 +131,7 @@ public final class Main {
         Path runDir = BundleCacheDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         // A run ended by a signal (SIGTERM, Ctrl-C) leaves through the shutdown hooks, not through finally.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(runDir), "vmboot-cache-cleanup"));
-        // The training run installs every bundle afresh, so that the archive has the classes of a first start too.
-        boolean ownCache = Boolean.getBoolean(CDS_TRAINING_PROPERTY)
-                || "off".equals(System.getProperty(BUNDLE_CACHE_PROPERTY));
+        boolean ownCache = "off".equals(System.getProperty(BUNDLE_CACHE_PROPERTY));
         try (KeptBundleCache kept = ownCache ? null
                 : KeptBundleCache.open(home, cmd.script().isPresent() ? "one-shot" : "shell").orElse(null)) {
             return run(home, cmd, err, commandStartTimeout, runDir, kept);
@@ -146,7 +144,9 @@ public final class Main {
     private static int run(Path home, CommandLine cmd, PrintStream err, Duration commandStartTimeout, Path runDir,
             KeptBundleCache kept) throws IOException {
         String fingerprint = kept == null ? null : KeptBundleCache.fingerprint(home);
-        boolean reused = kept != null && kept.matches(fingerprint);
+        // The training run makes the kept cache afresh: the archive then has the classes of the launcher's kept cache
+        // and of a first start (installing every bundle) too.
+        boolean reused = kept != null && !Boolean.getBoolean(CDS_TRAINING_PROPERTY) && kept.matches(fingerprint);
         if (kept != null && !reused) {
             kept.invalidate();
         }
