@@ -96,6 +96,15 @@ final class KeptBundleCache implements AutoCloseable {
         Files.deleteIfExists(fingerprintFile);
     }
 
+    /** {@link #invalidate()} from a framework thread: a record that cannot be deleted is left to the next run's check. */
+    void invalidateQuietly() {
+        try {
+            invalidate();
+        } catch (IOException | RuntimeException e) {
+            // the next run compares the record with the jars all the same
+        }
+    }
+
     /**
      * Records that the cache now holds the bundles FINGERPRINT describes: written beside it and renamed over the old
      * record, so that a run killed meanwhile leaves no record, or a whole one.

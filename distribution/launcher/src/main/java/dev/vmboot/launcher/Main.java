@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
@@ -189,6 +190,16 @@ public final class Main {
                             + (why == null ? "" : why.getMessage()));
                 }
             });
+            if (kept != null) {
+                // A bundle installed, updated or uninstalled while vmboot runs (the shell's deploy/ watcher,
+                // felix:install) leaves the cache holding other bundles than the jars say: the next run makes it
+                // afresh.
+                ctx.addBundleListener(e -> {
+                    if ((e.getType() & (BundleEvent.INSTALLED | BundleEvent.UPDATED | BundleEvent.UNINSTALLED)) != 0) {
+                        kept.invalidateQuietly();
+                    }
+                });
+            }
             // Marked for start before the framework starts, so that it starts them all on reaching its start level
             // and only then becomes ACTIVE (firing STARTED): a one-shot script waits for that, so every service
             // (the disk scanner, the readers) is there when it runs.

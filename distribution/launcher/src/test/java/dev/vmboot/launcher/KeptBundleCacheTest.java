@@ -125,6 +125,25 @@ class KeptBundleCacheTest {
     }
 
     @Test
+    void aBundleInstalledWhileVmbootRunsHasTheNextRunMakeTheCacheAfresh() throws Exception {
+        Path home = homeWithTwoBundles();
+        TestBundles.installing(home.resolve("bundle/installing.jar"), "test.installing");
+        Path extra = TestBundles.plain(tmp.resolve("extra.jar"), "test.extra", "1.0.0");
+        System.setProperty("test.install.location", extra.toUri().toString());
+        try {
+            assertEquals(0, run(home, "0"));
+        } finally {
+            System.clearProperty("test.install.location");
+        }
+        assertFalse(Files.exists(home.resolve("cache/one-shot.bundles")), "the record outlived the install");
+        Path marker = Files.writeString(home.resolve("cache/one-shot/marker"), "left by the test");
+        assertEquals(0, run(home, "0"));
+        assertFalse(Files.exists(marker));
+        assertEquals(3, locationsIn(home).size());
+        assertTrue(Files.exists(home.resolve("cache/one-shot.bundles")));
+    }
+
+    @Test
     void aCacheAnotherRunHoldsIsNotOpenedTwice() throws Exception {
         Path home = homeWithTwoBundles();
         try (KeptBundleCache held = KeptBundleCache.open(home, "one-shot").orElseThrow()) {
