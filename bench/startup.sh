@@ -7,9 +7,12 @@
 #   devices            bin/vmboot devices: framework, every bundle, DS components, one command (the "ready shell")
 #   devices, moved     the same from a copy moved elsewhere after the build (tar/cpio/cp -a keep the jars' times)
 #   devices, no CDS    VMBOOT_CDS=off (the JDK's own archive only): what a moved distribution got before it was fixed
+#   devices, no kept cache   -Dvmboot.bundle.cache=off: every bundle installed into a fresh cache, as before the
+#                      launcher kept its bundle cache in cache/ (the runs before use the kept one, made by the first)
 #   shell              the interactive shell (jline, gogo's profile) to its prompt, then exit
 #   menu               bin/vmboot --autoboot on the 4-partition image of bench/scan.sh: scan, menu, "s", exit
 #   scan               bin/vmboot scan of that image (ext4, xfs, vfat, iso9660)
+#   scan, no kept cache     the same with -Dvmboot.bundle.cache=off
 #   scan, fewer        the same with only the 24 bundles scan uses (no VMM, devices, boot protocols, FileInstall)
 #   devices, jlink     a jlinked runtime (the 6 modules the bundles import, with its own CDS archives)
 #   devices, Atomos    Apache Felix Atomos: the bundles on the class path, connected to Felix (bench/lib/AtomosDevices)
@@ -95,15 +98,18 @@ candidates=(
     "devices|6|'$dist/bin/vmboot' devices"
     "devices, moved|6|'$work/moved/vmboot/bin/vmboot' devices"
     "devices, no CDS|-|VMBOOT_CDS=off '$dist/bin/vmboot' devices"
+    "devices, no kept cache|-|VMBOOT_JAVA_OPTS=-Dvmboot.bundle.cache=off '$dist/bin/vmboot' devices"
     "shell|-|printf 'exit\\n' | '$dist/bin/vmboot' 2>/dev/null"
     "menu|-|printf 's\\nexit\\n' | '$work/menu/bin/vmboot' --autoboot 2>/dev/null"
     "scan|8|'$dist/bin/vmboot' scan '$img'"
+    "scan, no kept cache|-|VMBOOT_JAVA_OPTS=-Dvmboot.bundle.cache=off '$dist/bin/vmboot' scan '$img'"
     "scan, fewer bundles|-|'$work/fewer/bin/vmboot' scan '$img'"
 )
 [ -d "$work/jlinked" ] && candidates+=("devices, jlink|-|JAVA_HOME='$jre' '$work/jlinked/bin/vmboot' devices")
 [ -d "$work/atomos" ] && candidates+=("devices, Atomos|-|${atomos_cmd/AtomosDevices/-XX:SharedArchiveFile=$at/lib/atomos.jsa -Xshare:auto AtomosDevices}")
 
-# One untimed run of each: it must succeed (a candidate that fails fast would look fast), and it warms the page cache.
+# One untimed run of each: it must succeed (a candidate that fails fast would look fast), and it warms the page cache
+# (and makes each copy's kept bundle cache, as a first start does).
 for c in "${candidates[@]}"; do
     IFS='|' read -r name _ cmd <<<"$c"
     if ! out=$(bash -c "$cmd" </dev/null 2>&1); then

@@ -68,6 +68,25 @@ final class BundleJars {
     }
 
     /**
+     * Uninstalls every bundle of the framework but the system bundle and those installed here: what a kept bundle
+     * cache has from an earlier run besides. A bundle that will not go is one line on standard error.
+     */
+    void uninstallOthers() {
+        Set<Bundle> ours = new HashSet<>(installed);
+        for (Bundle b : context.getBundles()) {
+            if (b.getBundleId() == 0 || ours.contains(b)) {
+                continue;
+            }
+            try {
+                b.uninstall();
+            } catch (BundleException | RuntimeException e) {
+                err.println("vmboot: bundle " + b.getLocation() + " (from an earlier run) cannot be uninstalled: "
+                        + reason(e));
+            }
+        }
+    }
+
+    /**
      * Marks every installed bundle but fragments for start: the framework starts them when it reaches their start
      * level. A bundle the framework will not mark is one line on standard error.
      */

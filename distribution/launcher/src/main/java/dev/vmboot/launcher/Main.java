@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
@@ -28,8 +29,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * Starts Apache Felix with the bundles in {@code bundle/} and {@code deploy/} of the vmboot home directory.
  *
  * <p>Interactive mode starts the gogo jline shell; one-shot mode hands the script to vmboot's script runner (framework
- * property {@code vmboot.run}) and exits with the status it leaves in {@code vmboot.exit.status}. Each run gets its
- * own bundle cache in a temporary directory, so concurrent runs (an init script and a person) do not collide.
+ * property {@code vmboot.run}) and exits with the status it leaves in {@code vmboot.exit.status}. The bundle cache is
+ * kept from one run to the next in {@code cache/} of the home while the jars stay the same ({@link KeptBundleCache});
+ * a run that cannot have it (read-only home, another run holding it) gets a cache of its own in a temporary
+ * directory, so concurrent runs (an init script and a person) do not collide.
  */
 public final class Main {
     /**
@@ -53,6 +56,11 @@ public final class Main {
     static final String ONE_SHOT_ETC_FILTER = "(?!org\\.apache\\.felix\\.fileinstall-).*\\.(cfg|config)";
     /** Set by {@code bin/vmboot} when it makes the class data sharing archive ({@code VMBOOT_CDS=create}). */
     static final String CDS_TRAINING_PROPERTY = "vmboot.cds.training";
+    /**
+     * {@code off}: no kept bundle cache, every run installs the bundles into a cache of its own (as before it was kept;
+     * {@code VMBOOT_JAVA_OPTS=-Dvmboot.bundle.cache=off}, which bench/startup.sh compares with).
+     */
+    static final String BUNDLE_CACHE_PROPERTY = "vmboot.bundle.cache";
     /** The system property vmboot.shell's ScriptRunner sets when it starts a one-shot command. */
     static final String COMMAND_STARTED_PROPERTY = "vmboot.run.started";
     /** slf4j-simple's level, which bin/vmboot sets from VMBOOT_LOG_LEVEL and --verbose raises to debug. */
@@ -120,26 +128,61 @@ public final class Main {
     static int run(Path home, CommandLine cmd, PrintStream err, Duration commandStartTimeout) throws IOException {
         System.clearProperty(COMMAND_STARTED_PROPERTY);
         System.clearProperty(EXIT_STATUS_PROPERTY);
-        Path cache = BundleCacheDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
+        // This run's own directory: its bundle cache when no kept one can be used, else its configurations.
+        Path runDir = BundleCacheDirectory.create(Path.of(System.getProperty("java.io.tmpdir")));
         // A run ended by a signal (SIGTERM, Ctrl-C) leaves through the shutdown hooks, not through finally.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(cache), "vmboot-cache-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(runDir), "vmboot-cache-cleanup"));
+        boolean ownCache = "off".equals(System.getProperty(BUNDLE_CACHE_PROPERTY));
+        try (KeptBundleCache kept = ownCache ? null
+                : KeptBundleCache.open(home, cmd.script().isPresent() ? "one-shot" : "shell").orElse(null)) {
+            return run(home, cmd, err, commandStartTimeout, runDir, kept);
+        } finally {
+            deleteTree(runDir);
+        }
+    }
+
+    /** The run in the bundle cache KEPT (null: a cache of its own in RUNDIR). */
+    private static int run(Path home, CommandLine cmd, PrintStream err, Duration commandStartTimeout, Path runDir,
+            KeptBundleCache kept) throws IOException {
+        String fingerprint = kept == null ? null : KeptBundleCache.fingerprint(home);
+        // The training run makes the kept cache afresh: the archive then has the classes of the launcher's kept cache
+        // and of a first start (installing every bundle) too.
+        boolean reused = kept != null && !Boolean.getBoolean(CDS_TRAINING_PROPERTY) && kept.matches(fingerprint);
+        if (kept != null && !reused) {
+            kept.invalidate();
+        }
         Framework framework = null;
         try {
-            framework = newFramework(home, cache, cmd);
-            framework.init();
+            framework = newFramework(home, runDir, kept, reused, cmd);
+            try {
+                framework.init();
+            } catch (BundleException e) {
+                if (!reused) {
+                    throw e;
+                }
+                // A kept cache the framework cannot read (a run killed while writing it): made afresh.
+                reused = false;
+                kept.invalidate();
+                framework = newFramework(home, runDir, kept, false, cmd);
+                framework.init();
+            }
             BundleContext ctx = framework.getBundleContext();
             BundleJars jars = new BundleJars(ctx, home, err);
             // A plug-in rebuilt into deploy/ replaces the distribution's own.
             Set<String> replaced = BundleJars.replacedBy(home.resolve("bundle"), home.resolve("deploy"));
+            // In a kept cache each jar's bundle is there already, and installing it again returns it.
             jars.install("bundle", file -> replaced.contains(file)
                     || cmd.script().isPresent() && INTERACTIVE_ONLY.stream().anyMatch(file::startsWith),
-                    jar -> "reference:" + jar.toUri(), (file, b) -> {
-                        if (file.startsWith(SHELL_BUNDLE)) {
-                            b.adapt(BundleStartLevel.class).setStartLevel(SHELL_START_LEVEL);
-                        }
-                    });
+                    jar -> "reference:" + jar.toUri(), (file, b) -> startLevel(b,
+                            file.startsWith(SHELL_BUNDLE) ? SHELL_START_LEVEL : 1));
             // The same location FileInstall uses (File.toURI), so it adopts these bundles as its own.
-            jars.install("deploy", file -> false, jar -> jar.toFile().toURI().toString(), (file, b) -> { });
+            jars.install("deploy", file -> false, jar -> jar.toFile().toURI().toString(), (file, b) -> startLevel(b, 1));
+            if (reused) {
+                // What an earlier run installed besides (felix:install in the shell) is not part of this one.
+                jars.uninstallOthers();
+            } else if (kept != null) {
+                kept.record(fingerprint);
+            }
             ctx.addFrameworkListener(e -> {
                 if (e.getType() == FrameworkEvent.ERROR && e.getBundle() != null && e.getBundle().getBundleId() != 0) {
                     Throwable why = e.getThrowable();
@@ -147,6 +190,16 @@ public final class Main {
                             + (why == null ? "" : why.getMessage()));
                 }
             });
+            if (kept != null) {
+                // A bundle installed, updated or uninstalled while vmboot runs (the shell's deploy/ watcher,
+                // felix:install) leaves the cache holding other bundles than the jars say: the next run makes it
+                // afresh.
+                ctx.addBundleListener(e -> {
+                    if ((e.getType() & (BundleEvent.INSTALLED | BundleEvent.UPDATED | BundleEvent.UNINSTALLED)) != 0) {
+                        kept.invalidateQuietly();
+                    }
+                });
+            }
             // Marked for start before the framework starts, so that it starts them all on reaching its start level
             // and only then becomes ACTIVE (firing STARTED): a one-shot script waits for that, so every service
             // (the disk scanner, the readers) is there when it runs.
@@ -168,7 +221,14 @@ public final class Main {
             if (framework != null) {
                 stop(framework, err);
             }
-            deleteTree(cache);
+        }
+    }
+
+    /** Puts B at start level LEVEL unless it is there already (a kept cache keeps what an earlier run set). */
+    private static void startLevel(Bundle b, int level) {
+        BundleStartLevel startLevel = b.adapt(BundleStartLevel.class);
+        if (startLevel.getStartLevel() != level) {
+            startLevel.setStartLevel(level);
         }
     }
 
@@ -229,10 +289,28 @@ public final class Main {
         }
     }
 
-    private static Framework newFramework(Path home, Path cache, CommandLine cmd) {
+    /**
+     * A framework for HOME: its bundle cache KEPT, used as it is if REUSED and else cleaned first, or with no kept
+     * cache one of its own in RUNDIR.
+     */
+    private static Framework newFramework(Path home, Path runDir, KeptBundleCache kept, boolean reused,
+            CommandLine cmd) {
         Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
-        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        if (kept == null) {
+            props.put(Constants.FRAMEWORK_STORAGE, runDir.toString());
+        } else {
+            props.put(Constants.FRAMEWORK_STORAGE, kept.storage().toString());
+            // Configuration Admin's configurations stay this run's (etc/ and commands make them), as with a cache
+            // of its own (Felix Configuration Admin's FilePersistenceManager, framework property felix.cm.dir).
+            props.put("felix.cm.dir", runDir.resolve("config").toString());
+            // Declarative Services keeps the component descriptions it read, by bundle id and last-modified time,
+            // in its data area at stop and reads them back at start instead of parsing each bundle's XML
+            // (Felix SCR's Activator, framework property ds.cache.metadata).
+            props.put("ds.cache.metadata", "true");
+        }
+        if (!reused) {
+            props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        }
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(SHELL_START_LEVEL));
         props.put("vmboot.home", home.toString());
         // FileInstall: etc/*.cfg feed Configuration Admin; etc/org.apache.felix.fileinstall-deploy.cfg adds the

@@ -37,6 +37,15 @@ final class TestBundles {
         return write(jar, m, activator);
     }
 
+    /** A bundle that installs another at its start (see InstallingActivator). */
+    static Path installing(Path jar, String symbolicName) throws IOException {
+        Manifest m = manifest(symbolicName, "1.0.0");
+        Class<?> activator = dev.vmboot.launcher.testbundle.InstallingActivator.class;
+        m.getMainAttributes().putValue("Bundle-Activator", activator.getName());
+        m.getMainAttributes().putValue("Import-Package", "org.osgi.framework");
+        return write(jar, m, activator);
+    }
+
     private static Manifest manifest(String symbolicName, String version) {
         Manifest m = new Manifest();
         Attributes a = m.getMainAttributes();
