@@ -51,6 +51,8 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     private static final int CONSOLE_MINOR = 1;
     /** The distribution's class-data archive is made for the host JDK at the build path; the payload cannot use it. */
     private static final String DISTRIBUTION_CDS = "lib/vmboot.jsa";
+    /** How many of the classes a trimmed JRE lacks the error names. */
+    private static final int MISSING_SHOWN = 20;
 
     public PayloadBuilder {
         moduleOverrides = List.copyOf(moduleOverrides);
@@ -71,6 +73,15 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
         Path jre = work.resolve("jre");
         jlink(jre);
+        JdkClassClosure closure = JdkClassClosure.of(distribution, platform.jreModules(), jre);
+        if (!closure.missing().isEmpty()) {
+            StringBuilder m = new StringBuilder();
+            closure.missing().entrySet().stream().limit(MISSING_SHOWN)
+                    .forEach(e -> m.append("\n  ").append(e.getKey()).append(" (from ").append(e.getValue()).append(')'));
+            throw new IOException("the JRE lacks " + closure.missing().size() + " classes the distribution can load"
+                    + " (drop their patterns from " + platform.name() + "'s jre.exclude):" + m);
+        }
+        LOG.info("the JRE has all {} JDK classes the distribution can reach", closure.reached().size());
         Path bundles = work.resolve("bundle");
         Files.createDirectories(bundles);
         List<Path> elfRoots = new ArrayList<>(elfFiles(jre));
@@ -103,9 +114,9 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         long overhead;
         try (OutputStream file = Files.newOutputStream(initramfs)) {
             CountingOutputStream counted = new CountingOutputStream(file);
-            XZOutputStream xz = new XZOutputStream(counted, filters(), XZ.CHECK_CRC32);
+            XZOutputStream xz = new XZOutputStream(counted, lzma2(), XZ.CHECK_CRC32);
             NewcCpioWriter cpio = new NewcCpioWriter(xz, SYNTHETIC_MTIME);
-            Part part = new Part(cpio, xz, counted, parts);
+            Part part = new Part(cpio, xz, counted, parts, platform.xzX86Filter() ? lzma2() : null);
 
             part.begin("base");
             cpio.directory("dev", 0755);
@@ -113,13 +124,15 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             for (String d : List.of("proc", "sys", "tmp", "run", "root")) {
                 cpio.directory(d, d.equals("tmp") ? 01777 : 0755);
             }
-            part.file("bin/busybox", 0755, busybox);
-            cpio.symlink("bin/sh", "busybox");
             part.bytes("init", 0755, InitScript.text(platform.name(), platform.rescueShell())
                     .getBytes(StandardCharsets.UTF_8));
             part.end();
 
+            // busybox with the libraries, in one part and so one XZ block (a part's end ends the block when BCJ is
+            // on): its static libc is much of the shared one, which xz then finds in its dictionary (0.27 MiB).
             part.begin("libs");
+            part.file("bin/busybox", 0755, busybox);
+            cpio.symlink("bin/sh", "busybox");
             if (libs.interpreter().isPresent()) {
                 Map.Entry<String, Path> interp = libs.interpreter().get();
                 String name = interp.getKey().substring(interp.getKey().lastIndexOf('/') + 1);
@@ -177,6 +190,8 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         text.append("kernel ").append(kver).append(", modules in load order: ");
         modules.forEach(m -> text.append(m.name()).append(' '));
         text.append('\n').append("shared libraries: ").append(String.join(" ", libs.libraries().keySet())).append('\n');
+        text.append("JDK classes the distribution can reach (all in the JRE): ").append(closure.reached().size())
+                .append('\n');
         text.append("imports of packages the JRE lacks, made optional: ").append(String.join(", ", optionalImports))
                 .append('\n');
         Files.writeString(output.resolve("size-report.txt"), text);
@@ -202,6 +217,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         List<String> args = new ArrayList<>(List.of("--add-modules", String.join(",", platform.jreModules()),
                 "--strip-debug", "--no-header-files", "--no-man-pages", "--compress=0", "--vm=server",
                 "--output", jre.toString()));
+        args.addAll(platform.jreExclude());
         if (platform.jreCds()) {
             args.add("--generate-cds-archive");
         }
@@ -247,10 +263,9 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
     }
 
-    private FilterOptions[] filters() throws IOException {
+    private LZMA2Options lzma2() throws IOException {
         try {
-            LZMA2Options lzma2 = new LZMA2Options(platform.xzPreset());
-            return platform.xzX86Filter() ? new FilterOptions[] {new X86Options(), lzma2} : new FilterOptions[] {lzma2};
+            return new LZMA2Options(platform.xzPreset());
         } catch (org.tukaani.xz.UnsupportedOptionsException e) {
             throw new IOException(e);
         }
@@ -258,6 +273,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
     private static boolean isCds(String relative) {
         return relative.endsWith(".jsa"); // a directory ("lib/") is never one
+    }
+
+    /** Whether FILE starts with the ELF magic. */
+    static boolean isElf(Path file) throws IOException {
+        byte[] head = new byte[4];
+        try (var in = Files.newInputStream(file)) {
+            return in.readNBytes(head, 0, 4) == 4 && ElfFile.hasElfMagic(head);
+        }
     }
 
     /** Regular files under DIR that are ELF objects. */
@@ -290,22 +313,57 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
     }
 
-    /** Writes the parts and measures each: its files, its bytes, and the xz bytes written while it was written. */
+    /**
+     * Writes the parts and measures each: its files, its bytes, and the xz bytes written while it was written. With
+     * an x86 filter, every ELF object goes into an XZ block whose filter chain is x86 BCJ then LZMA2 (xz-file-format
+     * section 5.3.3: call targets made absolute, so that repeated calls compress; the kernel's decoder has it with
+     * CONFIG_XZ_DEC_X86), everything else into LZMA2-only blocks: BCJ on class files and text costs more than it
+     * saves, on machine code it saves 8% (libjvm.so: 4.82 MiB of xz, 4.43 with BCJ). A new block starts with an
+     * empty dictionary, so the files of a tree are written ELF objects first, one switch each way.
+     */
     private static final class Part {
         private final NewcCpioWriter cpio;
         private final XZOutputStream xz;
         private final CountingOutputStream counted;
         private final List<PartSize> parts;
+        /** The chain of the blocks of ELF objects (x86 BCJ, LZMA2); null: one chain for everything. */
+        private final FilterOptions[] elfFilters;
+        private final FilterOptions[] plainFilters;
+        private boolean inElfBlock;
         private String name;
         private int files;
         private long raw;
         private long start;
 
-        Part(NewcCpioWriter cpio, XZOutputStream xz, CountingOutputStream counted, List<PartSize> parts) {
+        Part(NewcCpioWriter cpio, XZOutputStream xz, CountingOutputStream counted, List<PartSize> parts,
+             LZMA2Options x86Lzma2) {
             this.cpio = cpio;
             this.xz = xz;
             this.counted = counted;
             this.parts = parts;
+            this.elfFilters = x86Lzma2 == null ? null : new FilterOptions[] {new X86Options(), x86Lzma2};
+            this.plainFilters = x86Lzma2 == null ? null : new FilterOptions[] {x86Lzma2};
+        }
+
+        /** Ends the current block and starts one with the other chain if SOURCE needs it. */
+        private void blockFor(Path source) throws IOException {
+            if (elfFilters == null) {
+                return;
+            }
+            boolean elf = isElf(source);
+            if (elf != inElfBlock) {
+                xz.endBlock();
+                xz.updateFilters(elf ? elfFilters : plainFilters);
+                inElfBlock = elf;
+            }
+        }
+
+        private void plainBlock() throws IOException {
+            if (elfFilters != null && inElfBlock) {
+                xz.endBlock();
+                xz.updateFilters(plainFilters);
+                inElfBlock = false;
+            }
         }
 
         void begin(String part) {
@@ -316,12 +374,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
 
         void file(String at, int perm, Path source) throws IOException {
+            blockFor(source);
             cpio.file(at, perm, source);
             files++;
             raw += Files.size(source);
         }
 
         void bytes(String at, int perm, byte[] content) throws IOException {
+            plainBlock();
             cpio.file(at, perm, content);
             files++;
             raw += content.length;
@@ -333,6 +393,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             try (Stream<Path> s = Files.walk(root)) {
                 all = s.filter(p -> !p.equals(root)).sorted().toList();
             }
+            List<Path> regular = new ArrayList<>();
             for (Path p : all) {
                 String rel = root.relativize(p).toString();
                 String target = at + "/" + rel;
@@ -341,14 +402,33 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
                         cpio.symlink(target, Files.readSymbolicLink(p).toString());
                     }
                 } else if (Files.isRegularFile(p) && keep.test(rel)) {
-                    file(target, Files.isExecutable(p) ? 0755 : 0644, p);
+                    regular.add(p);
                 } else if (Files.isDirectory(p) && keep.test(rel + "/") && !cpio.contains(target)) {
                     cpio.directory(target, 0755);
                 }
             }
+            List<Path> ordered = new ArrayList<>();
+            if (elfFilters != null) { // ELF objects first: one block switch for the tree
+                for (Path p : regular) {
+                    if (isElf(p)) {
+                        ordered.add(p);
+                    }
+                }
+            }
+            for (Path p : regular) {
+                if (!ordered.contains(p)) {
+                    ordered.add(p);
+                }
+            }
+            for (Path p : ordered) {
+                file(at + "/" + root.relativize(p), Files.isExecutable(p) ? 0755 : 0644, p);
+            }
         }
 
-        /** Ends the part: everything written so far is pushed through xz so that its share can be counted. */
+        /**
+         * Ends the part: everything written so far is pushed through xz so that its share can be counted (in a block
+         * with BCJ, which cannot be flushed, xz-java ends the block: the next part starts with an empty dictionary).
+         */
         void end() throws IOException {
             xz.flush();
             parts.add(new PartSize(name, files, raw, counted.count() - start));

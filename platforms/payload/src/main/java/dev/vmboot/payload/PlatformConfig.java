@@ -19,16 +19,20 @@ import java.util.Properties;
  * @param jreCds        whether the JRE carries the JDK's default class-data archive ({@code jre.cds})
  * @param rescueShell   whether /init starts a shell when vmboot ends, instead of powering off ({@code rescue.shell})
  * @param xzPreset      the xz (LZMA2) preset, 0-9 ({@code xz.preset})
- * @param xzX86Filter   whether the initramfs goes through xz's x86 BCJ filter first ({@code xz.x86})
+ * @param xzX86Filter   whether ELF objects go through xz's x86 BCJ filter, in blocks of their own ({@code xz.x86})
+ * @param jreExclude    what jlink leaves out of the JRE: jlink options and their patterns, from the file
+ *                      {@code jre.exclude} names (beside the properties file; see {@link JreExclusions})
  */
 public record PlatformConfig(String name, long flashBudget, List<String> kernelModules, List<String> jreModules,
-                             boolean jreCds, boolean rescueShell, int xzPreset, boolean xzX86Filter) {
+                             boolean jreCds, boolean rescueShell, int xzPreset, boolean xzX86Filter,
+                             List<String> jreExclude) {
     /** The modules vmboot needs (measured, issue 14): java.beans comes from system.packages.extra, not java.desktop. */
     static final String DEFAULT_JRE_MODULES = "java.base java.logging java.xml jdk.unsupported";
 
     public PlatformConfig {
         kernelModules = List.copyOf(kernelModules);
         jreModules = List.copyOf(jreModules);
+        jreExclude = List.copyOf(jreExclude);
         if (xzPreset < 0 || xzPreset > 9) {
             throw new IllegalArgumentException("xz.preset is " + xzPreset + ", not 0-9");
         }
@@ -44,11 +48,15 @@ public record PlatformConfig(String name, long flashBudget, List<String> kernelM
         if (budget == null) {
             throw new IOException(file + " sets no flash.budget");
         }
+        String exclude = p.getProperty("jre.exclude", "").strip();
+        List<String> jreExclude = exclude.isEmpty() ? List.of()
+                : JreExclusions.jlinkOptions(file.resolveSibling(exclude));
         try {
             return new PlatformConfig(name, ByteSize.parse(budget), words(p.getProperty("kernel.modules", "")),
                     words(p.getProperty("jre.modules", DEFAULT_JRE_MODULES)),
                     bool(p, "jre.cds", false), bool(p, "rescue.shell", true),
-                    Integer.parseInt(p.getProperty("xz.preset", "6").strip()), bool(p, "xz.x86", false));
+                    Integer.parseInt(p.getProperty("xz.preset", "6").strip()), bool(p, "xz.x86", false),
+                    jreExclude);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
