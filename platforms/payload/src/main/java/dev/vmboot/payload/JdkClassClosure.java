@@ -58,13 +58,18 @@ record JdkClassClosure(Map<String, String> reached, Map<String, String> missing)
      * TRIMMED (a jlinked JRE).
      */
     static JdkClassClosure of(Path distribution, List<String> modules, Path trimmed) throws IOException {
+        return of(jars(distribution), modules, trimmed);
+    }
+
+    /** The closure of JARS over this runtime's classes of MODULES, checked against the image at TRIMMED. */
+    static JdkClassClosure of(List<Path> jars, List<String> modules, Path trimmed) throws IOException {
         FileSystem full = FileSystems.getFileSystem(URI.create("jrt:/"));
         try (FileSystem image = FileSystems.newFileSystem(URI.create("jrt:/"),
                 Map.of("java.home", trimmed.toString()))) {
             Map<String, String> moduleOfPackage = moduleOfPackage(Set.copyOf(modules));
             Map<String, String> reached = new LinkedHashMap<>();
             Deque<String> todo = new ArrayDeque<>();
-            for (Path jar : jars(distribution)) {
+            for (Path jar : jars) {
                 try (InputStream in = Files.newInputStream(jar)) {
                     walkJar(in, jar.toString(), 0, moduleOfPackage, reached, todo);
                 }
@@ -147,7 +152,7 @@ record JdkClassClosure(Map<String, String> reached, Map<String, String> missing)
     }
 
     /** The jars of the distribution: bundle/, lib/ and deploy/. */
-    private static List<Path> jars(Path distribution) throws IOException {
+    static List<Path> jars(Path distribution) throws IOException {
         try (Stream<Path> s = Files.walk(distribution)) {
             return s.filter(p -> p.toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
         }

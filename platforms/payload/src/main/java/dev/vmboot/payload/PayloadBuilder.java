@@ -51,6 +51,12 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     private static final int CONSOLE_MINOR = 1;
     /** The distribution's class-data archive is made for the host JDK at the build path; the payload cannot use it. */
     private static final String DISTRIBUTION_CDS = "lib/vmboot.jsa";
+    /**
+     * The jrt file system provider for other JDKs (JEP 220: a tool on another Java version reads this image with it);
+     * the payload's own JVM reads its image with java.base's provider. Needed here (JdkClassClosure, JrePackages open
+     * the JRE as a jrt file system), left out of the initramfs: 0.1 MiB.
+     */
+    static final String JRT_FS = "lib/jrt-fs.jar";
     /** How many of the classes a trimmed JRE lacks the error names. */
     private static final int MISSING_SHOWN = 20;
 
@@ -73,15 +79,6 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
         Path jre = work.resolve("jre");
         jlink(jre);
-        JdkClassClosure closure = JdkClassClosure.of(distribution, platform.jreModules(), jre);
-        if (!closure.missing().isEmpty()) {
-            StringBuilder m = new StringBuilder();
-            closure.missing().entrySet().stream().limit(MISSING_SHOWN)
-                    .forEach(e -> m.append("\n  ").append(e.getKey()).append(" (from ").append(e.getValue()).append(')'));
-            throw new IOException("the JRE lacks " + closure.missing().size() + " classes the distribution can load"
-                    + " (drop their patterns from " + platform.name() + "'s jre.exclude):" + m);
-        }
-        LOG.info("the JRE has all {} JDK classes the distribution can reach", closure.reached().size());
         Path bundles = work.resolve("bundle");
         Files.createDirectories(bundles);
         List<Path> elfRoots = new ArrayList<>(elfFiles(jre));
@@ -91,9 +88,11 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         absentPackages.removeAll(JrePackages.of(jre));
         List<String> optionalImports = new ArrayList<>();
         int dropped = 0;
+        BundleClassClosure slim = BundleClassClosure.of(JdkClassClosure.jars(distribution), platform.bundlesSlim());
         try (Stream<Path> s = Files.list(distribution.resolve("bundle"))) {
             for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(jar.getFileName()), absentPackages);
+                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(jar.getFileName()), absentPackages,
+                        slim.dropped().getOrDefault(jar.getFileName().toString(), Set.of()));
                 dropped += r.nativesDropped().size();
                 r.madeOptional().forEach(p -> optionalImports.add(jar.getFileName() + ": " + p));
                 for (Map.Entry<String, byte[]> e : r.keptElf().entrySet()) {
@@ -105,6 +104,19 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             }
         }
         LOG.info("left out {} native libraries for other platforms", dropped);
+        // What the payload holds: the rewritten bundles and the distribution's other jars (the launcher, Felix).
+        List<Path> payloadJars = new ArrayList<>(JdkClassClosure.jars(bundles));
+        JdkClassClosure.jars(distribution).stream().filter(j -> !j.startsWith(distribution.resolve("bundle")))
+                .forEach(payloadJars::add);
+        JdkClassClosure closure = JdkClassClosure.of(payloadJars, platform.jreModules(), jre);
+        if (!closure.missing().isEmpty()) {
+            StringBuilder m = new StringBuilder();
+            closure.missing().entrySet().stream().limit(MISSING_SHOWN)
+                    .forEach(e -> m.append("\n  ").append(e.getKey()).append(" (from ").append(e.getValue()).append(')'));
+            throw new IOException("the JRE lacks " + closure.missing().size() + " classes the distribution can load"
+                    + " (drop their patterns from " + platform.name() + "'s jre.exclude):" + m);
+        }
+        LOG.info("the JRE has all {} JDK classes the distribution can reach", closure.reached().size());
         SharedLibraryClosure libs = SharedLibraryClosure.of(elfRoots, LibrarySearchPath.host());
         KernelModuleIndex index = KernelModuleIndex.of(kernelTree.resolve("lib/modules/" + kver), moduleOverrides);
         List<KernelModule> modules = index.loadOrder(platform.kernelModules());
@@ -148,7 +160,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             part.end();
 
             part.begin("jre");
-            part.tree(jre, InitScript.JRE_DIR, p -> !isCds(p));
+            part.tree(jre, InitScript.JRE_DIR, p -> !isCds(p) && !p.equals(JRT_FS));
             part.end();
 
             part.begin("cds");
@@ -192,6 +204,11 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         text.append('\n').append("shared libraries: ").append(String.join(" ", libs.libraries().keySet())).append('\n');
         text.append("JDK classes the distribution can reach (all in the JRE): ").append(closure.reached().size())
                 .append('\n');
+        text.append("classes no other class can load, left out of library bundles (bundles.slim):");
+        slim.dropped().forEach((jar, classes) -> text.append(' ').append(jar).append(' ')
+                .append(classes.size()).append(" of ")
+                .append(classes.size() + slim.kept().getOrDefault(jar, Set.of()).size()));
+        text.append('\n');
         text.append("imports of packages the JRE lacks, made optional: ").append(String.join(", ", optionalImports))
                 .append('\n');
         Files.writeString(output.resolve("size-report.txt"), text);
@@ -265,7 +282,11 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
     private LZMA2Options lzma2() throws IOException {
         try {
-            return new LZMA2Options(platform.xzPreset());
+            LZMA2Options o = new LZMA2Options(platform.xzPreset());
+            if (platform.xzDict() != 0) {
+                o.setDictSize((int) platform.xzDict());
+            }
+            return o;
         } catch (org.tukaani.xz.UnsupportedOptionsException e) {
             throw new IOException(e);
         }
@@ -275,12 +296,25 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         return relative.endsWith(".jsa"); // a directory ("lib/") is never one
     }
 
-    /** Whether FILE starts with the ELF magic. */
-    static boolean isElf(Path file) throws IOException {
-        byte[] head = new byte[4];
+    /** ELF header (System V gABI, "ELF Header"): e_type at offset 16; ET_EXEC 2 and ET_DYN 3 are linked code. */
+    private static final int E_TYPE = 16;
+    private static final int ET_EXEC = 2;
+    private static final int ET_DYN = 3;
+
+    /**
+     * Whether FILE is a linked ELF object, an executable or shared library: what x86 BCJ helps. A relocatable object
+     * (a kernel module, ET_REL) has its call targets zero until it is loaded; BCJ gains nothing on it, and the qemu-q35
+     * payload's modules took 0.08 MiB more in blocks of their own.
+     */
+    static boolean isLinkedElf(Path file) throws IOException {
+        byte[] head = new byte[E_TYPE + 2];
         try (var in = Files.newInputStream(file)) {
-            return in.readNBytes(head, 0, 4) == 4 && ElfFile.hasElfMagic(head);
+            if (in.readNBytes(head, 0, head.length) != head.length || !ElfFile.hasElfMagic(head)) {
+                return false;
+            }
         }
+        int type = (head[E_TYPE] & 0xff) | (head[E_TYPE + 1] & 0xff) << 8; // x86-64: little-endian
+        return type == ET_EXEC || type == ET_DYN;
     }
 
     /** Regular files under DIR that are ELF objects. */
@@ -315,7 +349,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
     /**
      * Writes the parts and measures each: its files, its bytes, and the xz bytes written while it was written. With
-     * an x86 filter, every ELF object goes into an XZ block whose filter chain is x86 BCJ then LZMA2 (xz-file-format
+     * an x86 filter, every linked ELF object goes into an XZ block whose filter chain is x86 BCJ then LZMA2 (xz-file-format
      * section 5.3.3: call targets made absolute, so that repeated calls compress; the kernel's decoder has it with
      * CONFIG_XZ_DEC_X86), everything else into LZMA2-only blocks: BCJ on class files and text costs more than it
      * saves, on machine code it saves 8% (libjvm.so: 4.82 MiB of xz, 4.43 with BCJ). A new block starts with an
@@ -350,7 +384,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             if (elfFilters == null) {
                 return;
             }
-            boolean elf = isElf(source);
+            boolean elf = isLinkedElf(source);
             if (elf != inElfBlock) {
                 xz.endBlock();
                 xz.updateFilters(elf ? elfFilters : plainFilters);
@@ -410,7 +444,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             List<Path> ordered = new ArrayList<>();
             if (elfFilters != null) { // ELF objects first: one block switch for the tree
                 for (Path p : regular) {
-                    if (isElf(p)) {
+                    if (isLinkedElf(p)) {
                         ordered.add(p);
                     }
                 }

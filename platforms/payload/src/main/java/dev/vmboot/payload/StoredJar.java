@@ -29,7 +29,8 @@ import java.util.zip.ZipOutputStream;
  * once and well instead of failing to compress deflated bytes again, and native libraries only for x86-64 Linux: an
  * entry that is a native library (by its name) is kept only if it is an ELF object for x86-64 with a Linux OS ABI;
  * the {@code Bundle-NativeCode} clauses left without a library are removed. Imports of JDK packages the payload's
- * JRE lacks become optional ({@link BundleHeaders#optionalImports}).
+ * JRE lacks become optional ({@link BundleHeaders#optionalImports}). Class entries the caller names (those nothing in
+ * the distribution can load, {@link BundleClassClosure}) are left out.
  *
  * @param nativesKept    the names of the native libraries kept
  * @param nativesDropped the names of the native libraries left out
@@ -53,6 +54,16 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
      * @param absentPackages the JDK's packages that the payload's JRE does not hold
      */
     public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages) throws IOException {
+        return rewrite(source, target, absentPackages, Set.of());
+    }
+
+    /**
+     * Writes SOURCE rewritten to TARGET without the entries LEAVEOUT names.
+     *
+     * @param absentPackages the JDK's packages that the payload's JRE does not hold
+     */
+    public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages, Set<String> leaveOut)
+            throws IOException {
         List<String> optional = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
@@ -80,7 +91,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
             }
             Set<String> droppedSet = new HashSet<>(dropped);
             for (ZipEntry e : entries) {
-                if (droppedSet.contains(e.getName())) {
+                if (droppedSet.contains(e.getName()) || leaveOut.contains(e.getName())) {
                     continue;
                 }
                 byte[] b = read(zip, e, source);

@@ -40,6 +40,8 @@ class JreExclusionsTest {
             PlatformConfig c = PlatformConfig.load(Path.of("src/main/platforms/" + p + ".properties"));
             assertEquals("--exclude-resources", c.jreExclude().get(0), p);
             assertTrue(c.xzX86Filter(), p);
+            assertTrue(c.xzDict() == 32L << 20, p);
+            assertTrue(c.bundlesSlim().contains("commons-compress"), p);
         }
     }
 }

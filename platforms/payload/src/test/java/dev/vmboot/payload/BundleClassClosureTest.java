@@ -1,0 +1,80 @@
+package dev.vmboot.payload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleClassClosureTest {
+    private static final String FIXTURES = "dev/vmboot/payload/SlimFixtures$";
+
+    @TempDir
+    Path tmp;
+
+    private static byte[] bytes(String simpleName) throws IOException {
+        try (InputStream in = SlimFixtures.class.getResourceAsStream("SlimFixtures$" + simpleName + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private Path jar(String name, Map<String, byte[]> entries) throws IOException {
+        Path j = tmp.resolve(name);
+        try (OutputStream o = Files.newOutputStream(j); ZipOutputStream z = new ZipOutputStream(o)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return j;
+    }
+
+    @Test
+    void keepsWhatTheOtherJarsAndTheServiceFilesReachAndNothingElse() throws IOException {
+        Path root = jar("vmboot.thing-1.0.jar", Map.of(FIXTURES + "Root.class", bytes("Root")));
+        Map<String, byte[]> lib = new LinkedHashMap<>();
+        for (String c : List.of("Used", "Transitive", "Provider", "Unused")) {
+            lib.put(FIXTURES + c + ".class", bytes(c));
+        }
+        lib.put("META-INF/versions/9/" + FIXTURES + "Used.class", bytes("Used")); // multi-release: kept with Used
+        lib.put("META-INF/versions/11/" + FIXTURES + "Unused.class", bytes("Unused"));
+        lib.put("META-INF/services/some.Service", ("# the provider\ndev.vmboot.payload.SlimFixtures$Provider\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Path library = jar("lib-2.3.jar", lib);
+
+        BundleClassClosure c = BundleClassClosure.of(List.of(root, library), List.of("lib"));
+        assertEquals(Set.of(FIXTURES + "Used.class", FIXTURES + "Transitive.class", FIXTURES + "Provider.class",
+                "META-INF/versions/9/" + FIXTURES + "Used.class"), c.kept().get("lib-2.3.jar"));
+        assertEquals(Set.of(FIXTURES + "Unused.class", "META-INF/versions/11/" + FIXTURES + "Unused.class"),
+                c.dropped().get("lib-2.3.jar"));
+        assertTrue(!c.kept().containsKey("vmboot.thing-1.0.jar"), "a jar not slimmed keeps everything: " + c.kept());
+
+        // StoredJar leaves the dropped classes out and keeps the rest, resources included
+        Path out = tmp.resolve("out.jar");
+        StoredJar.rewrite(library, out, Set.of(), c.dropped().get("lib-2.3.jar"));
+        try (var z = new java.util.zip.ZipFile(out.toFile())) {
+            assertEquals(null, z.getEntry(FIXTURES + "Unused.class"));
+            assertTrue(z.getEntry(FIXTURES + "Used.class") != null);
+            assertTrue(z.getEntry("META-INF/services/some.Service") != null);
+        }
+    }
+
+    @Test
+    void withNothingToSlimNothingIsDropped() throws IOException {
+        Path library = jar("lib-2.3.jar", Map.of(FIXTURES + "Unused.class", bytes("Unused")));
+        assertEquals(Map.of(), BundleClassClosure.of(List.of(library), List.of()).dropped());
+    }
+}
