@@ -34,13 +34,17 @@ import java.util.zip.ZipFile;
  *
  * @param kept    for each slimmed jar (file name), the class entries kept
  * @param dropped for each slimmed jar, the class entries left out
+ * @param emptied for each slimmed jar, the packages (dotted) that had classes, have none left and that no bundle of
+ *                the distribution imports: what it need not export
  */
-record BundleClassClosure(Map<String, Set<String>> kept, Map<String, Set<String>> dropped) {
+record BundleClassClosure(Map<String, Set<String>> kept, Map<String, Set<String>> dropped,
+                          Map<String, Set<String>> emptied) {
     private static final String VERSIONS = "META-INF/versions/";
 
     BundleClassClosure {
         kept = Collections.unmodifiableMap(new TreeMap<>(kept));
         dropped = Collections.unmodifiableMap(new TreeMap<>(dropped));
+        emptied = Collections.unmodifiableMap(new TreeMap<>(emptied));
     }
 
     /** The closure over JARS (every jar of the distribution) for the jars whose file names start with a SLIM name. */
@@ -48,6 +52,7 @@ record BundleClassClosure(Map<String, Set<String>> kept, Map<String, Set<String>
         Map<String, List<String[]>> entriesOfClass = new HashMap<>(); // class -> {slimmed jar, entry} holding it
         Map<String, Map<String, byte[]>> slimClasses = new HashMap<>(); // jar -> entry -> bytes
         Set<String> reached = new HashSet<>();
+        Set<String> imported = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>();
         List<byte[]> rootClasses = new ArrayList<>();
         List<String> rootOrigins = new ArrayList<>();
@@ -75,8 +80,22 @@ record BundleClassClosure(Map<String, Set<String>> kept, Map<String, Set<String>
                             }
                         }
                         todo.add(n.substring("META-INF/services/".length()).replace('.', '/'));
-                    } else if (slimmed && n.equals(JarFile.MANIFEST_NAME)) {
+                    } else if (n.equals(JarFile.MANIFEST_NAME)) {
                         Attributes main = new Manifest(new ByteArrayInputStream(read(zip, e, jar))).getMainAttributes();
+                        String imports = main.getValue("Import-Package");
+                        if (imports != null) {
+                            for (String clause : BundleHeaders.split(imports, ',')) {
+                                for (String p : BundleHeaders.split(clause, ';')) {
+                                    if (p.contains("=")) {
+                                        break;
+                                    }
+                                    imported.add(p.strip());
+                                }
+                            }
+                        }
+                        if (!slimmed) {
+                            continue;
+                        }
                         for (String h : List.of("Bundle-Activator", "Main-Class")) {
                             String v = main.getValue(h);
                             if (v != null) {
@@ -108,7 +127,22 @@ record BundleClassClosure(Map<String, Set<String>> kept, Map<String, Set<String>
                 (reached.contains(c) ? kept : dropped).computeIfAbsent(j.getKey(), k -> new TreeSet<>()).add(entry);
             }
         }
-        return new BundleClassClosure(kept, dropped);
+        Map<String, Set<String>> emptied = new HashMap<>();
+        for (Map.Entry<String, Set<String>> j : dropped.entrySet()) {
+            Set<String> gone = new TreeSet<>();
+            j.getValue().forEach(e -> gone.add(packageOf(className(e))));
+            kept.getOrDefault(j.getKey(), Set.of()).forEach(e -> gone.remove(packageOf(className(e))));
+            gone.removeAll(imported);
+            if (!gone.isEmpty()) {
+                emptied.put(j.getKey(), gone);
+            }
+        }
+        return new BundleClassClosure(kept, dropped, emptied);
+    }
+
+    private static String packageOf(String className) {
+        int slash = className.lastIndexOf('/');
+        return slash < 0 ? "" : className.substring(0, slash).replace('/', '.');
     }
 
     /**

@@ -91,8 +91,9 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         BundleClassClosure slim = BundleClassClosure.of(JdkClassClosure.jars(distribution), platform.bundlesSlim());
         try (Stream<Path> s = Files.list(distribution.resolve("bundle"))) {
             for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(jar.getFileName()), absentPackages,
-                        slim.dropped().getOrDefault(jar.getFileName().toString(), Set.of()));
+                String name = jar.getFileName().toString();
+                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(name), absentPackages,
+                        slim.dropped().getOrDefault(name, Set.of()), slim.emptied().getOrDefault(name, Set.of()));
                 dropped += r.nativesDropped().size();
                 r.madeOptional().forEach(p -> optionalImports.add(jar.getFileName() + ": " + p));
                 for (Map.Entry<String, byte[]> e : r.keptElf().entrySet()) {

@@ -54,16 +54,17 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
      * @param absentPackages the JDK's packages that the payload's JRE does not hold
      */
     public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages) throws IOException {
-        return rewrite(source, target, absentPackages, Set.of());
+        return rewrite(source, target, absentPackages, Set.of(), Set.of());
     }
 
     /**
-     * Writes SOURCE rewritten to TARGET without the entries LEAVEOUT names.
+     * Writes SOURCE rewritten to TARGET without the entries LEAVEOUT names, and without exporting UNEXPORT.
      *
      * @param absentPackages the JDK's packages that the payload's JRE does not hold
+     * @param unexport       packages left without a class, taken out of {@code Export-Package}
      */
-    public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages, Set<String> leaveOut)
-            throws IOException {
+    public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages, Set<String> leaveOut,
+                                    Set<String> unexport) throws IOException {
         List<String> optional = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
@@ -96,7 +97,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
                 }
                 byte[] b = read(zip, e, source);
                 if (e.getName().equals(JarFile.MANIFEST_NAME)) {
-                    b = rewriteManifest(b, dropped.isEmpty() ? null : keptNames, absentPackages, optional);
+                    b = rewriteManifest(b, dropped.isEmpty() ? null : keptNames, absentPackages, optional, unexport);
                 }
                 ZipEntry s = new ZipEntry(e.getName());
                 s.setMethod(ZipEntry.STORED);
@@ -150,7 +151,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
 
     /** The manifest with KEPT's native code clauses only (KEPT null: unchanged) and ABSENT imports optional. */
     private static byte[] rewriteManifest(byte[] manifestBytes, Set<String> kept, Set<String> absent,
-                                          List<String> optional) throws IOException {
+                                          List<String> optional, Set<String> unexport) throws IOException {
         Manifest m = new Manifest(new ByteArrayInputStream(manifestBytes));
         Attributes main = m.getMainAttributes();
         boolean changed = false;
@@ -161,6 +162,16 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
                 main.remove(new Attributes.Name("Bundle-NativeCode"));
             } else {
                 main.putValue("Bundle-NativeCode", filtered);
+            }
+            changed = true;
+        }
+        String exports = main.getValue("Export-Package");
+        if (exports != null && !unexport.isEmpty()) {
+            String left = BundleHeaders.withoutExports(exports, unexport);
+            if (left == null) {
+                main.remove(new Attributes.Name("Export-Package"));
+            } else {
+                main.putValue("Export-Package", left);
             }
             changed = true;
         }

@@ -46,9 +46,12 @@ class BundleClassClosureTest {
     void keepsWhatTheOtherJarsAndTheServiceFilesReachAndNothingElse() throws IOException {
         Path root = jar("vmboot.thing-1.0.jar", Map.of(FIXTURES + "Root.class", bytes("Root")));
         Map<String, byte[]> lib = new LinkedHashMap<>();
+        lib.put("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nExport-Package: dev.vmboot.payload,other.pkg\n"
+                .getBytes(StandardCharsets.UTF_8));
         for (String c : List.of("Used", "Transitive", "Provider", "Unused")) {
             lib.put(FIXTURES + c + ".class", bytes(c));
         }
+        lib.put("other/pkg/Lonely.class", bytes("Unused")); // a package nothing uses
         lib.put("META-INF/versions/9/" + FIXTURES + "Used.class", bytes("Used")); // multi-release: kept with Used
         lib.put("META-INF/versions/11/" + FIXTURES + "Unused.class", bytes("Unused"));
         lib.put("META-INF/services/some.Service", ("# the provider\ndev.vmboot.payload.SlimFixtures$Provider\n")
@@ -58,18 +61,30 @@ class BundleClassClosureTest {
         BundleClassClosure c = BundleClassClosure.of(List.of(root, library), List.of("lib"));
         assertEquals(Set.of(FIXTURES + "Used.class", FIXTURES + "Transitive.class", FIXTURES + "Provider.class",
                 "META-INF/versions/9/" + FIXTURES + "Used.class"), c.kept().get("lib-2.3.jar"));
-        assertEquals(Set.of(FIXTURES + "Unused.class", "META-INF/versions/11/" + FIXTURES + "Unused.class"),
-                c.dropped().get("lib-2.3.jar"));
+        assertEquals(Set.of(FIXTURES + "Unused.class", "META-INF/versions/11/" + FIXTURES + "Unused.class",
+                "other/pkg/Lonely.class"), c.dropped().get("lib-2.3.jar"));
+        assertEquals(Set.of("other.pkg"), c.emptied().get("lib-2.3.jar")); // dev.vmboot.payload keeps classes
         assertTrue(!c.kept().containsKey("vmboot.thing-1.0.jar"), "a jar not slimmed keeps everything: " + c.kept());
 
         // StoredJar leaves the dropped classes out and keeps the rest, resources included
         Path out = tmp.resolve("out.jar");
-        StoredJar.rewrite(library, out, Set.of(), c.dropped().get("lib-2.3.jar"));
-        try (var z = new java.util.zip.ZipFile(out.toFile())) {
+        StoredJar.rewrite(library, out, Set.of(), c.dropped().get("lib-2.3.jar"), c.emptied().get("lib-2.3.jar"));
+        try (var z = new java.util.jar.JarFile(out.toFile())) {
+            assertEquals("dev.vmboot.payload", z.getManifest().getMainAttributes().getValue("Export-Package"));
             assertEquals(null, z.getEntry(FIXTURES + "Unused.class"));
             assertTrue(z.getEntry(FIXTURES + "Used.class") != null);
             assertTrue(z.getEntry("META-INF/services/some.Service") != null);
         }
+    }
+
+    @Test
+    void aPackageSomeBundleImportsStaysExportedThoughEmpty() throws IOException {
+        Path root = jar("vmboot.thing-1.0.jar", Map.of("META-INF/MANIFEST.MF",
+                "Manifest-Version: 1.0\nImport-Package: other.pkg;version=\"[1,2)\",x.y\n".getBytes(StandardCharsets.UTF_8)));
+        Path library = jar("lib-2.3.jar", Map.of("other/pkg/Lonely.class", bytes("Unused")));
+        BundleClassClosure c = BundleClassClosure.of(List.of(root, library), List.of("lib"));
+        assertEquals(Set.of("other/pkg/Lonely.class"), c.dropped().get("lib-2.3.jar"));
+        assertEquals(Map.of(), c.emptied());
     }
 
     @Test
