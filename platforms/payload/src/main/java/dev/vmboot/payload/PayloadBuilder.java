@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,7 +143,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             part.end();
 
             // busybox with the libraries, in one part and so one XZ block (a part's end ends the block when BCJ is
-            // on): its static libc is much of the shared one, which xz then finds in its dictionary (0.27 MiB).
+            // on): its static libc is much of the shared one, which xz then finds in its dictionary (0.26 MiB).
             part.begin("libs");
             part.file("bin/busybox", 0755, busybox);
             cpio.symlink("bin/sh", "busybox");
@@ -442,19 +443,15 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
                     cpio.directory(target, 0755);
                 }
             }
-            List<Path> ordered = new ArrayList<>();
-            if (elfFilters != null) { // ELF objects first: one block switch for the tree
+            Set<Path> ordered = new LinkedHashSet<>();
+            if (elfFilters != null) { // linked ELF objects first: one block switch for the tree
                 for (Path p : regular) {
                     if (isLinkedElf(p)) {
                         ordered.add(p);
                     }
                 }
             }
-            for (Path p : regular) {
-                if (!ordered.contains(p)) {
-                    ordered.add(p);
-                }
-            }
+            ordered.addAll(regular);
             for (Path p : ordered) {
                 file(at + "/" + root.relativize(p), Files.isExecutable(p) ? 0755 : 0644, p);
             }
