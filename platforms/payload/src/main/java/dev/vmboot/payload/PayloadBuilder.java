@@ -74,6 +74,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         if (!Files.isRegularFile(kernel)) {
             throw new IOException("no kernel " + kernel);
         }
+        checkKernelConfig(kver);
         if (!Files.isRegularFile(distribution.resolve("bin/vmboot"))) {
             throw new IOException(distribution + " is not a built vmboot distribution (no bin/vmboot)");
         }
@@ -215,6 +216,28 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
                 .append('\n');
         Files.writeString(output.resolve("size-report.txt"), text);
         return report;
+    }
+
+    /**
+     * Refuses a kernel whose configuration (boot/config-VERSION, where the tree has one) could not unpack this
+     * initramfs: xz (CONFIG_RD_XZ) and, with xz.x86, the x86 BCJ filter (CONFIG_XZ_DEC_X86), without which the kernel
+     * stops at the first BCJ block with "initramfs unpacking failed" and no /init.
+     */
+    private void checkKernelConfig(String kver) throws IOException {
+        Path config = kernelTree.resolve("boot/config-" + kver);
+        if (!Files.isRegularFile(config)) {
+            LOG.warn("no {}: cannot check that the kernel unpacks xz{}", config, platform.xzX86Filter() ? " with BCJ" : "");
+            return;
+        }
+        Set<String> lines = Set.copyOf(Files.readAllLines(config, StandardCharsets.UTF_8));
+        List<String> needed = platform.xzX86Filter() ? List.of("CONFIG_RD_XZ=y", "CONFIG_XZ_DEC_X86=y")
+                : List.of("CONFIG_RD_XZ=y");
+        for (String n : needed) {
+            if (!lines.contains(n)) {
+                throw new IOException("kernel " + kver + " lacks " + n + " (" + config + "): it could not unpack the "
+                        + "initramfs" + (n.contains("X86") ? "; set xz.x86 = false for it" : ""));
+            }
+        }
     }
 
     private String kernelVersion() throws IOException {
