@@ -22,6 +22,8 @@ tree=$(mktemp -d "${TMPDIR:-/tmp}/x11sch-f-kernel-tree.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree/boot" "$tree/lib/modules/$release/kernel"
 cp "$image" "$tree/boot/vmlinuz-$release"
+# Its configuration, which the builder checks for what unpacking the initramfs needs (xz, the x86 BCJ filter).
+cp "$(dirname "$image")/config" "$tree/boot/config-$release"
 
 cd "$root"
 mvn -B -ntp -o -q -Dpayload -Dpayload.platform=x11sch-f -Dpayload.kernel.option=--kernel-tree \

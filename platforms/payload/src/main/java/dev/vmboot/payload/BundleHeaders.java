@@ -43,6 +43,27 @@ final class BundleHeaders {
         return String.join(",", out);
     }
 
+    /**
+     * An {@code Export-Package} HEADER (OSGi Core 8, 3.6.5) without the packages in GONE (a slimmed library's
+     * packages left without a class: a bundle importing one then fails to resolve, with Felix's message naming the
+     * package, instead of failing when it loads a class); null when no package is left.
+     */
+    static String withoutExports(String header, Set<String> gone) {
+        List<String> out = new ArrayList<>();
+        for (String clause : split(header, ',')) {
+            List<String> packages = new ArrayList<>();
+            List<String> params = new ArrayList<>();
+            for (String p : split(clause.strip(), ';')) {
+                (p.contains("=") || !params.isEmpty() ? params : packages).add(p.strip());
+            }
+            List<String> left = packages.stream().filter(p -> !gone.contains(p)).toList();
+            if (!left.isEmpty()) {
+                out.add(join(left, params));
+            }
+        }
+        return out.isEmpty() ? null : String.join(",", out);
+    }
+
     private static String join(List<String> packages, List<String> params) {
         List<String> all = new ArrayList<>(packages);
         all.addAll(params);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +52,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     private static final int CONSOLE_MINOR = 1;
     /** The distribution's class-data archive is made for the host JDK at the build path; the payload cannot use it. */
     private static final String DISTRIBUTION_CDS = "lib/vmboot.jsa";
+    /**
+     * The jrt file system provider for other JDKs (JEP 220: a tool on another Java version reads this image with it);
+     * the payload's own JVM reads its image with java.base's provider. Needed here (JdkClassClosure, JrePackages open
+     * the JRE as a jrt file system), left out of the initramfs: 0.1 MiB.
+     */
+    static final String JRT_FS = "lib/jrt-fs.jar";
+    /** How many of the classes a trimmed JRE lacks the error names. */
+    private static final int MISSING_SHOWN = 20;
 
     public PayloadBuilder {
         moduleOverrides = List.copyOf(moduleOverrides);
@@ -65,6 +74,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         if (!Files.isRegularFile(kernel)) {
             throw new IOException("no kernel " + kernel);
         }
+        checkKernelConfig(kver);
         if (!Files.isRegularFile(distribution.resolve("bin/vmboot"))) {
             throw new IOException(distribution + " is not a built vmboot distribution (no bin/vmboot)");
         }
@@ -80,9 +90,12 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         absentPackages.removeAll(JrePackages.of(jre));
         List<String> optionalImports = new ArrayList<>();
         int dropped = 0;
+        BundleClassClosure slim = BundleClassClosure.of(JdkClassClosure.jars(distribution), platform.bundlesSlim());
         try (Stream<Path> s = Files.list(distribution.resolve("bundle"))) {
             for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(jar.getFileName()), absentPackages);
+                String name = jar.getFileName().toString();
+                StoredJar r = StoredJar.rewrite(jar, bundles.resolve(name), absentPackages,
+                        slim.dropped().getOrDefault(name, Set.of()), slim.emptied().getOrDefault(name, Set.of()));
                 dropped += r.nativesDropped().size();
                 r.madeOptional().forEach(p -> optionalImports.add(jar.getFileName() + ": " + p));
                 for (Map.Entry<String, byte[]> e : r.keptElf().entrySet()) {
@@ -94,6 +107,19 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             }
         }
         LOG.info("left out {} native libraries for other platforms", dropped);
+        // What the payload holds: the rewritten bundles and the distribution's other jars (the launcher, Felix).
+        List<Path> payloadJars = new ArrayList<>(JdkClassClosure.jars(bundles));
+        JdkClassClosure.jars(distribution).stream().filter(j -> !j.startsWith(distribution.resolve("bundle")))
+                .forEach(payloadJars::add);
+        JdkClassClosure closure = JdkClassClosure.of(payloadJars, platform.jreModules(), jre);
+        if (!closure.missing().isEmpty()) {
+            StringBuilder m = new StringBuilder();
+            closure.missing().entrySet().stream().limit(MISSING_SHOWN)
+                    .forEach(e -> m.append("\n  ").append(e.getKey()).append(" (from ").append(e.getValue()).append(')'));
+            throw new IOException("the JRE lacks " + closure.missing().size() + " classes the distribution can load"
+                    + " (drop their patterns from " + platform.name() + "'s jre.exclude):" + m);
+        }
+        LOG.info("the JRE has all {} JDK classes the distribution can reach", closure.reached().size());
         SharedLibraryClosure libs = SharedLibraryClosure.of(elfRoots, LibrarySearchPath.host());
         KernelModuleIndex index = KernelModuleIndex.of(kernelTree.resolve("lib/modules/" + kver), moduleOverrides);
         List<KernelModule> modules = index.loadOrder(platform.kernelModules());
@@ -103,9 +129,9 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         long overhead;
         try (OutputStream file = Files.newOutputStream(initramfs)) {
             CountingOutputStream counted = new CountingOutputStream(file);
-            XZOutputStream xz = new XZOutputStream(counted, filters(), XZ.CHECK_CRC32);
+            XZOutputStream xz = new XZOutputStream(counted, lzma2(), XZ.CHECK_CRC32);
             NewcCpioWriter cpio = new NewcCpioWriter(xz, SYNTHETIC_MTIME);
-            Part part = new Part(cpio, xz, counted, parts);
+            Part part = new Part(cpio, xz, counted, parts, platform.xzX86Filter() ? lzma2() : null);
 
             part.begin("base");
             cpio.directory("dev", 0755);
@@ -113,13 +139,15 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             for (String d : List.of("proc", "sys", "tmp", "run", "root")) {
                 cpio.directory(d, d.equals("tmp") ? 01777 : 0755);
             }
-            part.file("bin/busybox", 0755, busybox);
-            cpio.symlink("bin/sh", "busybox");
             part.bytes("init", 0755, InitScript.text(platform.name(), platform.rescueShell())
                     .getBytes(StandardCharsets.UTF_8));
             part.end();
 
+            // busybox with the libraries, in one part and so one XZ block (a part's end ends the block when BCJ is
+            // on): its static libc is much of the shared one, which xz then finds in its dictionary (0.26 MiB).
             part.begin("libs");
+            part.file("bin/busybox", 0755, busybox);
+            cpio.symlink("bin/sh", "busybox");
             if (libs.interpreter().isPresent()) {
                 Map.Entry<String, Path> interp = libs.interpreter().get();
                 String name = interp.getKey().substring(interp.getKey().lastIndexOf('/') + 1);
@@ -135,7 +163,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             part.end();
 
             part.begin("jre");
-            part.tree(jre, InitScript.JRE_DIR, p -> !isCds(p));
+            part.tree(jre, InitScript.JRE_DIR, p -> !isCds(p) && !p.equals(JRT_FS));
             part.end();
 
             part.begin("cds");
@@ -177,10 +205,39 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         text.append("kernel ").append(kver).append(", modules in load order: ");
         modules.forEach(m -> text.append(m.name()).append(' '));
         text.append('\n').append("shared libraries: ").append(String.join(" ", libs.libraries().keySet())).append('\n');
+        text.append("JDK classes the distribution can reach (all in the JRE): ").append(closure.reached().size())
+                .append('\n');
+        text.append("classes no other class can load, left out of library bundles (bundles.slim):");
+        slim.dropped().forEach((jar, classes) -> text.append(' ').append(jar).append(' ')
+                .append(classes.size()).append(" of ")
+                .append(classes.size() + slim.kept().getOrDefault(jar, Set.of()).size()));
+        text.append('\n');
         text.append("imports of packages the JRE lacks, made optional: ").append(String.join(", ", optionalImports))
                 .append('\n');
         Files.writeString(output.resolve("size-report.txt"), text);
         return report;
+    }
+
+    /**
+     * Refuses a kernel whose configuration (boot/config-VERSION, where the tree has one) could not unpack this
+     * initramfs: xz (CONFIG_RD_XZ) and, with xz.x86, the x86 BCJ filter (CONFIG_XZ_DEC_X86), without which the kernel
+     * stops at the first BCJ block with "initramfs unpacking failed" and no /init.
+     */
+    private void checkKernelConfig(String kver) throws IOException {
+        Path config = kernelTree.resolve("boot/config-" + kver);
+        if (!Files.isRegularFile(config)) {
+            LOG.warn("no {}: cannot check that the kernel unpacks xz{}", config, platform.xzX86Filter() ? " with BCJ" : "");
+            return;
+        }
+        Set<String> lines = Set.copyOf(Files.readAllLines(config, StandardCharsets.UTF_8));
+        List<String> needed = platform.xzX86Filter() ? List.of("CONFIG_RD_XZ=y", "CONFIG_XZ_DEC_X86=y")
+                : List.of("CONFIG_RD_XZ=y");
+        for (String n : needed) {
+            if (!lines.contains(n)) {
+                throw new IOException("kernel " + kver + " lacks " + n + " (" + config + "): it could not unpack the "
+                        + "initramfs" + (n.contains("X86") ? "; set xz.x86 = false for it" : ""));
+            }
+        }
     }
 
     private String kernelVersion() throws IOException {
@@ -202,6 +259,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         List<String> args = new ArrayList<>(List.of("--add-modules", String.join(",", platform.jreModules()),
                 "--strip-debug", "--no-header-files", "--no-man-pages", "--compress=0", "--vm=server",
                 "--output", jre.toString()));
+        args.addAll(platform.jreExclude());
         if (platform.jreCds()) {
             args.add("--generate-cds-archive");
         }
@@ -247,10 +305,13 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
     }
 
-    private FilterOptions[] filters() throws IOException {
+    private LZMA2Options lzma2() throws IOException {
         try {
-            LZMA2Options lzma2 = new LZMA2Options(platform.xzPreset());
-            return platform.xzX86Filter() ? new FilterOptions[] {new X86Options(), lzma2} : new FilterOptions[] {lzma2};
+            LZMA2Options o = new LZMA2Options(platform.xzPreset());
+            if (platform.xzDict() != 0) {
+                o.setDictSize((int) platform.xzDict());
+            }
+            return o;
         } catch (org.tukaani.xz.UnsupportedOptionsException e) {
             throw new IOException(e);
         }
@@ -258,6 +319,27 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
     private static boolean isCds(String relative) {
         return relative.endsWith(".jsa"); // a directory ("lib/") is never one
+    }
+
+    /** ELF header (System V gABI, "ELF Header"): e_type at offset 16; ET_EXEC 2 and ET_DYN 3 are linked code. */
+    private static final int E_TYPE = 16;
+    private static final int ET_EXEC = 2;
+    private static final int ET_DYN = 3;
+
+    /**
+     * Whether FILE is a linked ELF object, an executable or shared library: what x86 BCJ helps. A relocatable object
+     * (a kernel module, ET_REL) has its call targets zero until it is loaded; BCJ gains nothing on it, and the qemu-q35
+     * payload's modules took 0.08 MiB more in blocks of their own.
+     */
+    static boolean isLinkedElf(Path file) throws IOException {
+        byte[] head = new byte[E_TYPE + 2];
+        try (var in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, head.length) != head.length || !ElfFile.hasElfMagic(head)) {
+                return false;
+            }
+        }
+        int type = (head[E_TYPE] & 0xff) | (head[E_TYPE + 1] & 0xff) << 8; // x86-64: little-endian
+        return type == ET_EXEC || type == ET_DYN;
     }
 
     /** Regular files under DIR that are ELF objects. */
@@ -290,22 +372,57 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
     }
 
-    /** Writes the parts and measures each: its files, its bytes, and the xz bytes written while it was written. */
+    /**
+     * Writes the parts and measures each: its files, its bytes, and the xz bytes written while it was written. With
+     * an x86 filter, every linked ELF object goes into an XZ block whose filter chain is x86 BCJ then LZMA2 (xz-file-format
+     * section 5.3.3: call targets made absolute, so that repeated calls compress; the kernel's decoder has it with
+     * CONFIG_XZ_DEC_X86), everything else into LZMA2-only blocks: BCJ on class files and text costs more than it
+     * saves, on machine code it saves 8% (libjvm.so: 4.82 MiB of xz, 4.43 with BCJ). A new block starts with an
+     * empty dictionary, so the files of a tree are written ELF objects first, one switch each way.
+     */
     private static final class Part {
         private final NewcCpioWriter cpio;
         private final XZOutputStream xz;
         private final CountingOutputStream counted;
         private final List<PartSize> parts;
+        /** The chain of the blocks of ELF objects (x86 BCJ, LZMA2); null: one chain for everything. */
+        private final FilterOptions[] elfFilters;
+        private final FilterOptions[] plainFilters;
+        private boolean inElfBlock;
         private String name;
         private int files;
         private long raw;
         private long start;
 
-        Part(NewcCpioWriter cpio, XZOutputStream xz, CountingOutputStream counted, List<PartSize> parts) {
+        Part(NewcCpioWriter cpio, XZOutputStream xz, CountingOutputStream counted, List<PartSize> parts,
+             LZMA2Options x86Lzma2) {
             this.cpio = cpio;
             this.xz = xz;
             this.counted = counted;
             this.parts = parts;
+            this.elfFilters = x86Lzma2 == null ? null : new FilterOptions[] {new X86Options(), x86Lzma2};
+            this.plainFilters = x86Lzma2 == null ? null : new FilterOptions[] {x86Lzma2};
+        }
+
+        /** Ends the current block and starts one with the other chain if SOURCE needs it. */
+        private void blockFor(Path source) throws IOException {
+            if (elfFilters == null) {
+                return;
+            }
+            boolean elf = isLinkedElf(source);
+            if (elf != inElfBlock) {
+                xz.endBlock();
+                xz.updateFilters(elf ? elfFilters : plainFilters);
+                inElfBlock = elf;
+            }
+        }
+
+        private void plainBlock() throws IOException {
+            if (elfFilters != null && inElfBlock) {
+                xz.endBlock();
+                xz.updateFilters(plainFilters);
+                inElfBlock = false;
+            }
         }
 
         void begin(String part) {
@@ -316,12 +433,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
 
         void file(String at, int perm, Path source) throws IOException {
+            blockFor(source);
             cpio.file(at, perm, source);
             files++;
             raw += Files.size(source);
         }
 
         void bytes(String at, int perm, byte[] content) throws IOException {
+            plainBlock();
             cpio.file(at, perm, content);
             files++;
             raw += content.length;
@@ -333,6 +452,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             try (Stream<Path> s = Files.walk(root)) {
                 all = s.filter(p -> !p.equals(root)).sorted().toList();
             }
+            List<Path> regular = new ArrayList<>();
             for (Path p : all) {
                 String rel = root.relativize(p).toString();
                 String target = at + "/" + rel;
@@ -341,14 +461,29 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
                         cpio.symlink(target, Files.readSymbolicLink(p).toString());
                     }
                 } else if (Files.isRegularFile(p) && keep.test(rel)) {
-                    file(target, Files.isExecutable(p) ? 0755 : 0644, p);
+                    regular.add(p);
                 } else if (Files.isDirectory(p) && keep.test(rel + "/") && !cpio.contains(target)) {
                     cpio.directory(target, 0755);
                 }
             }
+            Set<Path> ordered = new LinkedHashSet<>();
+            if (elfFilters != null) { // linked ELF objects first: one block switch for the tree
+                for (Path p : regular) {
+                    if (isLinkedElf(p)) {
+                        ordered.add(p);
+                    }
+                }
+            }
+            ordered.addAll(regular);
+            for (Path p : ordered) {
+                file(at + "/" + root.relativize(p), Files.isExecutable(p) ? 0755 : 0644, p);
+            }
         }
 
-        /** Ends the part: everything written so far is pushed through xz so that its share can be counted. */
+        /**
+         * Ends the part: everything written so far is pushed through xz so that its share can be counted (in a block
+         * with BCJ, which cannot be flushed, xz-java ends the block: the next part starts with an empty dictionary).
+         */
         void end() throws IOException {
             xz.flush();
             parts.add(new PartSize(name, files, raw, counted.count() - start));

@@ -29,7 +29,8 @@ import java.util.zip.ZipOutputStream;
  * once and well instead of failing to compress deflated bytes again, and native libraries only for x86-64 Linux: an
  * entry that is a native library (by its name) is kept only if it is an ELF object for x86-64 with a Linux OS ABI;
  * the {@code Bundle-NativeCode} clauses left without a library are removed. Imports of JDK packages the payload's
- * JRE lacks become optional ({@link BundleHeaders#optionalImports}).
+ * JRE lacks become optional ({@link BundleHeaders#optionalImports}). Class entries the caller names (those nothing in
+ * the distribution can load, {@link BundleClassClosure}) are left out.
  *
  * @param nativesKept    the names of the native libraries kept
  * @param nativesDropped the names of the native libraries left out
@@ -53,6 +54,17 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
      * @param absentPackages the JDK's packages that the payload's JRE does not hold
      */
     public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages) throws IOException {
+        return rewrite(source, target, absentPackages, Set.of(), Set.of());
+    }
+
+    /**
+     * Writes SOURCE rewritten to TARGET without the entries LEAVEOUT names, and without exporting UNEXPORT.
+     *
+     * @param absentPackages the JDK's packages that the payload's JRE does not hold
+     * @param unexport       packages left without a class, taken out of {@code Export-Package}
+     */
+    public static StoredJar rewrite(Path source, Path target, Set<String> absentPackages, Set<String> leaveOut,
+                                    Set<String> unexport) throws IOException {
         List<String> optional = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
@@ -80,12 +92,12 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
             }
             Set<String> droppedSet = new HashSet<>(dropped);
             for (ZipEntry e : entries) {
-                if (droppedSet.contains(e.getName())) {
+                if (droppedSet.contains(e.getName()) || leaveOut.contains(e.getName())) {
                     continue;
                 }
                 byte[] b = read(zip, e, source);
                 if (e.getName().equals(JarFile.MANIFEST_NAME)) {
-                    b = rewriteManifest(b, dropped.isEmpty() ? null : keptNames, absentPackages, optional);
+                    b = rewriteManifest(b, dropped.isEmpty() ? null : keptNames, absentPackages, optional, unexport);
                 }
                 ZipEntry s = new ZipEntry(e.getName());
                 s.setMethod(ZipEntry.STORED);
@@ -139,7 +151,7 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
 
     /** The manifest with KEPT's native code clauses only (KEPT null: unchanged) and ABSENT imports optional. */
     private static byte[] rewriteManifest(byte[] manifestBytes, Set<String> kept, Set<String> absent,
-                                          List<String> optional) throws IOException {
+                                          List<String> optional, Set<String> unexport) throws IOException {
         Manifest m = new Manifest(new ByteArrayInputStream(manifestBytes));
         Attributes main = m.getMainAttributes();
         boolean changed = false;
@@ -150,6 +162,16 @@ public record StoredJar(List<String> nativesKept, List<String> nativesDropped, M
                 main.remove(new Attributes.Name("Bundle-NativeCode"));
             } else {
                 main.putValue("Bundle-NativeCode", filtered);
+            }
+            changed = true;
+        }
+        String exports = main.getValue("Export-Package");
+        if (exports != null && !unexport.isEmpty()) {
+            String left = BundleHeaders.withoutExports(exports, unexport);
+            if (left == null) {
+                main.remove(new Attributes.Name("Export-Package"));
+            } else {
+                main.putValue("Export-Package", left);
             }
             changed = true;
         }

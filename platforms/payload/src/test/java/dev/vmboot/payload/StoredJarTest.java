@@ -79,6 +79,14 @@ class StoredJarTest {
     }
 
     @Test
+    void exportsOfPackagesLeftWithoutAClassAreDropped() {
+        assertEquals("e.f;uses:=\"x,y\"", BundleHeaders.withoutExports(
+                "a.b;version=\"1.0\",c.d;e.f;uses:=\"x,y\"", Set.of("a.b", "c.d")));
+        assertEquals("a.b;version=1", BundleHeaders.withoutExports("a.b;version=1", Set.of("z")));
+        assertNull(BundleHeaders.withoutExports("a.b,c.d", Set.of("a.b", "c.d")));
+    }
+
+    @Test
     void nativeCodeHeaderKeepsQuotedCommasAndDropsEmptyHeaders() {
         String win = "win/a.dll;osname=Win32;osversion=\"[6.1,7)\"";
         assertEquals(win, BundleHeaders.retain(win + ",linux/a.so;osname=Linux", Set.of("win/a.dll")));
