@@ -22,8 +22,9 @@ import org.osgi.framework.Bundle;
  * A real GPT disk with an XFS partition, scanned through the commands in Felix; and the XFS reader bundle stopped and
  * started again while the framework runs: its filesystem shows as unknown, then comes back. The partition also holds
  * a zstd-compressed kernel, which only the distribution's zstd-jni bundle lets commons-compress read, and an
- * xz-compressed one, which vmboot.storage reads with the xz bundle it imports optionally itself. An ISO hybrid
- * made by xorriso is scanned too.
+ * xz-compressed one, which vmboot.storage reads with the xz bundle it imports optionally itself, and an LZ4-framed one,
+ * whose content checksum commons-compress verifies with commons-codec, imported optionally. An ISO hybrid made by
+ * xorriso is scanned too.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -33,8 +34,9 @@ public class ScanIT extends VmbootContainer {
 
     /**
      * GPT disk image, partition 1 = XFS holding /EFI/vmboot/CLOUDHV.fd (a minimal PVH ELF), /boot/vmlinuz.zst and
-     * /boot/vmlinuz.xz (the same ELF compressed by zstd(1) and xz(1)). Made lazily inside the container: Pax Exam runs the test methods in the probe
-     * bundle, whose copy of this class has its own statics.
+     * /boot/vmlinuz.xz and /boot/vmlinuz.lz4 (the same ELF compressed by zstd(1), xz(1) and lz4(1), the frame format).
+     * Made lazily inside the container: Pax Exam runs the test methods in the probe bundle, whose copy of this class has
+     * its own statics.
      */
     private static synchronized Path disk() throws Exception {
         if (disk != null) {
@@ -51,11 +53,13 @@ public class ScanIT extends VmbootContainer {
         exec("xz", "-k", "-9", fw.toString());
         Path xzKernel = dir.resolve("vmlinuz.xz");
         Files.move(dir.resolve("CLOUDHV.fd.xz"), xzKernel);
+        Path lz4Kernel = dir.resolve("vmlinuz.lz4");
+        exec("lz4", "-q", "-9", "--content-size", fw.toString(), lz4Kernel.toString());
         // mkfs.xfs protofile: root, /EFI, /EFI/vmboot, the firmware file, /boot, the kernel (mkfs.xfs(8), "-p").
         Path proto = dir.resolve("proto");
         Files.writeString(proto, "/dummy\n0 0\nd--755 0 0\nEFI d--755 0 0\nvmboot d--755 0 0\nCLOUDHV.fd ---644 0 0 "
                 + fw + "\n$\n$\nboot d--755 0 0\nvmlinuz.zst ---644 0 0 " + kernel + "\nvmlinuz.xz ---644 0 0 "
-                + xzKernel + "\n$\n$\n");
+                + xzKernel + "\nvmlinuz.lz4 ---644 0 0 " + lz4Kernel + "\n$\n$\n");
         exec("truncate", "-s", "300M", part.toString());
         exec("mkfs.xfs", "-q", "-L", "VMBOOTXFS", "-p", proto.toString(), part.toString());
         exec("truncate", "-s", "302M", disk.toString());
@@ -93,6 +97,17 @@ public class ScanIT extends VmbootContainer {
         String out = run("vmboot:scan '" + disk() + "'");
         String kernel = out.lines().filter(l -> l.contains("/boot/vmlinuz.xz")).findFirst().orElse("");
         assertTrue(out, kernel.contains(" PVH_ELF ") && kernel.endsWith("(XZ)"));
+    }
+
+    /**
+     * An LZ4 frame with a content checksum, as lz4(1) writes by default: commons-compress checks it with commons-codec's
+     * XXHash32, which it imports optionally; without that bundle the read failed with NoClassDefFoundError.
+     */
+    @Test
+    public void lz4FramedKernelIsClassified() throws Exception {
+        String out = run("vmboot:scan '" + disk() + "'");
+        String kernel = out.lines().filter(l -> l.contains("/boot/vmlinuz.lz4")).findFirst().orElse("");
+        assertTrue(out, kernel.contains(" PVH_ELF ") && kernel.endsWith("(LZ4)"));
     }
 
     @Test

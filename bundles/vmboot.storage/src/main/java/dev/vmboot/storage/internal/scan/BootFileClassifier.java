@@ -62,6 +62,10 @@ final class BootFileClassifier {
         } catch (IOException e) {
             // Not what its magic says: nothing to boot.
             return new Classification(ImageKind.UNKNOWN, compression);
+        } catch (LinkageError e) {
+            // A class the decompressor needs is not there (an optional import left unwired, such as commons-codec's
+            // XXHash32 for LZ4 frames): this file is reported, the rest of the volume is still scanned.
+            throw new CompressionFormat.MissingDecompressorException(compression, e);
         }
     }
 

@@ -130,6 +130,19 @@ final class CompressionFormat {
                     + " is not installed");
         }
 
+        /** The decompressor is installed but a class it needs is not: {@code missing} says which. */
+        MissingDecompressorException(Compression compression, LinkageError missing) {
+            super(compression.name().toLowerCase() + "-compressed, and its decompressor " + library(compression)
+                    + " lacks a class it needs (" + missing.getClass().getSimpleName() + ": "
+                    + bounded(missing.getMessage()) + ")", missing);
+        }
+
+        /** A class name from the JVM: at most 120 characters, so the scan's line stays readable. */
+        private static String bounded(String message) {
+            String m = String.valueOf(message);
+            return m.length() <= 120 ? m : m.substring(0, 120) + "...";
+        }
+
         private static String library(Compression compression) {
             switch (compression) {
                 case XZ:

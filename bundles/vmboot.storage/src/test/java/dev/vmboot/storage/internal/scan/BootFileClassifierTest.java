@@ -57,6 +57,29 @@ class BootFileClassifierTest {
         }
     }
 
+    /**
+     * A decompressor whose library is there but lacks a class (commons-compress without the commons-codec it imports
+     * optionally reads no LZ4 frame): that file is reported as such, with the class, and no Error leaves the classifier
+     * to fail the whole volume's scan.
+     */
+    @Test
+    void aDecompressorMissingAClassIsReportedForThatFileOnly() throws IOException {
+        Path f = dir.resolve("vmlinux.lz4");
+        Files.write(f, TestImages.compress(Compression.LZ4, TestImages.pvhElf()));
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            IOException e = assertThrows(CompressionFormat.MissingDecompressorException.class,
+                    () -> BootFileClassifier.classify(ch, PEEK, c -> {
+                        throw new NoClassDefFoundError("org/apache/commons/codec/digest/XXHash32");
+                    }));
+            assertEquals("lz4-compressed, and its decompressor (commons-compress) lacks a class it needs"
+                    + " (NoClassDefFoundError: org/apache/commons/codec/digest/XXHash32)", e.getMessage());
+        }
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            assertEquals(new Classification(ImageKind.PVH_ELF, Compression.LZ4),
+                    BootFileClassifier.classify(ch, PEEK, c -> true), "with the class it is a kernel");
+        }
+    }
+
     /** A 100-byte ELF whose header claims 512 program headers of 65535 bytes: the 32 MiB table is not allocated. */
     @Test
     void aProgramHeaderTableLargerThanTheFileIsNotAllocated() throws IOException {
