@@ -15,8 +15,8 @@
 #       Ratio vmboot ÷ QEMU, goal <= 0.80 (smaller is better)
 #   (c) VMM memory beyond guest RAM with one disk attached: the guest reads its disk whole, then waits
 #       (vmboot.echo=1: VMBOOT-GUEST-READY); then the VMM's resident memory (the Rss of every mapping in its smaps,
-#       summed over its process group: VmRSS is no measure here, since Linux before 6.2 counts it per thread and adds
-#       each thread's count only every 64 page faults, which left vmboot's 31 threads 2-4 MiB short in the lab) less
+#       summed over its process group; VmRSS came out 2-4 MiB below it for vmboot in the lab, likely because Linux
+#       before 6.2 folds each thread's count in only every 64 page faults, and vmboot has ~30 threads) less
 #       the resident part of the guest's RAM (the anonymous mappings of exactly the guest's size in /proc/PID/smaps:
 #       vmboot's and QEMU's guest RAM is one such mapping at 512 MiB), goal <= 64 MiB for vmboot; QEMU's for reading.
 #       One run each (memory does not vary like time). RSS less the whole guest RAM size is printed too, but it is no
