@@ -7,6 +7,9 @@
 # RAM (the kernel's copy from the page cache), the rest of the kernel, and for vmboot the interpreter, compiled Java
 # (vmboot runs with -XX:+DumpPerfMapAtExit here) and the JVM itself. A sample is 2 ms of L1 CPU: unlike the guest's
 # MB/s, the counts hardly move with the load of the machine the lab runs on (it only slows L1 down).
+# DISK_PROFILE_COMPILATION=1: vmboot also runs with -XX:+PrintCompilation, and each read's block lists how many methods
+# the JIT compiled during it, by package (the full list in target/disk-profile/vmboot.compiled, L1 uptime first).
+# DISK_PROFILE_JAVA_OPTS: more JVM options for vmboot (to try one).
 # Usage: bench/disk-profile.sh           (build first: mvn -B -pl distribution -am package -DskipTests)
 #        bench/disk-profile.sh --inner GUEST_DIR DATA_IMAGE OUT_DIR   (what the lab runs)
 #        bench/disk-profile.sh --report OUT_DIR                       (the tables again, from a finished run)
@@ -34,9 +37,26 @@ report() {
             VMBOOT-DISK-READ*)
                 n=$((n + 1)) t1=$t
                 echo " read $n: ${line#VMBOOT-DISK-READ } (L1 uptime $t0 .. $t1)"
-                samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1" ;;
+                samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1"
+                compiled "$dir/$name.compiled" "$t0" "$t1" ;;
         esac
     done <"$dir/$name.lines"
+}
+
+# compiled FILE T0 T1: the methods the JIT compiled within [T0, T1] (lines of -XX:+PrintCompilation), by package
+compiled() {
+    [ -s "$1" ] || return 0
+    awk -v t0="$2" -v t1="$3" '$1 >= t0 && $1 <= t1 && !/made (not entrant|zombie)/ {
+            for (i = 2; i <= NF && $i !~ /::/; i++) {}
+            if (i > NF) next
+            m = $i; sub(/::.*/, "", m); n = split(m, p, "."); pkg = ""
+            for (j = 1; j < n; j++) pkg = pkg (j > 1 ? "." : "") p[j]
+            c[pkg]++; all++
+        }
+        END {
+            printf "   %d methods compiled during the read\n", all
+            for (k in c) if (c[k] >= 2) printf "   %6d  compiled in %s\n", c[k], k
+        }' "$1" | sort -k1,1nr -s
 }
 
 # samples PERF KALLSYMS T0 T1: samples per thread (numbers in names folded) and category within [T0, T1]
@@ -78,7 +98,11 @@ case ${1:-} in
         -serial stdio -no-reboot -kernel "$guest/vmlinuz" -initrd "$guest/initramfs.cpio.gz" -append "$append"
         -drive "file=$work/data.img,if=none,id=d0,format=raw,readonly=on"
         -device virtio-blk-pci,drive=d0,disable-legacy=on)
-    vmboot=(env VMBOOT_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" "$bin" boot -p linux -m 512M
+    opts="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit"
+    # on stderr, apart from the guest's lines: the two would mix within a line on stdout
+    [ "${DISK_PROFILE_COMPILATION:-0}" = 1 ] && opts="$opts -XX:+PrintCompilation -XX:+DisplayVMOutputToStderr"
+    opts="$opts ${DISK_PROFILE_JAVA_OPTS:-}"
+    vmboot=(env VMBOOT_JAVA_OPTS="$opts" "$bin" boot -p linux -m 512M
         -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$work/data.img,ro" "$guest/vmlinuz")
     for name in qemu vmboot; do
         perf record -a -F 499 -k mono -o "$dir/$name.perf" 2>"$dir/$name.perf.err" &
@@ -86,8 +110,10 @@ case ${1:-} in
         sleep 3 # perf is slow to start under TCG
         rm -f "$work/fifo" && mkfifo "$work/fifo"
         if [ "$name" = qemu ]; then "${qemu[@]}" >"$work/fifo" 2>&1 &
-        else "${vmboot[@]}" >"$work/fifo" 2>&1 & fi
+        else "${vmboot[@]}" >"$work/fifo" 2>"$work/vmboot.stderr" & fi
         vmm=$!
+        # the process's start in L1 uptime (clock ticks, USER_HZ 100): the JVM's time stamps count from about then
+        started=$(awk '{ print $22 / 100 }' "/proc/$vmm/stat")
         : >"$dir/$name.lines"
         while IFS= read -r line; do # uptime read by the shell itself: no process started while the guest reads
             read -r up _ </proc/uptime
@@ -97,6 +123,10 @@ case ${1:-} in
             esac
         done <"$work/fifo"
         wait "$vmm" || echo "disk-profile: $name ended with status $?"
+        if [ "$name" = vmboot ]; then # -XX:+PrintCompilation lines ("MS ID FLAGS LEVEL METHOD (SIZE)"), in L1 uptime
+            awk -v t="$started" '$1 ~ /^[0-9]+$/ && /::/ { printf "%.2f %s\n", t + $1 / 1000, $0 }' \
+                "$work/vmboot.stderr" >"$dir/$name.compiled"
+        fi
         kill -INT "$recorder"; wait "$recorder" || true
     done
     cp /tmp/perf-*.map "$dir/" 2>/dev/null || true # vmboot's JIT symbols, read by perf script from /tmp
@@ -107,6 +137,8 @@ esac
 guest=$(platforms/qemu/guest/prepare.sh)
 mkdir -p "$out" && rm -f "$out"/*
 platforms/qemu/guest/make-disk.sh data "$out/data.img" 256 >/dev/null
-platforms/qemu/lab/run.sh --cpus 1 --rw "$out" --timeout 1800 -- "$0" --inner "$guest" "$out/data.img" "$out"
+platforms/qemu/lab/run.sh --cpus 1 --rw "$out" --timeout 1800 -- \
+    env DISK_PROFILE_COMPILATION="${DISK_PROFILE_COMPILATION:-0}" DISK_PROFILE_JAVA_OPTS="${DISK_PROFILE_JAVA_OPTS:-}" \
+    "$0" --inner "$guest" "$out/data.img" "$out"
 cp "$out"/perf-*.map /tmp/ 2>/dev/null || true
 "$0" --report "$out"

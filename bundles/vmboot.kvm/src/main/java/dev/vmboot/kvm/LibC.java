@@ -17,6 +17,7 @@ final class LibC {
     }
 
     // <fcntl.h>, <sys/mman.h>, <sys/eventfd.h>, <signal.h> (x86-64 Linux values).
+    static final int O_RDONLY = 0x0;
     static final int O_RDWR = 0x2;
     static final int O_CLOEXEC = 0x80000;
     static final int PROT_READ = 0x1;
@@ -79,6 +80,12 @@ final class LibC {
     static native long read(int fd, Pointer buf, long count) throws LastErrorException;
 
     static native long write(int fd, Pointer buf, long count) throws LastErrorException;
+
+    /**
+     * {@code preadv(fd, iov, iovcnt, offset)} with the {@code struct iovec} array as a {@code long[]} of
+     * (base, length) pairs, which is its x86-64 layout: JNA passes a primitive array without converting an object.
+     */
+    static native long preadv(int fd, long[] iov, int iovcnt, long offset) throws LastErrorException;
 
     static native long pthread_self();
 

@@ -4,7 +4,7 @@
  * numbers follow {@code include/uapi/linux/kvm.h} and {@code arch/x86/include/uapi/asm/kvm.h}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.vmboot.kvm;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,12 +1,16 @@
 package dev.vmboot.memory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
+import dev.vmboot.api.memory.GuestFile;
 import dev.vmboot.api.memory.GuestMemory;
 import dev.vmboot.api.memory.GuestMemoryException;
 import dev.vmboot.api.memory.MemoryRegion;
@@ -56,6 +60,23 @@ public final class RegionGuestMemory implements GuestMemory {
     }
 
     private volatile Layout layout = new Layout(new long[0], new long[0], new Backing[0], List.of());
+    /** What {@link #openForReads} uses; none until the owner of the mappings gives one. */
+    private volatile GuestFileOpener fileOpener;
+
+    /**
+     * Lets {@link #openForReads} open files through {@code opener}, which reads into this memory's RAM regions (the
+     * hypervisor, which knows their host addresses); null: no more.
+     */
+    public void fileOpener(GuestFileOpener opener) {
+        this.fileOpener = opener;
+    }
+
+    /** Through the {@link #fileOpener} given, if any; otherwise empty, and a device reads through {@link #views}. */
+    @Override
+    public Optional<GuestFile> openForReads(Path file) throws IOException {
+        GuestFileOpener opener = fileOpener;
+        return opener == null ? Optional.empty() : Optional.of(opener.open(file));
+    }
 
     /**
      * Maps a region backed by one buffer of exactly {@code region.size()} bytes (from its position 0 to its
@@ -133,6 +154,7 @@ public final class RegionGuestMemory implements GuestMemory {
      * releases the native memory behind direct buffers, so a late device access is an exception, not a crash.
      */
     public synchronized void unmapAll() {
+        fileOpener = null;
         layout = new Layout(new long[0], new long[0], new Backing[0], List.of());
     }
 

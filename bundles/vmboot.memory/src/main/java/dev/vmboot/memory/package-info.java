@@ -3,7 +3,7 @@
  * native mappings for a hypervisor. See {@link dev.vmboot.memory.RegionGuestMemory}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.vmboot.memory;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,7 +1,10 @@
 package dev.vmboot.api.memory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -67,4 +70,16 @@ public interface GuestMemory {
      * @throws GuestMemoryException if the range is not inside one region, or is writable and read-only
      */
     List<ByteBuffer> views(long address, long length, boolean writable);
+
+    /**
+     * Opens {@code file} read-only to be read straight into this memory's RAM, where the implementation can (a
+     * hypervisor's memory over native mappings); empty where it cannot (heap memory, tests), and then a device reads
+     * through {@link #views} instead.
+     *
+     * @throws IOException if the file cannot be opened
+     * @since 0.3.0
+     */
+    default Optional<GuestFile> openForReads(Path file) throws IOException {
+        return Optional.empty();
+    }
 }

@@ -102,6 +102,8 @@ final class KvmVirtualMachine implements VirtualMachine, PluginBuiltMachine {
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private final List<AnonymousMemory> mappings = new ArrayList<>();
     private final RegionGuestMemory memory = new RegionGuestMemory();
+    /** Set before the guest's RAM is unmapped: files opened to read into it then refuse to. */
+    private volatile boolean ramReleased;
     /** Every log line the guest can cause, through any device of this machine, takes from this budget. */
     private final GuestLogLimiter guestLog;
     private final FirmwareLog firmwareLog;
@@ -221,11 +223,16 @@ final class KvmVirtualMachine implements VirtualMachine, PluginBuiltMachine {
         AnonymousMemory ram = AnonymousMemory.allocate(size);
         mappings.add(ram);
         long offset = 0;
+        List<RamGuestFile.HostRam> hostRam = new ArrayList<>();
         for (MemoryRegion r : X86Layout.ramRegions(size)) {
             vm.setUserMemoryRegion(nextSlot++, 0, r.guestAddress(), r.size(), ram.hostAddress() + offset);
             memory.map(r, ram.buffers(offset, r.size(), CHUNK_SHIFT));
+            hostRam.add(new RamGuestFile.HostRam(r.guestAddress(), r.size(), ram.hostAddress() + offset));
             offset += r.size();
         }
+        // devices may read files straight into this RAM (a disk's reads: one preadv per request)
+        List<RamGuestFile.HostRam> regions = List.copyOf(hostRam);
+        memory.fileOpener(path -> RamGuestFile.open(path, regions, () -> !ramReleased));
     }
 
     /**
@@ -804,6 +811,7 @@ final class KvmVirtualMachine implements VirtualMachine, PluginBuiltMachine {
     }
 
     private void releaseNative() {
+        ramReleased = true;
         memory.unmapAll();
         for (KvmVcpu v : vcpus) {
             v.close();

@@ -2,11 +2,15 @@ package dev.vmboot.virtio.blk.internal;
 
 import static dev.vmboot.virtio.blk.internal.BlkRequestType.HEADER_BYTES;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 
+import dev.vmboot.api.memory.GuestFile;
 import dev.vmboot.api.memory.GuestMemoryException;
+import dev.vmboot.api.virtio.Descriptor;
 import dev.vmboot.api.virtio.DescriptorChain;
 import dev.vmboot.api.virtio.InvalidChainException;
 import dev.vmboot.api.virtio.VirtioInterrupt;
@@ -30,21 +34,27 @@ final class BlkWorker {
     private final Virtqueue queue;
     private final VirtioInterrupt interrupt;
     private final BlkBackend backend;
+    /** The disk opened to read straight into guest RAM, or null: reads then go through {@code backend}. */
+    private final GuestFile direct;
     private final BlkConfig config;
     private final byte[] deviceId;
     private final boolean syncEachWrite;
     private final BlkCounters counters;
+    /** A read request's data ranges for {@code direct}, reused from request to request (this worker's thread only). */
+    private long[] rangeAddresses = new long[VirtioBlk.SEG_MAX];
+    private long[] rangeLengths = new long[VirtioBlk.SEG_MAX];
 
     /**
      * @param syncEachWrite make each write stable before completing it: VIRTIO_BLK_F_FLUSH was offered but not
      *                      negotiated, and then "the device MUST ensure that stable writes are committed" before it
      *                      reports their completion (5.2.6.2)
      */
-    BlkWorker(Virtqueue queue, VirtioInterrupt interrupt, BlkBackend backend, BlkConfig config, byte[] deviceId,
-            boolean syncEachWrite, BlkCounters counters) {
+    BlkWorker(Virtqueue queue, VirtioInterrupt interrupt, BlkBackend backend, GuestFile direct, BlkConfig config,
+            byte[] deviceId, boolean syncEachWrite, BlkCounters counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.backend = backend;
+        this.direct = direct;
         this.config = config;
         this.deviceId = deviceId.clone();
         this.syncEachWrite = syncEachWrite;
@@ -142,7 +152,9 @@ final class BlkWorker {
         return switch (request.type()) {
             case IN -> {
                 int segments = 0;
-                if (length > 0) {
+                if (length > 0 && direct != null) {
+                    segments = readDirect(chain, request.position(), length);
+                } else if (length > 0) {
                     ByteBuffer[] views = chain.writableBuffers(0, length);
                     backend.read(views, request.position());
                     segments = views.length;
@@ -177,6 +189,43 @@ final class BlkWorker {
             }
             case DISCARD -> throw new IllegalStateException("DISCARD requests are refused by BlkRequest.parse");
         };
+    }
+
+    /**
+     * Reads {@code length} bytes of the disk from {@code position} into the first {@code length} writable bytes of
+     * the chain (its data buffers, the status byte after them) with one call of {@link #direct}, which checks every
+     * range against guest RAM before reading: the buffers' addresses and lengths go into two reused arrays, with no
+     * object per buffer. Returns the ranges read into.
+     *
+     * @throws GuestMemoryException if a buffer is not in guest RAM after all; nothing was read
+     * @throws EOFException         if the file ends before the request's last byte
+     */
+    private int readDirect(DescriptorChain chain, long position, long length) throws IOException {
+        List<Descriptor> buffers = chain.writable();
+        int n = buffers.size();
+        if (rangeAddresses.length < n) { // the walker bounds a chain's length; SEG_MAX is what the driver was told
+            rangeAddresses = new long[n];
+            rangeLengths = new long[n];
+        }
+        long[] addresses = rangeAddresses;
+        long[] lengths = rangeLengths;
+        int count = 0;
+        long left = length;
+        for (int i = 0; i < n && left > 0; i++) {
+            Descriptor d = buffers.get(i);
+            long take = Math.min(d.length(), left);
+            if (take > 0) {
+                addresses[count] = d.address();
+                lengths[count] = take;
+                count++;
+                left -= take;
+            }
+        }
+        long read = direct.read(position, addresses, lengths, count);
+        if (read != length) {
+            throw new EOFException("end of the disk's file after " + read + " of " + length + " bytes at " + position);
+        }
+        return count;
     }
 
     private void stable() throws IOException {

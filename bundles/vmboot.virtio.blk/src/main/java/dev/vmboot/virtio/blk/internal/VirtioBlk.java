@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.vmboot.api.memory.GuestFile;
 import dev.vmboot.api.virtio.VirtioActivation;
 import dev.vmboot.api.virtio.VirtioDevice;
 import dev.vmboot.api.virtio.VirtioFeatures;
@@ -52,6 +53,8 @@ public final class VirtioBlk implements VirtioDevice {
     private final BlkCounters counters;
     private final Object serving = new Object();
     private BlkWorker worker; // guarded by serving
+    /** The activation's file for reads straight into guest RAM, or null; guarded by serving. */
+    private GuestFile direct;
     private volatile boolean closed;
 
     /**
@@ -110,9 +113,40 @@ public final class VirtioBlk implements VirtioDevice {
         Virtqueue queue = activation.queue(0);
         boolean syncEachWrite = VirtioFeatures.has(features, F_FLUSH) && !activation.hasFeature(F_FLUSH);
         synchronized (serving) {
-            worker = queue == null ? null
-                    : new BlkWorker(queue, activation.interrupt(), backend, config, options.deviceId(),
-                            syncEachWrite, counters);
+            closeDirect();
+            if (queue == null) {
+                worker = null;
+                return;
+            }
+            direct = openDirect(activation);
+            worker = new BlkWorker(queue, activation.interrupt(), backend, direct, config, options.deviceId(),
+                    syncEachWrite, counters);
+        }
+    }
+
+    /**
+     * The disk opened again to read straight into guest RAM (one {@code preadv} per request, see {@link BlkWorker}),
+     * where the machine's memory can; null where it cannot, or when that open fails (reads then go through the
+     * backend's channel and views of guest memory, as before, with the same results).
+     */
+    private GuestFile openDirect(VirtioActivation activation) {
+        try {
+            return activation.memory().openForReads(options.path()).orElse(null);
+        } catch (IOException e) {
+            LOG.warn("virtio-blk {}: reads go through views of guest memory: {}", options.path(), e.toString());
+            return null;
+        }
+    }
+
+    /** Guarded by serving. */
+    private void closeDirect() {
+        if (direct != null) {
+            try {
+                direct.close();
+            } catch (IOException e) {
+                LOG.warn("virtio-blk {}: closing its direct reads: {}", options.path(), e.toString());
+            }
+            direct = null;
         }
     }
 
@@ -129,6 +163,7 @@ public final class VirtioBlk implements VirtioDevice {
     public void reset() {
         synchronized (serving) {
             worker = null;
+            closeDirect();
         }
     }
 
