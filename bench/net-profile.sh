@@ -7,7 +7,10 @@
 # runs with -XX:+DumpPerfMapAtExit here) and the JVM itself; the frames the VMM wrote to the tap and read from it
 # (the tap's tx/rx counters, so bytes per frame show whether the guest's TCP segmentation offload is used); and, when
 # L1's perf has the kvm tracepoints, the VM exits (kvm:kvm_exit), MSIs injected (kvm:kvm_msi_set_irq), exits to the
-# VMM (kvm:kvm_userspace_exit) and context switches, counted by `perf stat -a` over the transfer. A sample is 2 ms of
+# VMM (kvm:kvm_userspace_exit) and context switches, counted by `perf stat -a` over the transfer; vmboot's device
+# counters (its log line at the end: frames and bytes each way). Thread names are cut to 15 characters by the
+# kernel: vmboot's "vmboot-vmlinuz-" are its queue workers (transmit; the receive queue's only wakes the receiver),
+# "vmboot-virtio-n" the receive thread, "vmboot-vcpu-vml" the vCPU; QEMU's are all "qemu-system-xN". A sample is 2 ms of
 # L1 CPU: unlike the guest's KB/s, the counts hardly move with the load of the machine the lab runs on.
 # Usage: bench/net-profile.sh           (build first: mvn -B -pl distribution -am package -DskipTests)
 #        bench/net-profile.sh --inner GUEST_DIR OUT_DIR   (what the lab runs)
@@ -36,6 +39,8 @@ report() {
             d["rx_packets"] ? d["rx_bytes"] / d["rx_packets"] : 0, d["tx_packets"] }' "$dir/$name.tap0" "$dir/$name.tap1"
     [ -s "$dir/$name.stat" ] && awk -F, '$1 ~ /^[0-9]+$/ { printf "   %10d  %s\n", $1, $3 }' "$dir/$name.stat"
     samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1"
+    [ -s "$dir/$name.counters" ] && sort -u "$dir/$name.counters" | sed 's/^/   device: /'
+    return 0
 }
 
 # samples PERF KALLSYMS T0 T1: samples per thread (numbers in names folded) and category within [T0, T1]
@@ -142,4 +147,3 @@ mkdir -p "$out" && rm -f "$out"/*
 platforms/qemu/lab/run.sh --cpus 1 --rw "$out" --timeout 1800 -- "$0" --inner "$guest" "$out"
 cp "$out"/perf-*.map /tmp/ 2>/dev/null || true
 "$0" --report "$out"
-cat "$out"/vmboot.counters 2>/dev/null || true
