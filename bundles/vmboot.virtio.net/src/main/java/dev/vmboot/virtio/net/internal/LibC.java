@@ -56,4 +56,21 @@ final class LibC {
     static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
 
     static native int eventfd(int initval, int flags) throws LastErrorException;
+
+    /**
+     * Calls whose usual failure is no news: they return -1 and leave errno in {@link Native#getLastError()} instead
+     * of throwing. The receive thread reads the tap until it is empty, so every burst ends in EAGAIN; as a
+     * {@link LastErrorException} that cost a stack trace and a formatted strerror message each time, most of that
+     * thread's time in the lab's profile (bench/net-profile.sh).
+     */
+    static final class Quiet {
+        static {
+            Native.register(Quiet.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        }
+
+        private Quiet() {
+        }
+
+        static native long read(int fd, Pointer buf, long count);
+    }
 }

@@ -2,6 +2,7 @@ package dev.vmboot.virtio.net.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import com.sun.jna.LastErrorException;
@@ -45,6 +46,16 @@ final class LinuxTap implements TapDevice {
     private final Memory wakeCounter = new Memory(8);
     private final Memory drainCounter = new Memory(8);
     private final Memory iovecs = new Memory((long) IOV_MAX * IOVEC_BYTES);
+    /*
+     * pollFds and iovecs seen from Java: the per-frame stores are plain Java writes, not a JNI call per field as
+     * Memory.setInt/setLong are (the lab's profile of the transmit and receive threads, bench/net-profile.sh).
+     */
+    private final ByteBuffer pollFields = pollFds.getByteBuffer(0, 2L * POLLFD_BYTES).order(ByteOrder.nativeOrder());
+    private final ByteBuffer iovecFields = iovecs.getByteBuffer(0, (long) IOV_MAX * IOVEC_BYTES)
+            .order(ByteOrder.nativeOrder());
+    /** The buffer {@link #read} read into last and its address: the receive thread reads into one buffer. */
+    private ByteBuffer readInto;
+    private Pointer readIntoAddress;
     /** Where frames whose pieces are not all direct buffers are gathered (tests on heap memory); TX thread only. */
     private final ByteBuffer gather;
     private volatile boolean closed;
@@ -129,19 +140,23 @@ final class LinuxTap implements TapDevice {
             throw new IllegalArgumentException("tap reads go into direct buffers");
         }
         checkOpen();
-        try {
-            long n = LibC.read(fd, address(dst), dst.remaining());
+        if (dst != readInto) {
+            readIntoAddress = Native.getDirectBufferPointer(dst);
+            readInto = dst;
+        }
+        long n = LibC.Quiet.read(fd, readIntoAddress.share(dst.position()), dst.remaining());
+        if (n >= 0) {
             dst.position(dst.position() + (int) n);
             return (int) n;
-        } catch (LastErrorException e) {
-            return switch (e.getErrorCode()) {
-            case LibC.EAGAIN, LibC.EINTR -> 0;
-            // tun_put_user: the frame did not fit the buffer; the tap has dropped it
-            case LibC.EFAULT, LibC.EINVAL -> throw new FrameTooLargeException("a frame longer than "
-                    + dst.remaining() + " bytes");
-            default -> throw new IOException("tap " + name + ": read failed with errno " + e.getErrorCode());
-            };
         }
+        int errno = Native.getLastError();
+        return switch (errno) {
+        case LibC.EAGAIN, LibC.EINTR -> 0;
+        // tun_put_user: the frame did not fit the buffer; the tap has dropped it
+        case LibC.EFAULT, LibC.EINVAL -> throw new FrameTooLargeException("a frame longer than " + dst.remaining()
+                + " bytes");
+        default -> throw new IOException("tap " + name + ": read failed with errno " + errno);
+        };
     }
 
     @Override
@@ -154,8 +169,8 @@ final class LinuxTap implements TapDevice {
         try {
             if (direct) {
                 for (int i = 0; i < pieces.length; i++) {
-                    iovecs.setLong((long) i * IOVEC_BYTES, Pointer.nativeValue(address(pieces[i])));
-                    iovecs.setLong((long) i * IOVEC_BYTES + 8, pieces[i].remaining());
+                    iovecFields.putLong(i * IOVEC_BYTES, Pointer.nativeValue(address(pieces[i])));
+                    iovecFields.putLong(i * IOVEC_BYTES + 8, pieces[i].remaining());
                 }
                 return LibC.writev(fd, iovecs, pieces.length);
             }
@@ -177,12 +192,12 @@ final class LinuxTap implements TapDevice {
     @Override
     public boolean awaitReadable(int timeoutMillis) throws IOException {
         checkOpen();
-        pollFds.setInt(0, fd);
-        pollFds.setShort(4, LibC.POLLIN);
-        pollFds.setShort(6, (short) 0);
-        pollFds.setInt(POLLFD_BYTES, wakeFd);
-        pollFds.setShort(POLLFD_BYTES + 4, LibC.POLLIN);
-        pollFds.setShort(POLLFD_BYTES + 6, (short) 0);
+        pollFields.putInt(0, fd);
+        pollFields.putShort(4, LibC.POLLIN);
+        pollFields.putShort(6, (short) 0);
+        pollFields.putInt(POLLFD_BYTES, wakeFd);
+        pollFields.putShort(POLLFD_BYTES + 4, LibC.POLLIN);
+        pollFields.putShort(POLLFD_BYTES + 6, (short) 0);
         try {
             LibC.poll(pollFds, 2, timeoutMillis < 0 ? -1 : timeoutMillis);
         } catch (LastErrorException e) {
@@ -191,14 +206,14 @@ final class LinuxTap implements TapDevice {
             }
             throw new IOException("tap " + name + ": poll failed with errno " + e.getErrorCode());
         }
-        if (pollFds.getShort(POLLFD_BYTES + 6) != 0) {
+        if (pollFields.getShort(POLLFD_BYTES + 6) != 0) {
             try {
                 LibC.read(wakeFd, drainCounter, 8);
             } catch (LastErrorException e) {
                 // EAGAIN: another wait took the wake-up already
             }
         }
-        return pollFds.getShort(6) != 0; // POLLIN, or POLLERR/POLLHUP, which the next read reports
+        return pollFields.getShort(6) != 0; // POLLIN, or POLLERR/POLLHUP, which the next read reports
     }
 
     @Override

@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -104,6 +108,57 @@ class LinuxTapTest {
             assertArrayEquals(hostIp, Arrays.copyOfRange(reply, 28, 32), "the host's address is");
             assertArrayEquals(hostMac(), Arrays.copyOfRange(reply, 22, 28), "at the tap's MAC");
         }
+    }
+
+    /**
+     * Frames the host sends (UDP broadcasts out of the tap) are read from each buffer's position, into whichever
+     * buffer is given, and an empty tap (EAGAIN, no exception) reads as 0 and leaves the position alone.
+     */
+    @Test
+    void framesAreReadAtTheBuffersPositionWhicheverBufferAndAnEmptyTapReadsNothing() throws Exception {
+        try (LinuxTap tap = LinuxTap.open(NAME, VirtioNet.MAX_PACKET); DatagramSocket host = new DatagramSocket()) {
+            run("ip", "addr", "add", "10.213.8.1/24", "dev", NAME);
+            run("ip", "link", "set", NAME, "up");
+            host.setBroadcast(true);
+            ByteBuffer[] into = { ByteBuffer.allocateDirect(VirtioNet.MAX_PACKET + 100),
+                    ByteBuffer.allocateDirect(VirtioNet.MAX_PACKET + 100) };
+            int[] at = { 0, 37, 99, 0 };
+            for (int i = 0; i < at.length; i++) {
+                byte[] marker = ("vmboot-tap-read-" + i).getBytes(StandardCharsets.US_ASCII);
+                host.send(new DatagramPacket(marker, marker.length, InetAddress.getByName("10.213.8.255"), 9));
+                ByteBuffer b = into[i % 2];
+                assertTrue(readUntil(tap, b, at[i], marker), "datagram " + i + " read at " + at[i]);
+            }
+            ByteBuffer b = into[0];
+            while (tap.read(b.clear()) > 0) { // the host's own frames (IPv6 neighbour discovery), if any
+                b.clear();
+            }
+            b.clear().position(5);
+            assertEquals(0, tap.read(b), "an empty tap");
+            assertEquals(5, b.position(), "nothing read, nothing moved");
+        }
+    }
+
+    /** Reads frames into {@code b} from position {@code at} until one holds {@code marker}, for at most 10 s. */
+    private static boolean readUntil(LinuxTap tap, ByteBuffer b, int at, byte[] marker) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            b.clear().position(at);
+            int n = tap.read(b);
+            if (n == 0) {
+                tap.awaitReadable(100);
+                continue;
+            }
+            assertEquals(at + n, b.position(), "the position moves past the frame");
+            byte[] frame = new byte[n];
+            b.get(at, frame);
+            String text = new String(frame, StandardCharsets.US_ASCII);
+            if (n > NetHeader.BYTES + Transmitter.ETHERNET_HEADER
+                    && text.endsWith(new String(marker, StandardCharsets.US_ASCII))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] hostMac() throws IOException {
