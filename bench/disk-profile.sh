@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=bench/lib/perf-samples.sh
+. bench/lib/perf-samples.sh
 bin=$root/distribution/target/vmboot/bin/vmboot
 out=$root/target/disk-profile
 append="console=ttyS0 quiet vmboot.disk=queue-info,read-bench,queue-info,read-bench,queue-info"
@@ -37,7 +39,7 @@ report() {
             VMBOOT-DISK-READ*)
                 n=$((n + 1)) t1=$t
                 echo " read $n: ${line#VMBOOT-DISK-READ } (L1 uptime $t0 .. $t1)"
-                samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1"
+                thread_samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1" 0 "copy_user|_copy_to_iter|copy_page_to_iter|shmem_file_read|shmem_get|filemap|xas_"
                 compiled "$dir/$name.compiled" "$t0" "$t1" ;;
         esac
     done <"$dir/$name.lines"
@@ -57,29 +59,6 @@ compiled() {
             printf "   %d methods compiled during the read\n", all
             for (k in c) if (c[k] >= 2) printf "   %6d  compiled in %s\n", c[k], k
         }' "$1" | sort -k1,1nr -s
-}
-
-# samples PERF KALLSYMS T0 T1: samples per thread (numbers in names folded) and category within [T0, T1]
-samples() {
-    perf script -i "$1" --kallsyms="$2" -F comm,tid,time,ip,sym,dso 2>/dev/null | awk -v t0="$3" -v t1="$4" '
-        {
-            for (i = 1; i <= NF && $i !~ /^[0-9]+\.[0-9]+:$/; i++) {}
-            t = substr($i, 1, length($i) - 1) + 0
-            if (t < t0 || t > t1) next
-            comm = ""; for (j = 1; j < i - 1; j++) comm = comm (j > 1 ? " " : "") $j
-            dso = $NF; line = $0
-            copy = line ~ /copy_user|_copy_to_iter|copy_page_to_iter|shmem_file_read|shmem_get|filemap|xas_/
-            if (dso ~ /kallsyms/) cat = copy ? "copy into guest RAM" : "kernel, other"
-            else if (line ~ / Interpreter /) cat = "interpreter"
-            else if (dso ~ /perf-[0-9]+\.map/) cat = "compiled Java"
-            else if (dso ~ /libjvm/) cat = "JVM"
-            else { gsub(/^\(|\)$/, "", dso); sub(/.*\//, "", dso); cat = dso }
-            n[comm] += 1; c[comm "\t" cat] += 1; all += 1
-        }
-        END {
-            printf "   %d samples of L1 CPU (2 ms each)\n", all
-            for (k in c) { split(k, p, "\t"); if (c[k] >= 3) printf "   %6d  %-20s %s\n", c[k], p[1], p[2] }
-        }' | sort -k1,1nr -s
 }
 
 case ${1:-} in

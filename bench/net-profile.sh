@@ -18,6 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=bench/lib/perf-samples.sh
+. bench/lib/perf-samples.sh
 bin=$root/distribution/target/vmboot/bin/vmboot
 out=$root/target/net-profile
 data_mib=16 port=45681 tap=vmbnet0 host_ip=10.213.9.1 guest_ip=10.213.9.2 mac=52:54:00:12:34:56
@@ -38,32 +40,9 @@ report() {
         printf "   tap: VMM wrote %d frames, %d bytes each; read %d frames (ACKs)\n", d["rx_packets"],
             d["rx_packets"] ? d["rx_bytes"] / d["rx_packets"] : 0, d["tx_packets"] }' "$dir/$name.tap0" "$dir/$name.tap1"
     [ -s "$dir/$name.stat" ] && awk -F, '$1 ~ /^[0-9]+$/ { printf "   %10d  %s\n", $1, $3 }' "$dir/$name.stat"
-    samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1"
+    thread_samples "$dir/$name.perf" "$dir/kallsyms" "$t0" "$t1" 1 ""
     [ -s "$dir/$name.counters" ] && sort -u "$dir/$name.counters" | sed 's/^/   device: /'
     return 0
-}
-
-# samples PERF KALLSYMS T0 T1: samples per thread (numbers in names folded) and category within [T0, T1]
-samples() {
-    perf script -i "$1" --kallsyms="$2" -F comm,tid,time,ip,sym,dso 2>/dev/null | awk -v t0="$3" -v t1="$4" '
-        {
-            for (i = 1; i <= NF && $i !~ /^[0-9]+\.[0-9]+:$/; i++) {}
-            t = substr($i, 1, length($i) - 1) + 0
-            if (t < t0 || t > t1) next
-            comm = ""; for (j = 1; j < i - 1; j++) comm = comm (j > 1 ? " " : "") $j
-            gsub(/[0-9]+/, "N", comm)
-            dso = $NF; line = $0
-            if (dso ~ /kallsyms/) cat = "kernel"
-            else if (line ~ / Interpreter /) cat = "interpreter"
-            else if (dso ~ /perf-[0-9]+\.map/) cat = "compiled Java"
-            else if (dso ~ /libjvm/) cat = "JVM"
-            else { gsub(/^\(|\)$/, "", dso); sub(/.*\//, "", dso); cat = dso }
-            n[comm] += 1; c[comm "\t" cat] += 1; all += 1
-        }
-        END {
-            printf "   %d samples of L1 CPU (2 ms each)\n", all
-            for (k in c) { split(k, p, "\t"); if (c[k] >= 3) printf "   %6d  %-28s %s\n", c[k], p[1], p[2] }
-        }' | sort -k1,1nr -s
 }
 
 case ${1:-} in
