@@ -19,12 +19,11 @@ public final class VectoredFile implements Closeable {
     public static final int MAX_IOVECS = 1024;
 
     private final Path path;
-    private final int fd;
-    private boolean closed;
+    private final Kvm.FileDescriptor fd;
 
     private VectoredFile(Path path, int fd) {
         this.path = path;
-        this.fd = fd;
+        this.fd = new Kvm.FileDescriptor(fd);
     }
 
     public static VectoredFile openReadOnly(Path path) throws IOException {
@@ -48,7 +47,7 @@ public final class VectoredFile implements Closeable {
         }
         while (true) {
             try {
-                return LibC.preadv(fd, iovecs, count, position);
+                return LibC.preadv(fd.fd(), iovecs, count, position);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != LibC.EINTR) {
                     throw new IOException(path + ": read at " + position + " failed: "
@@ -59,14 +58,7 @@ public final class VectoredFile implements Closeable {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            try {
-                LibC.close(fd);
-            } catch (LastErrorException e) {
-                // the descriptor is released by the kernel even when close reports an error (close(2), Linux)
-            }
-        }
+    public void close() {
+        fd.close();
     }
 }
