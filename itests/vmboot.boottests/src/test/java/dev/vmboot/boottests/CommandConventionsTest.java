@@ -87,14 +87,17 @@ class CommandConventionsTest {
                 row("stop --timeout", 2, "stop: --timeout needs a value, SECONDS, how long the guest may take to "
                         + "power off after the power button, 1-3600"),
                 row("stop 9", 1, "stop: there is no VM 9; vmboot:list shows the VMs started from this shell"),
+                row("counters", 2, "counters takes one VM ID, as vmboot:list shows it; it was given none"),
+                row("counters -x 1", 2, "counters: unknown option '-x'; counters takes -a/--all (counters --help)"),
+                row("counters 9", 1, "counters: there is no VM 9; vmboot:list shows the VMs started from this shell"),
                 row("devices x", 2, "devices takes no arguments; it was given 'x'"),
                 row("autoboot x", 2, "autoboot takes no arguments; it was given 'x'"),
                 row("config nope", 2, "config: no settings are described for PID 'nope'; vmboot:config lists the PIDs"),
                 row("help nope", 2, "help: there is no command 'nope'; the commands are scan, ls, cat, extract, boot, "
-                        + "list, console, stop, devices, autoboot, config, help"),
+                        + "list, console, stop, counters, devices, autoboot, config, help"),
                 row("help scan ls", 2, "help takes at most one COMMAND; it was given 'scan' 'ls'"),
                 row("format /dev/sda", 2, "there is no command 'format'; the commands are scan, ls, cat, extract, "
-                        + "boot, list, console, stop, devices, autoboot, config, help"));
+                        + "boot, list, console, stop, counters, devices, autoboot, config, help"));
     }
 
     @ParameterizedTest(name = "bin/vmboot {0}")
@@ -110,8 +113,8 @@ class CommandConventionsTest {
     }
 
     @ParameterizedTest(name = "bin/vmboot {0} --help")
-    @ValueSource(strings = { "scan", "ls", "cat", "extract", "boot", "list", "console", "stop", "devices", "autoboot",
-            "config", "help" })
+    @ValueSource(strings = { "scan", "ls", "cat", "extract", "boot", "list", "console", "stop", "counters", "devices",
+            "autoboot", "config", "help" })
     void helpIsTheUsageWithItsOptionsAndTheSameAsHelpCommand(String command) throws Exception {
         CommandRun help = vmboot(List.of(command, "--help"));
         assertEquals(new CommandRun(0, help.out(), ""), help);
@@ -123,8 +126,8 @@ class CommandConventionsTest {
     void helpAloneListsEveryCommandAndTheExitStatuses() throws Exception {
         CommandRun r = vmboot(List.of("help"));
         assertEquals(0, r.status(), r.toString());
-        for (String command : List.of("scan", "ls", "cat", "extract", "boot", "list", "console", "stop", "devices",
-                "autoboot", "config")) {
+        for (String command : List.of("scan", "ls", "cat", "extract", "boot", "list", "console", "stop", "counters",
+                "devices", "autoboot", "config")) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " in " + r.out());
         }
         assertTrue(r.out().contains("exit status: 0 done, 1 failed (one line on standard error says why), 2 bad "

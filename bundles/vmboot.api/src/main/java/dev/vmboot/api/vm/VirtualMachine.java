@@ -3,6 +3,7 @@ package dev.vmboot.api.vm;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -83,6 +84,17 @@ public interface VirtualMachine extends AutoCloseable {
      */
     default List<DevicePlugin> devicePlugins() {
         return List.of();
+    }
+
+    /**
+     * Each device's counters as they are now (requests served, what a hostile driver had refused, frames dropped...),
+     * by device name, in the order the devices were attached; empty for a machine without devices. Any thread may ask
+     * while the machine runs; each counter is read on its own, so two of them may be a moment apart.
+     *
+     * @since 0.7.0
+     */
+    default Map<String, Map<String, Long>> deviceCounters() {
+        return Map.of();
     }
 
     /** Stops the machine if needed and releases every file descriptor, mapping and thread. */

@@ -2,7 +2,7 @@
  * The hypervisor façade: create a virtual machine, attach devices, set the boot vCPU state, run it.
  */
 @Export
-@Version("0.6.0")
+@Version("0.7.0")
 package dev.vmboot.api.vm;
 
 import org.osgi.annotation.bundle.Export;

@@ -312,6 +312,11 @@ final class KvmVirtualMachine implements VirtualMachine, PluginBuiltMachine {
     }
 
     @Override
+    public Map<String, Map<String, Long>> deviceCounters() {
+        return virtioCounters();
+    }
+
+    @Override
     public synchronized void mapReadOnly(String name, long guestAddress, ByteBuffer image) {
         requireCreated("mapReadOnly");
         if ((guestAddress & (PAGE - 1)) != 0 || image.remaining() == 0) {

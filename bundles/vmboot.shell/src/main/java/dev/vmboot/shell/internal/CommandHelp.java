@@ -26,6 +26,8 @@ final class CommandHelp {
                     CommandSyntax.CONSOLE.usage()),
             new Entry("stop", "stop [--force] [--timeout S] ID", "power button, then stop after a timeout",
                     CommandSyntax.STOP.usage()),
+            new Entry("counters", "counters [--all] ID", "a VM's device counters, as they are now",
+                    CommandSyntax.COUNTERS.usage()),
             new Entry("devices", "devices", "the installed plug-ins", CommandSyntax.DEVICES.usage()),
             new Entry("autoboot", "autoboot", "the boot menu: scan, count down, boot the default",
                     AutobootCommand.SYNTAX.usage()),

@@ -85,6 +85,15 @@ record CommandSyntax(String command, List<Option> options, int minOperands, int 
                     "                 how long to wait for the guest, 1-" + StopTimeout.MAX_SECONDS + " (default "
                             + StopTimeout.DEFAULT_SECONDS + ")"));
 
+    static final CommandSyntax COUNTERS = new CommandSyntax("counters", List.of(Option.flag("-a", "--all")), 1, 1,
+            "one VM ID, as vmboot:list shows it",
+            String.join("\n",
+                    "usage: counters [--all] ID",
+                    "  ID          a virtual machine's number, as vmboot:list shows it",
+                    "              each of its devices and the counters it keeps, as they are now: requests served,",
+                    "              what a driver had refused, frames dropped and why; the ones at 0 are left out",
+                    "  -a, --all   the ones at 0 too"));
+
     static final CommandSyntax HELP = new CommandSyntax("help", List.of(), 0, 1, "at most one COMMAND",
             String.join("\n",
                     "usage: help [COMMAND]",

@@ -62,7 +62,8 @@ import dev.vmboot.api.virtio.VirtioDeviceFactory;
     "osgi.command.scope=vmboot",
     "osgi.command.function=scan", "osgi.command.function=ls", "osgi.command.function=cat",
     "osgi.command.function=extract", "osgi.command.function=boot", "osgi.command.function=list",
-    "osgi.command.function=stop", "osgi.command.function=console", "osgi.command.function=devices",
+    "osgi.command.function=stop", "osgi.command.function=console", "osgi.command.function=counters",
+    "osgi.command.function=devices",
     "osgi.command.function=help"
 })
 public class VmbootCommands {
@@ -558,6 +559,20 @@ public class VmbootCommands {
         machines.remove(id);
         return "VM " + id + " " + how + exit.map(x -> x.state() == VmState.STOPPED ? ""
                 : " (it ended first: " + x.state().name().toLowerCase() + ")").orElse(" (still ending)");
+    }
+
+    @Descriptor("Show the counters of a VM's devices, as they are now: counters [--all] ID (counters --help)")
+    public void counters(@Descriptor("[--all] ID, as vmboot:list shows it") String... arguments) {
+        CommandSession session = GogoSession.current();
+        PrintStream out = session.getConsole();
+        CommandArguments args = parse(CommandSyntax.COUNTERS, arguments, out);
+        if (args == null) {
+            return;
+        }
+        RunningMachine machine = machine("counters", args.operands().get(0));
+        out.print(DeviceCounterTable.of(machine.id(), machine.session().machine().deviceCounters(),
+                args.flag("--all")));
+        out.flush();
     }
 
     /** The machine a command's ID operand names. */

@@ -2,6 +2,7 @@ package dev.vmboot.shell.internal;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ final class ScriptedMachine implements VirtualMachine {
     volatile VmExit exit;
     volatile boolean started;
     volatile boolean closed;
+    /** What {@link #deviceCounters()} says. */
+    volatile Map<String, Map<String, Long>> counters = Map.of();
     /** Run as close() begins (what the machine's console pump would meet then). */
     volatile Runnable atClose = () -> { };
 
@@ -65,6 +68,11 @@ final class ScriptedMachine implements VirtualMachine {
             exit = e;
             ended.countDown();
         }
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> deviceCounters() {
+        return counters;
     }
 
     @Override

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -187,5 +189,56 @@ class VmManagementCommandsTest {
                 + "to 3600\n"), shell.command("vmboot:stop", "-t", "soon", "1"));
         assertEquals(new OneShotShell.Result(1, "", "vmboot: console: there is no VM 3; vmboot:list shows the VMs "
                 + "started from this shell\n"), shell.command("vmboot:console", "3"));
+    }
+    /** A running VM's device counters as they are at the call: those at 0 left out and counted, or all with --all. */
+    @Test
+    void countersShowEachDevicesCountersAsTheyAreNow() throws Exception {
+        ScriptedMachine m = running(ScriptedMachine.PowerButton.OBEYED);
+        Map<String, Long> blk = new LinkedHashMap<>();
+        blk.put("read_requests", 1234L);
+        blk.put("write_requests", 0L);
+        blk.put("io_errors", 0L);
+        Map<String, Long> rng = new LinkedHashMap<>();
+        rng.put("bytes", 1_048_576L);
+        rng.put("refused: queue_size", 0L);
+        Map<String, Map<String, Long>> devices = new LinkedHashMap<>();
+        devices.put("vm1-virtio-blk0", blk);
+        devices.put("vm1-virtio-rng0", rng);
+        m.counters = devices;
+        started(m, "disk.img:1:/vmlinux");
+        assertEquals(new OneShotShell.Result(0, "vm1-virtio-blk0\n"
+                + String.format("  %-40s %20s%n", "read_requests", "1,234")
+                + "  (2 more at 0; counters --all shows them)\n"
+                + "vm1-virtio-rng0\n"
+                + String.format("  %-40s %20s%n", "bytes", "1,048,576")
+                + "  (1 more at 0)\n", ""), shell.command("vmboot:counters", "1"));
+        String all = shell.command("vmboot:counters", "--all", "1").out();
+        assertTrue(all.contains(String.format("  %-40s %20s%n", "write_requests", "0"))
+                && all.contains(String.format("  %-40s %20s%n", "refused: queue_size", "0"))
+                && !all.contains("more at 0"), all);
+        blk.put("read_requests", 1235L); // counters are read at each call
+        assertTrue(shell.command("vmboot:counters", "1").out().contains("1,235"));
+    }
+
+    @Test
+    void countersOfAMachineWithoutDevicesOrOfNoMachineSayWhy() throws Exception {
+        started(running(ScriptedMachine.PowerButton.OBEYED), "disk.img:1:/vmlinux");
+        assertEquals(new OneShotShell.Result(0, "VM 1 has no devices with counters\n", ""),
+                shell.command("vmboot:counters", "1"));
+        assertEquals(new OneShotShell.Result(1, "", "vmboot: counters: there is no VM 7; vmboot:list shows the VMs "
+                + "started from this shell\n"), shell.command("vmboot:counters", "7"));
+        assertEquals(2, shell.command("vmboot:counters").status());
+        assertEquals(2, shell.command("vmboot:counters", "x1").status());
+    }
+
+    /** A device plug-in names its counters: a name with control characters is shown escaped and bounded. */
+    @Test
+    void aCounterNameFromAPlugInIsShownEscapedAndBounded() throws Exception {
+        ScriptedMachine m = running(ScriptedMachine.PowerButton.OBEYED);
+        m.counters = Map.of("dev\u001b[2J", Map.of("x".repeat(200), 5L));
+        started(m, "disk.img:1:/vmlinux");
+        String out = shell.command("vmboot:counters", "1").out();
+        assertTrue(out.startsWith("dev\\x1b[2J\n  " + "x".repeat(80) + "... "), out);
+        assertFalse(out.contains("\u001b"), out);
     }
 }
