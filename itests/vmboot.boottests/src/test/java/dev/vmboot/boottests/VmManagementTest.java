@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * VM management in the interactive shell ({@code bin/vmboot} with no arguments, typed into as an operator would) with
- * Debian's kernel and the busybox initramfs: {@code boot --detach}, {@code list}, {@code console} with its backlog and
- * Ctrl-], and {@code stop}: at once on the cloud-hypervisor platform, which has no power button; on the PC platform
- * (OVMF booting the kernel) the ACPI power button, which a guest that handles it answers by powering off, and a guest
+ * Debian's kernel and the busybox initramfs: {@code boot --detach}, {@code list}, {@code counters}, {@code console} with
+ * its backlog and Ctrl-], and {@code stop}: at once on the cloud-hypervisor platform, which has no power button; on the
+ * PC platform (OVMF booting the kernel) the ACPI power button, which a guest that handles it answers by powering off, and a guest
  * that ignores it is stopped after the timeout.
  */
 @Tag("kvm")
@@ -83,6 +83,10 @@ class VmManagementTest {
                     list + shell.diagnostics());
 
             awaitOnConsole(shell, 1, "VMBOOT-GUEST-READY");
+            // Its devices' counters while it runs: the default entropy device is there, with every counter (--all).
+            String counters = command(shell, "counters --all 1", "virtio-rng", TO_COMMAND);
+            assertTrue(counters.matches("(?s).*virtio-rng\\S*\r?\n {2}\\S.* +[0-9,]+\r?\n.*"),
+                    counters + shell.diagnostics());
 
             // Attached again: the backlog first (the boot log and READY again), then what is typed reaches the guest.
             String again = command(shell, "console 1", "VMBOOT-GUEST-READY", TO_COMMAND);
