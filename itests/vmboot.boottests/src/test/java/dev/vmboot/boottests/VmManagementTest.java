@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * VM management in the interactive shell ({@code bin/vmboot} with no arguments, typed into as an operator would) with
- * Debian's kernel and the busybox initramfs: {@code boot --detach}, {@code list}, {@code counters}, {@code console} with
- * its backlog and Ctrl-], and {@code stop}: at once on the cloud-hypervisor platform, which has no power button; on the
- * PC platform (OVMF booting the kernel) the ACPI power button, which a guest that handles it answers by powering off,
- * and a guest that ignores it is stopped after the timeout.
+ * Debian's kernel and the busybox initramfs: {@code boot --detach}, {@code list}, {@code counters}, {@code console}
+ * with its backlog and Ctrl-], and {@code stop}: at once on the cloud-hypervisor platform, which has no power button;
+ * on the PC platform (OVMF booting the kernel) the ACPI power button, which a guest that handles it answers by
+ * powering off, and a guest that ignores it is stopped after the timeout.
  */
 @Tag("kvm")
 class VmManagementTest {

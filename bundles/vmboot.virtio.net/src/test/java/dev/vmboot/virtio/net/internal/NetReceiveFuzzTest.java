@@ -191,7 +191,8 @@ class NetReceiveFuzzTest {
                 packet++; // dropped (no room, or a buffer the driver made unusable)
             }
             if (packet == packets.size()) {
-                throw new AssertionError("a delivered frame of " + got.length + " bytes is none of the tap's, in order");
+                throw new AssertionError("a delivered frame of " + got.length
+                        + " bytes is none of the tap's, in order");
             }
             packet++;
             frames++;
@@ -213,7 +214,7 @@ class NetReceiveFuzzTest {
         return out.array();
     }
 
-    /** Whether {@code got} is {@code sent} as the device delivers it: flags cleared unless negotiated, num_buffers set. */
+    /** Whether {@code got} is {@code sent} as the device delivers it: flags cleared unless negotiated, num_buffers set */
     private static boolean same(byte[] sent, byte[] got, boolean guestChecksums) {
         if (sent.length != got.length) {
             return false;
