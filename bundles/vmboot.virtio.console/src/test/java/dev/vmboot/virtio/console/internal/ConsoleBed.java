@@ -66,6 +66,11 @@ final class ConsoleBed {
         return head;
     }
 
+    /** Whether a buffer of {@code length} bytes still fits in the test RAM. */
+    boolean hasRoom(int length) {
+        return ((next + length + 7) & ~7L) <= RAM;
+    }
+
     byte[] bytes(Buffer b) {
         byte[] out = new byte[b.length()];
         memory.read(b.address(), out, 0, out.length);
