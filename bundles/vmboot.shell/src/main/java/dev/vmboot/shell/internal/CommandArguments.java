@@ -144,7 +144,12 @@ final class CommandArguments {
 
     /** One argument, quoted, at most {@value #SHOWN_CHARACTERS} characters, control characters as {@code \xNN}. */
     static String shown(String arg) {
-        StringBuilder b = new StringBuilder("'");
+        return "'" + shownUnquoted(arg) + "'";
+    }
+
+    /** {@link #shown(String)} without the quotes: a name in a table's column. */
+    static String shownUnquoted(String arg) {
+        StringBuilder b = new StringBuilder();
         int n = Math.min(arg.length(), SHOWN_CHARACTERS);
         for (int i = 0; i < n; i++) {
             char c = arg.charAt(i);
@@ -154,6 +159,6 @@ final class CommandArguments {
                 b.append(c);
             }
         }
-        return b.append(arg.length() > n ? "...'" : "'").toString();
+        return b.append(arg.length() > n ? "..." : "").toString();
     }
 }

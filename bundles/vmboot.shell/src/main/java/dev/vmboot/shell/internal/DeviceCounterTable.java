@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * {@code vmboot:counters}' listing: each device of a VM by name, then its counters, one a line, the ones at 0 left out
  * and counted unless all are asked for. Names and counters come from the machine and its device plug-ins, so each is
- * shown through {@link CommandArguments#shown(String)}: bounded, control characters escaped.
+ * shown through {@link CommandArguments#shownUnquoted(String)}: bounded, control characters escaped.
  */
 final class DeviceCounterTable {
     private static final String ROW = "  %-40s %,20d%n";
@@ -20,14 +20,15 @@ final class DeviceCounterTable {
         }
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Map<String, Long>> device : devices.entrySet()) {
-            sb.append(plain(device.getKey())).append('\n');
+            sb.append(CommandArguments.shownUnquoted(device.getKey())).append('\n');
             int zero = 0;
             for (Map.Entry<String, Long> counter : device.getValue().entrySet()) {
                 long value = counter.getValue() == null ? 0 : counter.getValue();
                 if (value == 0 && !all) {
                     zero++;
                 } else {
-                    sb.append(String.format(Locale.ROOT, ROW, plain(counter.getKey()), value)); // 1,234 wherever run
+                    // Locale.ROOT: 1,234 wherever it runs
+                    sb.append(String.format(Locale.ROOT, ROW, CommandArguments.shownUnquoted(counter.getKey()), value));
                 }
             }
             if (zero > 0) {
@@ -36,10 +37,5 @@ final class DeviceCounterTable {
             }
         }
         return sb.toString();
-    }
-
-    private static String plain(String name) {
-        String shown = CommandArguments.shown(name);
-        return shown.substring(1, shown.length() - 1); // without shown's quotes
     }
 }

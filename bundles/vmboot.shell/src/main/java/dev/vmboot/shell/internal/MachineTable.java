@@ -29,8 +29,7 @@ final class MachineTable {
     /** An image name cut to {@value #IMAGE_WIDTH} columns from its end, control characters shown as {@code \xNN}. */
     static String tail(String image) {
         String cut = image.length() <= IMAGE_WIDTH ? image : "…" + image.substring(image.length() - IMAGE_WIDTH + 1);
-        String shown = CommandArguments.shown(cut);
-        return shown.substring(1, shown.length() - 1); // without shown's quotes
+        return CommandArguments.shownUnquoted(cut);
     }
 
     /** 0:00:07, 1:02:03, 3d 4:05:06. */
