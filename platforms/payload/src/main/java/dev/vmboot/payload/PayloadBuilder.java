@@ -404,24 +404,12 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             this.plainFilters = x86Lzma2 == null ? null : new FilterOptions[] {x86Lzma2};
         }
 
-        /** Ends the current block and starts one with the other chain if SOURCE needs it. */
-        private void blockFor(Path source) throws IOException {
-            if (elfFilters == null) {
-                return;
-            }
-            boolean elf = isLinkedElf(source);
-            if (elf != inElfBlock) {
+        /** Ends the current block and starts one with the other chain if the next file (ELF or not) needs it. */
+        private void block(boolean elf) throws IOException {
+            if (elfFilters != null && elf != inElfBlock) {
                 xz.endBlock();
                 xz.updateFilters(elf ? elfFilters : plainFilters);
                 inElfBlock = elf;
-            }
-        }
-
-        private void plainBlock() throws IOException {
-            if (elfFilters != null && inElfBlock) {
-                xz.endBlock();
-                xz.updateFilters(plainFilters);
-                inElfBlock = false;
             }
         }
 
@@ -433,14 +421,19 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         }
 
         void file(String at, int perm, Path source) throws IOException {
-            blockFor(source);
+            file(at, perm, source, elfFilters != null && isLinkedElf(source));
+        }
+
+        /** SOURCE at AT; ELF: whether it is a linked ELF object, known to the caller already. */
+        private void file(String at, int perm, Path source, boolean elf) throws IOException {
+            block(elf);
             cpio.file(at, perm, source);
             files++;
             raw += Files.size(source);
         }
 
         void bytes(String at, int perm, byte[] content) throws IOException {
-            plainBlock();
+            block(false);
             cpio.file(at, perm, content);
             files++;
             raw += content.length;
@@ -466,17 +459,21 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
                     cpio.directory(target, 0755);
                 }
             }
-            Set<Path> ordered = new LinkedHashSet<>();
+            Set<Path> elf = new LinkedHashSet<>();
             if (elfFilters != null) { // linked ELF objects first: one block switch for the tree
                 for (Path p : regular) {
                     if (isLinkedElf(p)) {
-                        ordered.add(p);
+                        elf.add(p);
                     }
                 }
             }
-            ordered.addAll(regular);
-            for (Path p : ordered) {
-                file(at + "/" + root.relativize(p), Files.isExecutable(p) ? 0755 : 0644, p);
+            for (Path p : elf) {
+                file(at + "/" + root.relativize(p), Files.isExecutable(p) ? 0755 : 0644, p, true);
+            }
+            for (Path p : regular) {
+                if (!elf.contains(p)) {
+                    file(at + "/" + root.relativize(p), Files.isExecutable(p) ? 0755 : 0644, p, false);
+                }
             }
         }
 
