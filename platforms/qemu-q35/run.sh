@@ -42,7 +42,7 @@ for d in "${disks[@]}"; do
 done
 
 if [ -z "$expect" ]; then
-  exec timeout -f "$tmo" "${qemu[@]}" -serial mon:stdio
+  exec timeout --foreground "$tmo" "${qemu[@]}" -serial mon:stdio
 fi
 
 : >"$log"
