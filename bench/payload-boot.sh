@@ -19,13 +19,16 @@
 # than the board, with nothing shared with the host; only the phases' ratios to each other and across runs of one
 # build on one load mean anything. Medians of N runs (default 3), each phase and the totals power-on -> menu and
 # boot -> OS.
-# Usage: bench/payload-boot.sh [runs]    (build first: mvn -B -Dpayload -pl platforms/payload -am install -DskipTests)
+# Usage: bench/payload-boot.sh [--payload DIR] [runs]
+#   (build first: mvn -B -Dpayload -pl platforms/payload -am install -DskipTests; DIR: another built payload, e.g. to
+#   compare two builds one after the other under the same load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-runs=${1:-3}
-case $runs in ''|*[!0-9]*|0) echo "usage: bench/payload-boot.sh [runs]" >&2; exit 2 ;; esac
 payload=$root/platforms/payload/target/payload-qemu-q35
+if [ "${1:-}" = --payload ]; then payload=$(cd "${2:?--payload needs a directory}" && pwd); shift 2; fi
+runs=${1:-3}
+case $runs in ''|*[!0-9]*|0) echo "usage: bench/payload-boot.sh [--payload DIR] [runs]" >&2; exit 2 ;; esac
 [ -f "$payload/initramfs.cpio.xz" ] ||
     { echo "bench/payload-boot.sh: no payload in $payload: build it with mvn -Dpayload -pl platforms/payload -am install -DskipTests" >&2
       exit 2; }
@@ -86,7 +89,7 @@ one_run() {
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print int((v[NR/2]+v[NR/2+1])/2)}'; }
 
-echo "bench/payload-boot.sh: $runs run(s) of the qemu-q35 payload (TCG), $(nproc) host CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench/payload-boot.sh: $runs run(s) of the qemu-q35 payload $payload (TCG), $(nproc) host CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((n = 1; n <= runs; n++)); do
     one_run "$n"
     echo "run $n: $(paste -sd' ' "$work/run-$n.ms") ms from power-on"

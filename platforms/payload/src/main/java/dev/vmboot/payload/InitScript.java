@@ -37,7 +37,9 @@ final class InitScript {
                 + "while read -r m; do\n"
                 + "    insmod /" + MODULE_DIR + "/$m.ko || echo \"init: kernel module $m did not load\"\n"
                 + "done </" + MODULE_ORDER + "\n"
-                + "export JAVA_HOME=/" + JRE_DIR + "\n"
+                // The payload holds no class-data archive of vmboot's classes (bin/vmboot would make one at every boot,
+                // a whole start more, or fail to without the JRE's own); off uses the JRE's archive where it has one.
+                + "export JAVA_HOME=/" + JRE_DIR + " VMBOOT_CDS=off\n"
                 + "echo 'init: starting vmboot'\n"
                 + "setsid cttyhack /" + VMBOOT_DIR + "/bin/vmboot --autoboot\n"
                 + "echo \"init: vmboot ended with status $?\"\n"

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -120,6 +121,15 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
                     + " (drop their patterns from " + platform.name() + "'s jre.exclude):" + m);
         }
         LOG.info("the JRE has all {} JDK classes the distribution can reach", closure.reached().size());
+        // The vmboot home as the initramfs holds it: the distribution with the rewritten bundles, without the
+        // build's own kept bundle caches and class-data archive (made for this host's paths and JDK), and with a
+        // bundle cache made for the payload's path instead.
+        Path stagedRoot = work.resolve("root");
+        Path home = stagedRoot.resolve(InitScript.VMBOOT_DIR);
+        copyTree(distribution, home, rel -> !rel.startsWith("bundle/") && !rel.equals(DISTRIBUTION_CDS)
+                && !rel.equals(BundleCachePrimer.CACHE_DIR + "/") && !rel.startsWith(BundleCachePrimer.CACHE_DIR + "/"));
+        copyTree(bundles, home.resolve("bundle"), rel -> true);
+        new BundleCachePrimer(jre, InitScript.VMBOOT_DIR, SYNTHETIC_MTIME).prime(stagedRoot);
         SharedLibraryClosure libs = SharedLibraryClosure.of(elfRoots, LibrarySearchPath.host());
         KernelModuleIndex index = KernelModuleIndex.of(kernelTree.resolve("lib/modules/" + kver), moduleOverrides);
         List<KernelModule> modules = index.loadOrder(platform.kernelModules());
@@ -171,8 +181,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             part.end();
 
             part.begin("bundles");
-            part.tree(distribution, InitScript.VMBOOT_DIR, p -> !p.startsWith("bundle/") && !p.equals(DISTRIBUTION_CDS));
-            part.tree(bundles, InitScript.VMBOOT_DIR + "/bundle", p -> true);
+            part.tree(home, InitScript.VMBOOT_DIR, p -> !p.startsWith(BundleCachePrimer.CACHE_DIR + "/"));
+            part.end();
+
+            part.begin("cache");
+            // Owner only, as the launcher makes it: what is installed from here runs as whoever runs vmboot.
+            cpio.directory(InitScript.VMBOOT_DIR + "/" + BundleCachePrimer.CACHE_DIR, 0700);
+            part.tree(home.resolve(BundleCachePrimer.CACHE_DIR), InitScript.VMBOOT_DIR + "/" + BundleCachePrimer.CACHE_DIR,
+                    p -> true);
             part.end();
 
             part.begin("modules");
@@ -359,6 +375,36 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             }
         }
         return out;
+    }
+
+    /**
+     * Copies the files, directories and symbolic links of FROM that KEEP takes (their paths relative to FROM, a
+     * directory's with a trailing slash; a directory left out takes all below it along) into TO.
+     */
+    static void copyTree(Path from, Path to, Predicate<String> keep) throws IOException {
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(from)) {
+            all = s.sorted().toList();
+        }
+        Set<Path> left = new LinkedHashSet<>();
+        for (Path p : all) {
+            Path rel = from.relativize(p);
+            if (p.equals(from)) {
+                Files.createDirectories(to);
+                continue;
+            }
+            boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            if (left.contains(p.getParent()) || !keep.test(rel + (dir ? "/" : ""))) {
+                left.add(p);
+                continue;
+            }
+            Path target = to.resolve(rel.toString());
+            if (dir) {
+                Files.createDirectories(target);
+            } else {
+                Files.copy(p, target, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     static void deleteTree(Path dir) throws IOException {
