@@ -13,14 +13,19 @@
 # Which version: default_version below, or VMBOOT_JDK_VERSION: one whose source and binaries are both in Debian's
 # archive (the security archive's newer build had no reachable source when this was written). Pinned, so that every
 # machine builds the same payload; not necessarily the host's JDK (Debian's archive keeps only the newest version of a
-# suite, so the host's 17.0.15 has no source any more). When Debian drops it, the download fails naming what to set. A libjvm and a class library of different builds must
-# not be mixed (JDK-internal interfaces between them change in updates): the payload builder checks that
-# `java -version` of the assembled JRE names one build for both (platforms/payload, --jdk/--libjvm).
+# suite, so the host's 17.0.15 has no source any more). When Debian drops it, the download fails naming what to set. A
+# libjvm and a class library of different builds must not be mixed (JDK-internal interfaces between them change in
+# updates): the payload builder checks that `java -version` of the assembled JRE names one build for both
+# (platforms/payload, option --jvm).
 # Source and binaries come through an apt configuration of our own under the cache (deb and deb-src lines; the
 # machine's apt sources are left as they are), as platforms/qemu/firmware/build-cloudhv.sh gets edk2's source.
 #
-# Only HotSpot and java.base's native libraries are compiled (`make hotspot java.base-libs`), at nice 19 (labs share the machine). Measured on a 2-core Debian 12 machine
-# shared with other builds (2026-12): see build-info's seconds; the README (platforms/jvm) has the figure.
+# Only HotSpot and java.base's native libraries are compiled (`make hotspot java.base-libs`), at nice 19 (labs share
+# the machine). Measured on a 2-core Debian 12 machine shared with other builds (2026-12-06, load average 3-6): 488 s
+# from nothing cached to the printed path (downloads and unpacking 0.5 min, configure 1 min, then 571 HotSpot files
+# and java.base's classes, which java.base's libraries need for their JNI headers); HotSpot alone, under heavier load,
+# 797 s. build-info records the time of the build cached. The cache holds 0.3 GB (the unpacked JDK); the source and
+# the build tree (2 GB at most) are removed once the libraries are copied out.
 # Idempotent: when libjvm.so is there it only prints the directory, without network, lock or write (so it answers
 # inside the nested lab, where the cache is read-only). A lock stops parallel runs from building twice.
 # Besides libjvm.so it leaves libjimage.so, of the same build and linked the same way (see stdcxx below).
@@ -99,7 +104,8 @@ EOF
 log "fetching the package and source index for $codename"
 apt-get "${apt_opts[@]}" update -q >&2
 out=$top/$version/$key
-if [ -s "$out/libjvm.so" ] && [ -s "$out/libjimage.so" ] && [ -x "$out/jdk/bin/java" ]; then # built by the run that held the lock
+# Built by the run that held the lock?
+if [ -s "$out/libjvm.so" ] && [ -s "$out/libjimage.so" ] && [ -x "$out/jdk/bin/java" ]; then
     echo "$out"; exit 0
 fi
 rm -rf "$out" && mkdir -p "$out/debs" "$out/src"
@@ -135,7 +141,8 @@ pkgrel=${version#*-}               # 1~deb12u2
 build_number=${upstream##*+}
 vendor=Debian
 conf=(--with-jvm-variants=server "--with-jvm-features=$features" "--with-stdc++lib=$stdcxx"
-    --with-debug-level=release --with-native-debug-symbols=none --enable-headless-only --with-freetype=bundled --with-pcsclite=bundled
+    --with-debug-level=release --with-native-debug-symbols=none --enable-headless-only --with-freetype=bundled
+    --with-pcsclite=bundled
     --disable-warnings-as-errors --disable-javac-server --without-jtreg --disable-ccache
     --with-version-pre= "--with-version-build=$build_number" "--with-version-opt=${pkgrel//\~/-}-$vendor"
     "--with-vendor-name=$vendor" "--with-vendor-url=https://tracker.debian.org/pkg/openjdk-17"

@@ -89,7 +89,8 @@ cp "$libjvm_dir/libjimage.so" "$root/jdk/lib/libjimage.so"
 # The JDK's default class-data archive is the dump of Debian's libjvm, which this one does not map: dumped again.
 rm -f "$root/jdk/lib/server/classes_nocoops.jsa"
 "$root/jdk/bin/java" -Xshare:dump >/dev/null || fail "the purpose-built libjvm cannot dump the JDK's class-data archive"
-builds=$("$root/jdk/bin/java" -version 2>&1 | sed -n 's/.*Runtime Environment (build \([^)]*\)).*/\1/p; s/.* VM (build \([^,]*\),.*/\1/p' | sort -u)
+builds=$("$root/jdk/bin/java" -version 2>&1 |
+    sed -n 's/.*Runtime Environment (build \([^)]*\)).*/\1/p; s/.* VM (build \([^,]*\),.*/\1/p' | sort -u)
 [ "$(wc -l <<<"$builds")" -eq 1 ] || fail "the JDK and its purpose-built libjvm are of different builds: $builds"
 vm_build=$builds
 log "JDK and libjvm of build $vm_build ($libjvm_dir)"

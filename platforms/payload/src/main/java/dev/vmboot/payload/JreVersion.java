@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * The OpenJDK builds a JRE is made of: the class library's, as its {@code release} file names its version (jlink
- * writes JAVA_VERSION, the version number only) and as {@code java -version} prints its build ("Runtime Environment (build ...)", java.lang.VersionProps of java.base), and the VM's ("VM
- * (build ...", which libjvm.so prints). A libjvm of another build than the class library must not be used: the
- * JDK-internal interfaces between them (JVM_* functions, well-known classes, injected fields) change in updates.
+ * writes JAVA_VERSION, the version number only) and as {@code java -version} prints its build ("Runtime Environment
+ * (build ...)", java.lang.VersionProps of java.base), and the VM's ("VM (build ...", which libjvm.so prints). A
+ * libjvm of another build than the class library must not be used: the JDK-internal interfaces between them (JVM_*
+ * functions, well-known classes, injected fields) change in updates.
  *
  * @param release the release file's JAVA_VERSION ("17.0.19")
  * @param runtime the class library's build as {@code java -version} prints it

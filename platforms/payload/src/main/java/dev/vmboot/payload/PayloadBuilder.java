@@ -88,7 +88,8 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         Path jre = work.resolve("jre");
         jlink(jre);
         JreVersion version = JreVersion.of(jre).requireOneBuild();
-        LOG.info("the JRE is OpenJDK {} with {} libjvm", version.runtime(), jvm.isPresent() ? "a purpose-built" : "its own");
+        LOG.info("the JRE is OpenJDK {} with {} libjvm", version.runtime(),
+                jvm.isPresent() ? "a purpose-built" : "its own");
         Path bundles = work.resolve("bundle");
         Files.createDirectories(bundles);
         List<Path> elfRoots = new ArrayList<>(elfFiles(jre));
@@ -266,9 +267,10 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     }
 
     /**
-     * jlinks the JRE: with the JDK running the builder (its ToolProvider), or with the JDK of the purpose-built libjvm
-     * (its own bin/jlink and jmods), whose libjvm.so and libjimage.so then replace the linked ones. The class-data archive is made by
-     * the JRE's final libjvm: an archive records the VM build that dumped it and no other VM maps it.
+     * jlinks the JRE: with the JDK running the builder (its ToolProvider), or with the JDK of the purpose-built
+     * libjvm (its own bin/jlink and jmods), whose libjvm.so and libjimage.so then replace the linked ones. The class-
+     * data archive is made by the JRE's final libjvm: an archive records the VM build that dumped it and no other VM
+     * maps it.
      */
     private void jlink(Path jre) throws IOException {
         List<String> args = new ArrayList<>(List.of("--add-modules", String.join(",", platform.jreModules()),
