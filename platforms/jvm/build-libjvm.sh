@@ -78,11 +78,12 @@ fi
 exec 9>"$top/.lock"
 flock 9
 
-# Build packages: a C++ compiler, make, autoconf (the configure script is generated), zip, the headers configure
-# checks for even when only HotSpot is built (make/autoconf/libraries.m4: cups, alsa and fontconfig on Linux; X11
-# not with --enable-headless-only; FreeType is the bundled one), and a boot JDK (the host's JDK 17).
-pkgs=(build-essential g++ make autoconf zip unzip file dpkg-dev xz-utils libcups2-dev libasound2-dev
-    libfontconfig-dev openjdk-17-jdk-headless)
+# Build packages: a C++ compiler, make, autoconf (the configure script is generated), zip, pkg-config, the headers
+# configure checks for even when only HotSpot is built (make/autoconf/libraries.m4: cups, alsa and fontconfig on
+# Linux; X11 not with --enable-headless-only; FreeType is the bundled one; zlib the system's, as Debian builds it), and
+# a boot JDK (the host's JDK 17).
+pkgs=(build-essential g++ make autoconf zip unzip file pkgconf dpkg-dev xz-utils libcups2-dev libasound2-dev
+    libfontconfig-dev zlib1g-dev openjdk-17-jdk-headless)
 # shellcheck source=scripts/lib/debian-packages.sh
 . "$(dirname "$0")/../../scripts/lib/debian-packages.sh"
 install_missing_packages build-libjvm "${pkgs[@]}"
