@@ -22,8 +22,8 @@
 #
 # Only HotSpot and java.base's native libraries are compiled (`make hotspot java.base-libs`), at nice 19 (labs share
 # the machine). Measured on a 2-core Debian 12 machine shared with other builds (2026-12-06, load average 3-6): 488 s
-# from nothing cached to the printed path (downloads and unpacking 0.5 min, configure 1 min, then 571 HotSpot files
-# and java.base's classes, which java.base's libraries need for their JNI headers); HotSpot alone, under heavier load,
+# from nothing cached to the printed path (downloads and unpacking under a minute of it, then configure, 571 HotSpot
+# files and java.base's classes, which java.base's libraries need for their JNI headers); HotSpot alone, under heavier load,
 # 797 s. build-info records the time of the build cached. The cache holds 0.3 GB (the unpacked JDK); the source and
 # the build tree (2 GB at most) are removed once the libraries are copied out.
 # Idempotent: when libjvm.so is there it only prints the directory, without network, lock or write (so it answers
