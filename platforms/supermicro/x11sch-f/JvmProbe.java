@@ -32,7 +32,7 @@ public final class JvmProbe {
         String inotify = check(JvmProbe::inotify);
         String proc = check(() -> Files.readString(Path.of("/proc/self/status")).contains("Threads:"));
         boolean ok = threads.equals("ok") && loopback.equals("ok") && inotify.equals("ok") && proc.equals("ok");
-        System.out.println("X11SCH-F-JVM java=" + Runtime.version()
+        System.out.println("X11SCH-F-JVM java=" + Runtime.version() + " vm=" + System.getProperty("java.vm.version")
                 + " cpus=" + Runtime.getRuntime().availableProcessors()
                 + " threads=" + threads + " loopback=" + loopback + " inotify=" + inotify + " proc=" + proc);
         System.exit(ok ? 0 : 1);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the X11SCH-F's LinuxBoot payload: this board's kernel (build-kernel.sh, cached) and the initramfs of the
-# payload builder (platforms/payload, platform x11sch-f: no kernel modules, the kernel has everything built in), and
-# prints the size report. Fails (status 1) when kernel + initramfs exceed the platform's flash budget
+# payload builder (platforms/payload, platform x11sch-f: no kernel modules, the kernel has everything built in), whose
+# JRE is jlinked from the JDK of platforms/jvm/build-libjvm.sh (cached) with its purpose-built libjvm.so (C1 and Serial
+# GC only), and prints the size report. Fails (status 1) when kernel + initramfs exceed the platform's flash budget
 # (platforms/payload/src/main/platforms/x11sch-f.properties: an assumption until measured on the board).
 # The payload is built and sized only: it is not booted in emulation (platforms/qemu-q35 boots the q35 payload).
 # Needs the distribution built (`mvn install`, as scripts/test runs first). Writes
@@ -13,6 +14,7 @@ root=$(cd "$here/../../.." && pwd)
 log() { echo "build-payload: $*" >&2; }
 
 image=$("$here/build-kernel.sh")
+jvm=$("$root/platforms/jvm/build-libjvm.sh")
 release=$(cat "$(dirname "$image")/kernel-release")
 [ -n "$release" ] || { log "no kernel-release beside $image"; exit 1; }
 [ -d "$root/distribution/target/vmboot" ] || { log "build the distribution first (mvn install)"; exit 1; }
@@ -27,5 +29,5 @@ cp "$(dirname "$image")/config" "$tree/boot/config-$release"
 
 cd "$root"
 mvn -B -ntp -o -q -Dpayload -Dpayload.platform=x11sch-f -Dpayload.kernel.option=--kernel-tree \
-    -Dpayload.kernel.path="$tree" -DskipTests -pl platforms/payload package
+    -Dpayload.kernel.path="$tree" -Dpayload.jvm.args="--jvm $jvm" -DskipTests -pl platforms/payload package
 cat platforms/payload/target/payload-x11sch-f/size-report.txt

@@ -7,11 +7,12 @@
 #      the board (COM2 = ttyS1, where the AST2500 carries Serial-over-LAN; the first port is not connected), from a
 #      tiny busybox initramfs compressed with xz (as the payload's is). Its /init mounts an ext4 disk on the q35's
 #      AHCI controller (writes go to QEMU's snapshot) and an XFS disk on an NVMe controller (read-only), brings up lo,
-#      and, chrooted into the ext4 disk, which holds this machine's JDK 17, the vmboot distribution and the guest
+#      and, chrooted into the ext4 disk, which holds the JDK 17 and purpose-built libjvm of platforms/jvm/build-libjvm.sh
+#      (what the payload's JRE is made of), the vmboot distribution and the guest
 #      images of platforms/qemu/guest/prepare.sh, runs JvmProbe (threads, loopback TCP through a Selector, inotify,
 #      /proc/self) and then vmboot itself: `bin/vmboot boot -p linux` of Debian's kernel with the guest initramfs,
 #      through this kernel's /dev/kvm, to the guest's VMBOOT-GUEST-OK marker and power-off. It prints
-#        X11SCH-F-JVM java=<version> cpus=<n> threads=ok loopback=ok inotify=ok proc=ok
+#        X11SCH-F-JVM java=<version> vm=<libjvm's build> cpus=<n> threads=ok loopback=ok inotify=ok proc=ok
 #        VMBOOT-GUEST-OK ...                         (the guest's own line, through vmboot's console)
 #        X11SCH-F-VMBOOT exit=<vmboot's exit status>
 #        X11SCH-F-KERNEL-OK release=<uname -r> console=<active consoles> kvm=<yes|no> tun=<yes|no>
@@ -50,8 +51,12 @@ for tool in qemu-system-x86_64 busybox javac mkfs.ext4 mkfs.xfs xz cpio; do
 done
 { ldd "$(command -v busybox)" 2>&1 || true; } | grep -q "not a dynamic executable" ||
     fail "need a static busybox (busybox-static)"
-jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
-[ -x "$jdk/bin/java" ] || fail "no java beside $(command -v javac)"
+# The JVM the payload runs: the JDK of platforms/jvm/build-libjvm.sh's build with its purpose-built libjvm.so (C1 and
+# Serial GC only) and libjimage.so, which the payload's JRE is jlinked from (build-payload.sh).
+libjvm_dir=$("$here/../../jvm/build-libjvm.sh")
+jdk=$libjvm_dir/jdk
+[ -x "$jdk/bin/java" ] && [ -s "$libjvm_dir/libjvm.so" ] && [ -s "$libjvm_dir/libjimage.so" ] ||
+    fail "no JDK, libjvm.so and libjimage.so in $libjvm_dir"
 vmboot=$here/../../../distribution/target/vmboot
 [ -x "$vmboot/bin/vmboot" ] || fail "no vmboot distribution at $vmboot: run mvn install first"
 guest=$("$here/../../qemu/guest/prepare.sh")
@@ -79,6 +84,16 @@ ln -s busybox "$root/bin/sh"
 cp "$guest/vmlinuz" "$guest/initramfs.cpio.gz" "$root/guest/"
 (cd "$jdk" && tar -chf - bin lib conf 2>/dev/null || true) | tar -C "$root/jdk" -xf -
 [ -x "$root/jdk/bin/java" ] && [ -f "$root/jdk/lib/modules" ] || fail "could not copy the JDK from $jdk"
+cp "$libjvm_dir/libjvm.so" "$root/jdk/lib/server/libjvm.so"
+cp "$libjvm_dir/libjimage.so" "$root/jdk/lib/libjimage.so"
+# The JDK's default class-data archive is the dump of Debian's libjvm, which this one does not map: dumped again.
+rm -f "$root/jdk/lib/server/classes_nocoops.jsa"
+"$root/jdk/bin/java" -Xshare:dump >/dev/null || fail "the purpose-built libjvm cannot dump the JDK's class-data archive"
+builds=$("$root/jdk/bin/java" -version 2>&1 |
+    sed -n 's/.*Runtime Environment (build \([^)]*\)).*/\1/p; s/.* VM (build \([^,]*\),.*/\1/p' | sort -u)
+[ "$(wc -l <<<"$builds")" -eq 1 ] || fail "the JDK and its purpose-built libjvm are of different builds: $builds"
+vm_build=$builds
+log "JDK and libjvm of build $vm_build ($libjvm_dir)"
 find "$root/jdk" \( -name '*.so' -o -path '*/bin/java' \) -type f -print0 |
     xargs -0 ldd 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
     sort -u | while read -r lib; do
@@ -193,7 +208,7 @@ for want in "release=$release" console=ttyS1 kvm=yes tun=yes fs=xfs,ext4,vfat,is
     nic=e1000e; do
     expect "$line" "$want"
 done
-for want in cpus=2 threads=ok loopback=ok inotify=ok proc=ok; do
+for want in "java=$vm_build" "vm=$vm_build" cpus=2 threads=ok loopback=ok inotify=ok proc=ok; do
     expect "$jvm" "$want"
 done
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code Main --platform FILE --distribution DIR (--kernel-tree DIR | --lab-cache DIR) [--module-override KO]...
- * [--busybox FILE] --output DIR}: builds the payload, prints its size report, and exits with status 1 when it exceeds the platform's
- * flash budget (the Maven build fails then), 2 on bad arguments.
+ * [--busybox FILE] [--jvm DIR] --output DIR}: builds the payload, prints its size report, and exits with status 1 when it exceeds the platform's
+ * flash budget (the Maven build fails then), 2 on bad arguments. {@code --jvm}: the directory
+ * platforms/jvm/build-libjvm.sh printed, whose JDK makes the JRE and whose libjvm.so replaces the JDK's.
  */
 public final class Main {
     private Main() {
@@ -20,6 +22,7 @@ public final class Main {
         Path kernelTree = null;
         Path labCache = null;
         Path output = null;
+        Path jvm = null;
         Path busybox = Path.of("/bin/busybox");
         List<Path> overrides = new ArrayList<>();
         try {
@@ -37,6 +40,7 @@ public final class Main {
                     case "--output" -> output = v;
                     case "--busybox" -> busybox = v;
                     case "--module-override" -> overrides.add(v);
+                    case "--jvm" -> jvm = v;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -57,7 +61,7 @@ public final class Main {
                 overrides.addAll(k.overrides());
             }
             SizeReport report = new PayloadBuilder(PlatformConfig.load(platform), distribution, kernelTree, overrides,
-                    busybox, output).build();
+                    busybox, jvm == null ? Optional.empty() : Optional.of(JvmBuild.in(jvm)), output).build();
             System.out.print(report.table());
             if (!report.withinBudget()) {
                 System.err.println("payload: " + ByteSize.mib(report.total()) + " exceeds " + report.platform()

@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -39,10 +41,12 @@ import org.tukaani.xz.XZOutputStream;
  * @param kernelTree      an unpacked kernel package: boot/vmlinuz-VERSION and lib/modules/VERSION
  * @param moduleOverrides modules that replace the kernel's own of the same name (the CR8-patched kvm-amd.ko)
  * @param busybox         a static busybox
+ * @param jvm             a purpose-built libjvm and the JDK of its build to jlink the JRE from
+ *                        (platforms/jvm/build-libjvm.sh); empty: the JRE is jlinked from the JDK running the builder
  * @param output          where the payload is written (emptied first)
  */
 public record PayloadBuilder(PlatformConfig platform, Path distribution, Path kernelTree, List<Path> moduleOverrides,
-                             Path busybox, Path output) {
+                             Path busybox, Optional<JvmBuild> jvm, Path output) {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadBuilder.class);
     /** Where the libraries go in the initramfs: Debian's multiarch directory, which ld.so searches by default. */
     static final String LIB_DIR = "lib/x86_64-linux-gnu";
@@ -59,6 +63,8 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
      * the JRE as a jrt file system), left out of the initramfs: 0.1 MiB.
      */
     static final String JRT_FS = "lib/jrt-fs.jar";
+    /** jlink of a whole JRE (about 20 s of CPU) on a busy machine. */
+    private static final Duration JLINK_TIMEOUT = Duration.ofMinutes(10);
     /** How many of the classes a trimmed JRE lacks the error names. */
     private static final int MISSING_SHOWN = 20;
 
@@ -82,6 +88,9 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
 
         Path jre = work.resolve("jre");
         jlink(jre);
+        JreVersion version = JreVersion.of(jre).requireOneBuild();
+        LOG.info("the JRE is OpenJDK {} with {} libjvm", version.runtime(),
+                jvm.isPresent() ? "a purpose-built" : "its own");
         Path bundles = work.resolve("bundle");
         Files.createDirectories(bundles);
         List<Path> elfRoots = new ArrayList<>(elfFiles(jre));
@@ -221,6 +230,10 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         text.append("kernel ").append(kver).append(", modules in load order: ");
         modules.forEach(m -> text.append(m.name()).append(' '));
         text.append('\n').append("shared libraries: ").append(String.join(" ", libs.libraries().keySet())).append('\n');
+        text.append("JRE: OpenJDK ").append(version.runtime()).append(", libjvm.so ")
+                .append(jvm.map(j -> "and libjimage.so purpose-built (platforms/jvm/build-libjvm.sh: "
+                        + j.libjvm().getParent() + ")")
+                        .orElse("the JDK's own")).append('\n');
         text.append("JDK classes the distribution can reach (all in the JRE): ").append(closure.reached().size())
                 .append('\n');
         text.append("classes no other class can load, left out of library bundles (bundles.slim):");
@@ -269,21 +282,38 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         return versions.get(0);
     }
 
+    /**
+     * jlinks the JRE: with the JDK running the builder (its ToolProvider), or with the JDK of the purpose-built
+     * libjvm (its own bin/jlink and jmods), whose libjvm.so and libjimage.so then replace the linked ones. The class-
+     * data archive is made by the JRE's final libjvm: an archive records the VM build that dumped it and no other VM
+     * maps it.
+     */
     private void jlink(Path jre) throws IOException {
-        ToolProvider jlink = ToolProvider.findFirst("jlink")
-                .orElseThrow(() -> new IOException("this JDK has no jlink (run the builder with a full JDK)"));
         List<String> args = new ArrayList<>(List.of("--add-modules", String.join(",", platform.jreModules()),
                 "--strip-debug", "--no-header-files", "--no-man-pages", "--compress=0", "--vm=server",
                 "--output", jre.toString()));
         args.addAll(platform.jreExclude());
-        if (platform.jreCds()) {
-            args.add("--generate-cds-archive");
-        }
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (PrintWriter w = new PrintWriter(log, true, StandardCharsets.UTF_8)) {
-            int rc = jlink.run(w, w, args.toArray(String[]::new));
-            if (rc != 0) {
-                throw new IOException("jlink failed (" + rc + "): " + log.toString(StandardCharsets.UTF_8).strip());
+        if (jvm.isPresent()) {
+            List<String> cmd = new ArrayList<>(List.of(jvm.get().jlink().toString()));
+            cmd.addAll(args);
+            ExternalCommand.run(cmd, JLINK_TIMEOUT);
+            Files.copy(jvm.get().libjvm(), jre.resolve(JvmBuild.SERVER_LIBJVM), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(jvm.get().libjimage(), jre.resolve(JvmBuild.LIBJIMAGE), StandardCopyOption.REPLACE_EXISTING);
+            if (platform.jreCds()) {
+                ExternalCommand.run(List.of(jre.resolve("bin/java").toString(), "-Xshare:dump"), JLINK_TIMEOUT);
+            }
+        } else {
+            if (platform.jreCds()) {
+                args.add("--generate-cds-archive");
+            }
+            ToolProvider jlink = ToolProvider.findFirst("jlink")
+                    .orElseThrow(() -> new IOException("this JDK has no jlink (run the builder with a full JDK)"));
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            try (PrintWriter w = new PrintWriter(log, true, StandardCharsets.UTF_8)) {
+                int rc = jlink.run(w, w, args.toArray(String[]::new));
+                if (rc != 0) {
+                    throw new IOException("jlink failed (" + rc + "): " + log.toString(StandardCharsets.UTF_8).strip());
+                }
             }
         }
         // Compressed oops are on for any heap under 32 GiB: the archive for the other mode is never used here.

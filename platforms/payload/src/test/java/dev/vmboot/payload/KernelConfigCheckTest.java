@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class KernelConfigCheckTest {
         Files.writeString(tree.resolve("boot/config-1.0-test"), config);
         PlatformConfig p = new PlatformConfig("t", 16L << 20, List.of(), List.of("java.base"), false, true, 6, 0, x86,
                 List.of(), List.of());
-        return new PayloadBuilder(p, tmp.resolve("no-distribution"), tree, List.of(), Path.of("/bin/busybox"),
+        return new PayloadBuilder(p, tmp.resolve("no-distribution"), tree, List.of(), Path.of("/bin/busybox"), Optional.empty(),
                 tmp.resolve("out"));
     }
 
