@@ -62,7 +62,7 @@ smaps_summary() {
 thp_file=/sys/kernel/mm/transparent_hugepage/enabled
 thp_setting() { sed 's/.*\[\(.*\)\].*/\1/' "$thp_file"; }   # "always [madvise] never" -> madvise
 thp_before=$(thp_setting)
-trap 'echo "$thp_before" >"$thp_file" 2>/dev/null || true' EXIT
+trap 'echo "$thp_before" >"$thp_file" 2>/dev/null || true; cleanup' EXIT   # cleanup: process-timing.sh's
 
 for variant in "$@"; do
     IFS='|' read -r label opts boot_opts environment <<<"$variant"
