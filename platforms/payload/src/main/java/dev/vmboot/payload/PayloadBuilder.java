@@ -50,8 +50,6 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     /** Linux's console device, major 5 minor 1 (Documentation/admin-guide/devices.txt). */
     private static final int CONSOLE_MAJOR = 5;
     private static final int CONSOLE_MINOR = 1;
-    /** The distribution's class-data archive is made for the host JDK at the build path; the payload cannot use it. */
-    private static final String DISTRIBUTION_CDS = "lib/vmboot.jsa";
     /**
      * The jrt file system provider for other JDKs (JEP 220: a tool on another Java version reads this image with it);
      * the payload's own JVM reads its image with java.base's provider. Needed here (JdkClassClosure, JrePackages open
@@ -171,7 +169,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             part.end();
 
             part.begin("bundles");
-            part.tree(distribution, InitScript.VMBOOT_DIR, p -> !p.startsWith("bundle/") && !p.equals(DISTRIBUTION_CDS));
+            part.tree(distribution, InitScript.VMBOOT_DIR, p -> !p.startsWith("bundle/") && !isDistributionCds(p));
             part.tree(bundles, InitScript.VMBOOT_DIR + "/bundle", p -> true);
             part.end();
 
@@ -315,6 +313,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         } catch (org.tukaani.xz.UnsupportedOptionsException e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * The distribution's class-data archives (lib/vmboot-base.jsa, lib/vmboot.jsa) are made for the host JDK at the
+     * build path; the payload cannot use them.
+     */
+    private static boolean isDistributionCds(String relative) {
+        return relative.startsWith("lib/") && relative.endsWith(".jsa");
     }
 
     private static boolean isCds(String relative) {
