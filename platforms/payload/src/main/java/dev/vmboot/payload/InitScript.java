@@ -45,6 +45,10 @@ final class InitScript {
                 + "    insmod /" + MODULE_DIR + "/$m.ko || echo \"init: kernel module $m did not load\"\n"
                 + "done </" + MODULE_ORDER + "\n"
                 + "export JAVA_HOME=/" + JRE_DIR + "\n"
+                // No class data sharing archives: the payload carries none made for its paths, and bin/vmboot would
+                // otherwise make them in lib/ (tmpfs, gone at power-off) before every boot's one start: three training
+                // JVM runs, more than the archives save that one start.
+                + "export VMBOOT_CDS=off\n"
                 + "echo 'init: starting vmboot'\n"
                 + "setsid cttyhack /" + VMBOOT_DIR + "/bin/vmboot --autoboot\n"
                 + "echo \"init: vmboot ended with status $?\"\n"
