@@ -2,18 +2,20 @@
 # virtio-blk: where vmboot's memory beyond guest RAM goes, in the scenario of bench/disk.sh (c) (the test guest reads its
 # 256 MiB disk whole, then waits), once per VARIANT, each a fresh vmboot process in one lab run. A variant is
 # "LABEL[|JAVA_OPTIONS[|BOOT_OPTIONS[|ENVIRONMENT]]]": the Java options go to bin/vmboot as VMBOOT_JAVA_OPTS, the boot
-# options are added to the boot command (e.g. --no-rng), the environment is NAME=VALUE words (e.g. MALLOC_ARENA_MAX=1).
+# options are added to the boot command (e.g. --no-rng), the environment is NAME=VALUE words (e.g. MALLOC_ARENA_MAX=1);
+# the word thp=MODE among them instead sets the lab kernel's transparent huge pages (always, madvise, never: sysfs
+# transparent_hugepage/enabled) for that variant, put back after it; every variant prints the setting it ran under.
 # For each: memory beyond guest RAM as bench/disk.sh (c) measures it, the threads, and the resident memory of
 # /proc/PID/smaps by kind: guest RAM, each mapped file (libjvm, the CDS archives...), malloc's main heap, and the other
 # anonymous memory (Java heap, thread stacks, metaspace, code cache, malloc arenas), its largest mappings listed; with
 # -XX:NativeMemoryTracking=summary among the Java options, also the JVM's own account (jcmd VM.native_memory).
-# Usage: bench/disk-memory.sh [VARIANT...]   (default: one run, "default"; build first:
+# Usage: [VMBOOT_DIST=DIR] bench/disk-memory.sh [VARIANT...]   (default: one run, "default"; build first:
 #        mvn -B -pl distribution -am package -DskipTests)
 #        bench/disk-memory.sh --inner GUEST_DIR DATA_IMAGE VARIANT...   (what the lab runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-bin=$root/distribution/target/vmboot/bin/vmboot
+bin=${VMBOOT_DIST:-$root/distribution/target/vmboot}/bin/vmboot   # VMBOOT_DIST: another copy of the distribution
 guest_mib=512
 
 if [ "${1:-}" != --inner ]; then
@@ -57,9 +59,24 @@ smaps_summary() {
         sort -rn | head -15
 }
 
+thp_file=/sys/kernel/mm/transparent_hugepage/enabled
+thp_setting() { sed 's/.*\[\(.*\)\].*/\1/' "$thp_file"; }   # "always [madvise] never" -> madvise
+thp_before=$(thp_setting)
+trap 'echo "$thp_before" >"$thp_file" 2>/dev/null || true; cleanup' EXIT   # cleanup: process-timing.sh's
+
 for variant in "$@"; do
     IFS='|' read -r label opts boot_opts environment <<<"$variant"
-    echo "== $label (VMBOOT_JAVA_OPTS='${opts:-}'${boot_opts:+, boot $boot_opts}${environment:+, $environment})"
+    thp=$thp_before env_words=""
+    for word in ${environment:-}; do
+        case $word in thp=*) thp=${word#thp=} ;; *) env_words="$env_words $word" ;; esac
+    done
+    environment=${env_words# }
+    if ! echo "$thp" >"$thp_file" 2>/dev/null || [ "$(thp_setting)" != "$thp" ]; then
+        echo "== $label: FAILED: cannot set transparent huge pages to '$thp' (now $(thp_setting))"
+        continue
+    fi
+    echo "== $label (VMBOOT_JAVA_OPTS='${opts:-}'${boot_opts:+, boot $boot_opts}${environment:+, $environment}," \
+        "THP $(thp_setting))"
     name=mem-$label
     # shellcheck disable=SC2086 # boot_opts and environment are word lists
     r=$(KEEP=1 time_between "$name" 400 "" 'VMBOOT-GUEST-READY' env ${environment:-} VMBOOT_LOG_LEVEL=info \

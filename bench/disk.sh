@@ -22,6 +22,10 @@
 #       One run each (memory does not vary like time). RSS less the whole guest RAM size is printed too, but it is no
 #       measure here: the guest touches only a part of its RAM (about 130 of 512 MiB under QEMU), so it comes out
 #       negative.
+#       Both VMMs are measured under two transparent huge page settings, labelled: the host's own (Debian's kernel:
+#       "always", all of the JVM's anonymous memory then faults in 2 MiB pages) and "madvise", what the X11SCH-F
+#       payload's kernel is configured for (only memory asked for gets huge pages: vmboot and QEMU both ask for guest
+#       RAM). Setting it needs root (the lab's L1 is); where it cannot be set, that line says so.
 # Where vmboot cannot do it (yet), its column says why ("cannot measure: ...") instead of a number; nothing is ever
 # estimated. One failed vmboot run voids its median.
 #
@@ -31,7 +35,8 @@
 # The images are made on the host (make-disk.sh; the lab sees the host read-only) under target/bench-disk/, and copied
 # into a work dir under /tmp (in the lab: L1's tmpfs, so the VMMs do not read them over 9p).
 # Usage: bench/disk.sh [runs]        (build first: mvn -B -pl distribution -am package -DskipTests)
-#        bench/disk.sh --inner RUNS GUEST_DIR IMAGE_DIR   (what the lab runs)
+#        bench/disk.sh --memory      (c) only
+#        bench/disk.sh --inner RUNS GUEST_DIR IMAGE_DIR [c]   (what the lab runs; c: (c) only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -40,6 +45,8 @@ ovmf=/usr/share/ovmf/OVMF.fd
 data_mib=256 esp_mib=64 guest_mib=512
 
 if [ "${1:-}" != --inner ]; then
+    parts=abc
+    if [ "${1:-}" = --memory ]; then parts=c; shift; set -- 1; fi
     runs=${1:-5}
     case $runs in ''|*[!0-9]*|0) echo "usage: bench/disk.sh [runs]" >&2; exit 2 ;; esac
     guest=$(platforms/qemu/guest/prepare.sh)
@@ -66,14 +73,15 @@ CFG
     # shellcheck source=scripts/kvm-usable.sh
     . scripts/kvm-usable.sh
     if kvm_usable; then
-        exec "$0" --inner "$runs" "$guest" "$images"
+        exec "$0" --inner "$runs" "$guest" "$images" "$parts"
     fi
     echo "disk: no usable /dev/kvm here: running in the nested lab (KVM under TCG; compare ratios, not times)"
     # Per run: (a) ~30-60 s per side, (b) ~40-90 s QEMU and two boots for vmboot; (c) once. Failures are bounded.
-    exec platforms/qemu/lab/run.sh --cpus 1 --timeout $((900 + runs * 900)) -- "$0" --inner "$runs" "$guest" "$images"
+    exec platforms/qemu/lab/run.sh --cpus 1 --timeout $((900 + runs * 900)) -- "$0" --inner "$runs" "$guest" "$images" \
+        "$parts"
 fi
 
-runs=$2 guest=$3 images=$4
+runs=$2 guest=$3 images=$4 parts=${5:-abc}
 [ -c /dev/kvm ] || { echo "disk: no /dev/kvm" >&2; exit 1; }
 work=$(mktemp -d /tmp/vmboot-bench-disk.XXXXXX)
 # shellcheck source=bench/lib/process-timing.sh
@@ -106,6 +114,7 @@ echo "disk: $runs runs per side, alternating; host $(uname -r), $(nproc) CPUs," 
     "$(qemu-system-x86_64 --version | head -1)"
 echo "disk: guest images from $guest; disks: $data_mib MiB data, $esp_mib MiB ESP (GRUB) from $images"
 
+if [ "$parts" = abc ]; then
 # (a) -------------------------------------------------------------------------------------------------------------
 echo "(a) sequential O_DIRECT read of /dev/vda ($data_mib MiB, read-only) inside the guest (goal vmboot/qemu >= 1.0)"
 append="console=ttyS0 quiet vmboot.disk=read-bench"
@@ -151,6 +160,7 @@ for i in $(seq "$runs"); do
     echo "  boot run $i: qemu $q; vmboot (second boot) $v"
 done
 report_pair esp-boot ms qt vt "$vreason" "$runs" "<=" 0.80 "vmboot (resident, second boot)"
+fi
 
 # (c) -------------------------------------------------------------------------------------------------------------
 # memory NAME: "<RSS KiB> <resident KiB of guest-sized anonymous mappings> <how many such mappings>" of the process
@@ -192,13 +202,32 @@ report_memory() { # LABEL NAME RESULT [GOAL_MIB]
         if (goal != "") printf " (goal <= %d MiB): %s", goal, (beyond <= goal ? "met" : "NOT met")
         printf "; RSS - guest RAM size %.1f MiB\n", (rss - g) / 1024 }'
 }
-r=$(KEEP=1 time_between mem-qemu 300 "" 'VMBOOT-GUEST-READY' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
-    -initrd "$guest/initramfs.cpio.gz" -append "$append" $(qdisk "$data" ro))
-report_memory qemu-kvm mem-qemu "$r"
-if have_vmboot; then
-    r=$(KEEP=1 time_between mem-vmboot 300 "" 'VMBOOT-GUEST-READY' "${vmboot_cmd[@]}" boot -p linux \
-        -m "${guest_mib}M" -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$data,ro" "$guest/vmlinuz")
-    report_memory vmboot mem-vmboot "$r" 64
-else
-    echo "memory: vmboot: cannot measure: not built ($bin missing)"
-fi
+# Transparent huge pages (sysfs, mm/transparent_hugepage/enabled: "always [madvise] never", the one in brackets is on)
+thp_file=/sys/kernel/mm/transparent_hugepage/enabled
+thp_setting() { sed 's/.*\[\(.*\)\].*/\1/' "$thp_file" 2>/dev/null || echo "not configured"; }
+thp_host=$(thp_setting)
+trap 'echo "$thp_host" >"$thp_file" 2>/dev/null || true; cleanup' EXIT   # cleanup: process-timing.sh's
+for thp in "$thp_host" madvise; do
+    if [ "$thp" = madvise ] && [ "$thp_host" = madvise ]; then
+        break   # the host's setting was madvise: measured already
+    fi
+    if [ "$thp" = "$thp_host" ]; then
+        label="THP $thp (this host's setting)"
+    elif echo "$thp" >"$thp_file" 2>/dev/null && [ "$(thp_setting)" = "$thp" ]; then
+        label="THP $thp (as the X11SCH-F payload's kernel)"
+    else
+        echo "memory: THP $thp: cannot measure: cannot set $thp_file (not root?)"
+        continue
+    fi
+    r=$(KEEP=1 time_between "mem-qemu-$thp" 300 "" 'VMBOOT-GUEST-READY' "${qemu_base[@]}" -kernel "$guest/vmlinuz" \
+        -initrd "$guest/initramfs.cpio.gz" -append "$append" $(qdisk "$data" ro))
+    report_memory "qemu-kvm, $label" "mem-qemu-$thp" "$r"
+    if have_vmboot; then
+        r=$(KEEP=1 time_between "mem-vmboot-$thp" 300 "" 'VMBOOT-GUEST-READY' "${vmboot_cmd[@]}" boot -p linux \
+            -m "${guest_mib}M" -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$data,ro" "$guest/vmlinuz")
+        report_memory "vmboot, $label" "mem-vmboot-$thp" "$r" 64
+    else
+        echo "memory: vmboot, $label: cannot measure: not built ($bin missing)"
+    fi
+done
+echo "$thp_host" >"$thp_file" 2>/dev/null || true

@@ -62,20 +62,21 @@ if [ ! -x "$jre/bin/java" ] && command -v jlink >/dev/null; then
 fi
 if [ -x "$jre/bin/java" ]; then
     cp -a "$dist" "$work/jlinked"
-    rm -f "$work/jlinked/lib/vmboot.jsa"
+    rm -f "$work/jlinked"/lib/*.jsa
     JAVA_HOME=$jre VMBOOT_CDS=create "$work/jlinked/bin/vmboot" devices >/dev/null
 else
     skipped+=("devices, jlink: no jlink in this JDK")
 fi
 
 # bin/vmboot's JVM options, for the Atomos candidate, which has its own class path and main class.
-jvm_opts=(-XX:+UseSerialGC -Xmn4m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData -Xss1m
+jvm_opts=(-XX:+UseSerialGC -Xmn3m -XX:TrimNativeHeapInterval=1000 -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1
+    -XX:-UsePerfData -Xss1m
     -Djna.platform.library.path=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err)
 if [ -f "$atomos_jar" ] && command -v javac >/dev/null; then
     at=$work/atomos
     cp -a "$dist" "$at"
-    rm -f "$at/lib/vmboot.jsa"
+    rm -f "$at"/lib/*.jsa
     cp "$atomos_jar" "$at/lib/atomos.jar"
     mkdir -p "$at/classes"
     javac -d "$at/classes" -cp "$at/lib/felix.jar:$at/lib/atomos.jar" bench/lib/AtomosDevices.java

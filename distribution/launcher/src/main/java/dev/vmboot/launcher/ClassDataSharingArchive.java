@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The class data sharing archive {@code bin/vmboot} hands the JVM ({@code -XX:SharedArchiveFile}, with
- * {@code -Xshare:auto}). JDK 17 checks it against the class path, the jars' sizes and modification times and its own
- * base archive, and on any mismatch runs without it and says nothing: start-up is then as slow as with no archive. This
- * looks whether the JVM really mapped it (its inode in {@code /proc/self/maps}) and, if not, says so and removes it, so
- * that the next start makes one that fits ({@code bin/vmboot} makes a missing archive before it starts vmboot).
+ * The class data sharing archive {@code bin/vmboot} hands the JVM ({@code -XX:SharedArchiveFile=base:top}, with
+ * {@code -Xshare:auto}): the top one, the bundles' classes, which the JVM maps only on top of its base. JDK 17 checks
+ * both against the class path, the jars' sizes and modification times and the top against its base, and on any
+ * mismatch runs without them and says nothing: start-up is then as slow as with no archive. This looks whether the JVM
+ * really mapped the top archive (its inode in {@code /proc/self/maps}) and, if not, says so and removes it, so that the
+ * next start makes both anew ({@code bin/vmboot} makes missing archives before it starts vmboot).
  *
  * @param archive the archive bin/vmboot passed (system property {@value #PROPERTY})
  */
@@ -28,13 +29,14 @@ record ClassDataSharingArchive(Path archive) {
     private static final int MAX_MAPS_LINES = 100_000;
 
     /**
-     * Checks the archive bin/vmboot passed, if any, and reports a rejected one on ERR. Sharing switched off altogether
-     * ({@code -Xshare:off}, or no base archive: {@code java.vm.info} then lacks "sharing") is not the archive's fault and
-     * is left alone.
+     * Checks the archive bin/vmboot passed, if any, and reports a rejected one on ERR. Sharing off altogether counts as
+     * rejected: bin/vmboot passes its own base archive with it (the JVM turns sharing off when that base does not fit,
+     * jars with new times say), and passes none when sharing is switched off on purpose ({@code VMBOOT_CDS=off},
+     * {@code -Xshare:off} in {@code VMBOOT_JAVA_OPTS}).
      */
     static void checkUsed(PrintStream err) {
         String archive = System.getProperty(PROPERTY);
-        if (archive == null || archive.isEmpty() || !System.getProperty("java.vm.info", "").contains("sharing")) {
+        if (archive == null || archive.isEmpty()) {
             return;
         }
         new ClassDataSharingArchive(Path.of(archive)).checkUsed(SELF_MAPS, err);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,16 +18,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The distribution's class data sharing archive is used wherever the distribution is put: moved, unpacked elsewhere
- * (times kept, as tar, cpio and {@code cp -a} keep them), or copied with new times (the JVM then refuses it: vmboot
- * says so once, and the next start makes a new one). "Used" is checked the loud way: with {@code -Xshare:on} the JVM
- * ends at once if it cannot map the archive, and its class-loading log names the archive ("shared objects file
- * (top)", the dynamic archive on top of the JDK's) as the source of the launcher's own class. Needs no KVM.
+ * The distribution's class data sharing archives are used wherever the distribution is put: moved, unpacked elsewhere
+ * (times kept, as tar, cpio and {@code cp -a} keep them), or copied with new times (the JVM then refuses them: vmboot
+ * says so once, and the next start makes new ones). "Used" is checked the loud way: with {@code -Xshare:on} the JVM
+ * ends at once if it cannot map the archives, and its class-loading log names them as the source of the launcher's
+ * own class ("shared objects file": the static base, lib/vmboot-base.jsa, in place of the JDK's default archive, which
+ * holds no class of the class path) and of the bundles' classes ("shared objects file (top)": lib/vmboot.jsa, the
+ * dynamic archive on top of it). Needs no KVM.
  */
 class MovedDistributionTest {
     private static final long COMMAND_TIMEOUT_SECONDS = 180;
-    /** What -Xlog:class+load prints for a class the dynamic archive gave (HotSpot, classLoader.cpp / klass logging). */
-    private static final String FROM_ARCHIVE = "dev.vmboot.launcher.Main source: shared objects file (top)";
+    /** What -Xlog:class+load prints for a class the static archive gave (HotSpot, klass.cpp, class load logging). */
+    private static final String FROM_BASE = "dev.vmboot.launcher.Main source: shared objects file";
+    /** ... and for one the dynamic archive gave: the shell bundle's commands, "devices" among them. */
+    private static final String FROM_TOP = "dev.vmboot.shell.internal.VmbootCommands source: shared objects file (top)";
+    private static final List<String> ARCHIVES = List.of("lib/vmboot-base.jsa", "lib/vmboot.jsa");
     private static final String LOUD = "-Xshare:on -Xlog:class+load=info";
 
     private final BootTestEnvironment env = BootTestEnvironment.fromSystemProperties();
@@ -50,7 +56,11 @@ class MovedDistributionTest {
     private void assertTheArchiveIsUsed(Path home) throws IOException, InterruptedException {
         CommandRun e = devices(home, LOUD);
         assertEquals(0, e.status(), e.describe());
-        assertTrue(e.out().contains(FROM_ARCHIVE), "the launcher's class did not come from the archive\n"
+        List<String> lines = e.out().lines().map(l -> l.replaceFirst("^\\[[^]]*\\]\\[info *\\]\\[class,load *\\] ", ""))
+                .toList();
+        assertTrue(lines.contains(FROM_BASE), "the launcher's class did not come from the base archive\n"
+                + e.describe());
+        assertTrue(lines.contains(FROM_TOP), "the shell commands' class did not come from the top archive\n"
                 + e.describe());
         assertTrue(e.out().contains("filesystem readers:"), e.describe());
     }
@@ -80,29 +90,35 @@ class MovedDistributionTest {
         Path unpacked = tmp.resolve("unpacked/vmboot");
         copyTree(distribution(), unpacked, true);
         Path moved = Files.move(unpacked, Files.createDirectories(tmp.resolve("elsewhere/deeper")).resolve("vmboot"));
-        byte[] archive = Files.readAllBytes(moved.resolve("lib/vmboot.jsa"));
+        List<byte[]> archives = new ArrayList<>();
+        for (String a : ARCHIVES) {
+            archives.add(Files.readAllBytes(moved.resolve(a)));
+        }
         assertTheArchiveIsUsed(moved);
-        assertArrayEquals(archive, Files.readAllBytes(moved.resolve("lib/vmboot.jsa")),
-                "the archive was made again instead of used");
+        for (int i = 0; i < ARCHIVES.size(); i++) {
+            assertArrayEquals(archives.get(i), Files.readAllBytes(moved.resolve(ARCHIVES.get(i))),
+                    ARCHIVES.get(i) + " was made again instead of used");
+        }
     }
 
     @Test
     void anArchiveTheJvmRefusesIsSaidAndMadeAgain() throws Exception {
         Path copy = tmp.resolve("copy");
         copyTree(distribution(), copy, false);
-        // The jars' times are new, so the JVM refuses the archive: the first start says so and removes it.
+        // The jars' times are new, so the JVM refuses the archives (the base, and with it the top): the first start
+        // says so and removes the top one.
         CommandRun first = devices(copy, "");
         assertEquals(0, first.status(), first.describe());
         assertEquals(List.of("vmboot: the class data sharing archive " + copy.toRealPath().resolve("lib/vmboot.jsa")
                 + " was not used by this JVM (made for another JDK, or the jars changed since); removed, the next"
                 + " start makes a new one"), first.err().lines().toList());
         assertFalse(Files.exists(copy.resolve("lib/vmboot.jsa")));
-        // The next start makes a new one before it runs (nothing left beside it), and later starts use it.
+        // The next start makes both anew before it runs (nothing left beside them), and later starts use them.
         CommandRun second = devices(copy, "");
         assertEquals(0, second.status(), second.describe());
         assertEquals("", second.err());
         try (Stream<Path> lib = Files.list(copy.resolve("lib"))) {
-            assertEquals(List.of("felix.jar", "native", "vmboot-launcher.jar", "vmboot.jsa"),
+            assertEquals(List.of("felix.jar", "native", "vmboot-base.jsa", "vmboot-launcher.jar", "vmboot.jsa"),
                     lib.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertTheArchiveIsUsed(copy);

@@ -55,8 +55,6 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     /** Linux's console device, major 5 minor 1 (Documentation/admin-guide/devices.txt). */
     private static final int CONSOLE_MAJOR = 5;
     private static final int CONSOLE_MINOR = 1;
-    /** The distribution's class-data archive is made for the host JDK at the build path; the payload cannot use it. */
-    private static final String DISTRIBUTION_CDS = "lib/vmboot.jsa";
     /**
      * The jrt file system provider for other JDKs (JEP 220: a tool on another Java version reads this image with it);
      * the payload's own JVM reads its image with java.base's provider. Needed here (JdkClassClosure, JrePackages open
@@ -135,7 +133,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         // bundle cache made for the payload's path instead.
         Path stagedRoot = work.resolve("root");
         Path home = stagedRoot.resolve(InitScript.VMBOOT_DIR);
-        copyTree(distribution, home, rel -> !rel.startsWith("bundle/") && !rel.equals(DISTRIBUTION_CDS)
+        copyTree(distribution, home, rel -> !rel.startsWith("bundle/") && !isDistributionCds(rel)
                 && !rel.equals(BundleCachePrimer.CACHE_DIR + "/") && !rel.startsWith(BundleCachePrimer.CACHE_DIR + "/"));
         copyTree(bundles, home.resolve("bundle"), rel -> true);
         new BundleCachePrimer(jre, InitScript.VMBOOT_DIR, SYNTHETIC_MTIME).prime(stagedRoot);
@@ -361,6 +359,14 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
         } catch (org.tukaani.xz.UnsupportedOptionsException e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * The distribution's class-data archives (lib/vmboot-base.jsa, lib/vmboot.jsa) are made for the host JDK at the
+     * build path; the payload cannot use them.
+     */
+    private static boolean isDistributionCds(String relative) {
+        return relative.startsWith("lib/") && relative.endsWith(".jsa");
     }
 
     private static boolean isCds(String relative) {

@@ -29,8 +29,11 @@ class InitScriptTest {
             assertTrue(init.startsWith("#!/bin/sh\n"));
             assertTrue(init.contains("mount -t devtmpfs devtmpfs /dev"));
             assertTrue(init.contains("insmod /lib/modules/$m.ko"));
+            assertTrue(init.contains(
+                    "thp=/sys/kernel/mm/transparent_hugepage/enabled\n[ -w $thp ] && echo madvise >$thp\n"));
             assertTrue(init.contains("setsid cttyhack /opt/vmboot/bin/vmboot --autoboot\n"));
-            assertTrue(init.contains("export JAVA_HOME=/opt/jre VMBOOT_CDS=off\n"));
+            assertTrue(init.contains("export JAVA_HOME=/opt/jre\n"));
+            assertTrue(init.contains("export VMBOOT_CDS=off\n"));
             assertTrue(init.contains("[ \"$TERM\" = linux ] && TERM=xterm\n"));
             assertEquals(rescue, init.contains("exec setsid cttyhack /bin/sh"));
             assertEquals(!rescue, init.contains("poweroff -f"));

@@ -20,6 +20,8 @@ enum RngCounter {
     REFUSED_EMPTY,
     /** A checked chain whose guest memory failed after all, used with 0. */
     GUEST_MEMORY_ERRORS,
+    /** Requests answered with no bytes because the host's generator could not be read. */
+    SOURCE_ERRORS,
     /** A pass stopped at a queue size of chains and left the rest for the next one. */
     DRAIN_CAP_REACHED;
 }

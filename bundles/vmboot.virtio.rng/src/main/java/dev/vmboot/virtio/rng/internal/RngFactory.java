@@ -1,6 +1,6 @@
 package dev.vmboot.virtio.rng.internal;
 
-import java.security.SecureRandom;
+import java.io.IOException;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
@@ -10,8 +10,8 @@ import dev.vmboot.api.virtio.VirtioDeviceFactory;
 
 /**
  * Creates virtio entropy devices: {@code rng[,rate=BYTES_PER_SECOND][,burst=BYTES]} (defaults 1 MiB/s, 64 KiB).
- * The bytes come from the host's {@link SecureRandom} (on Linux the kernel's generator, {@code /dev/urandom}).
- * Stateless: each device owns its generator, bucket and thread.
+ * The bytes come from the host kernel's generator ({@link KernelRandom}: {@code /dev/urandom}).
+ * Stateless: each device owns its open generator, bucket and thread.
  */
 @Component(property = VirtioDeviceFactory.TYPE_PROPERTY + "=" + RngFactory.TYPE)
 public final class RngFactory implements VirtioDeviceFactory {
@@ -22,9 +22,13 @@ public final class RngFactory implements VirtioDeviceFactory {
         return TYPE;
     }
 
-    /** @throws IllegalArgumentException for an unknown option or a rate or burst out of range */
+    /**
+     * @throws IllegalArgumentException for an unknown option or a rate or burst out of range
+     * @throws IOException              if {@code /dev/urandom} cannot be opened
+     */
     @Override
-    public VirtioDevice create(Map<String, String> options) {
-        return new VirtioRng(RngOptions.parse(options), new SecureRandom(), System::nanoTime, "vmboot-virtio-rng");
+    public VirtioDevice create(Map<String, String> options) throws IOException {
+        RngOptions parsed = RngOptions.parse(options);
+        return new VirtioRng(parsed, KernelRandom.open(), System::nanoTime, "vmboot-virtio-rng");
     }
 }

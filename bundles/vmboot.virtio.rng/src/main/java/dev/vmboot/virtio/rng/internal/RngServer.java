@@ -1,8 +1,11 @@
 package dev.vmboot.virtio.rng.internal;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.Random;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.vmboot.api.memory.GuestMemoryException;
 import dev.vmboot.api.virtio.DescriptorChain;
@@ -23,6 +26,7 @@ import dev.vmboot.virtio.InvalidChains;
  * Threads: called by the device's serving thread only, which alone uses the queue.
  */
 final class RngServer {
+    private static final Logger LOG = LoggerFactory.getLogger(RngServer.class);
     /** {@link #serve} found nothing more to do: wait for a notification. */
     static final long IDLE = -1;
     /** The most random bytes one request gets: a page or sixteen, what Linux's hw_random asks for at most. */
@@ -33,18 +37,18 @@ final class RngServer {
     private final Virtqueue queue;
     private final VirtioInterrupt interrupt;
     private final TokenBucket bucket;
-    private final Random random;
+    private final EntropySource source;
     private final DeviceCounters<RngCounter> counters;
     private final byte[] piece = new byte[PIECE];
     /** A request waiting for the bucket, or null. */
     private DescriptorChain held;
 
-    RngServer(Virtqueue queue, VirtioInterrupt interrupt, TokenBucket bucket, Random random,
+    RngServer(Virtqueue queue, VirtioInterrupt interrupt, TokenBucket bucket, EntropySource source,
             DeviceCounters<RngCounter> counters) {
         this.queue = queue;
         this.interrupt = interrupt;
         this.bucket = bucket;
-        this.random = random;
+        this.source = source;
         this.counters = counters;
     }
 
@@ -120,18 +124,28 @@ final class RngServer {
         return false;
     }
 
-    /** Writes {@code length} random bytes at the start of the chain's writable buffers; returns what was written. */
+    /**
+     * Writes {@code length} random bytes at the start of the chain's writable buffers; returns what was written (0 if
+     * the source failed: the device "MAY use less than the entire buffer length", 5.4.6.2).
+     */
     private long fill(DescriptorChain chain, long length) {
         long done = 0;
         try {
             while (done < length) {
                 int n = (int) Math.min(PIECE, length - done);
-                random.nextBytes(piece);
+                source.fill(piece);
                 chain.write(done, ByteBuffer.wrap(piece, 0, n));
                 done += n;
             }
         } catch (GuestMemoryException e) {
             counters.increment(RngCounter.GUEST_MEMORY_ERRORS);
+            return 0;
+        } catch (IOException e) {
+            // The host's fault, not the guest's: said once per device (the counters live as long), counted every time.
+            counters.increment(RngCounter.SOURCE_ERRORS);
+            if (counters.get(RngCounter.SOURCE_ERRORS) == 1) {
+                LOG.warn("virtio-rng: cannot read random bytes ({}): requests get none", e.toString());
+            }
             return 0;
         }
         counters.increment(RngCounter.REQUESTS);

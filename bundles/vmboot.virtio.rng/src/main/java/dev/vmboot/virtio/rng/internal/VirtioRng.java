@@ -2,7 +2,6 @@ package dev.vmboot.virtio.rng.internal;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -36,7 +35,7 @@ public final class VirtioRng implements VirtioDevice {
     private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
     private final RngOptions options;
-    private final Random random;
+    private final EntropySource source;
     private final LongSupplier nanoClock;
     private final DeviceCounters<RngCounter> counters = new DeviceCounters<>(RngCounter.class);
     /** One bucket for the device's life: a reset does not refill it. */
@@ -46,9 +45,9 @@ public final class VirtioRng implements VirtioDevice {
     private Serving serving; // guarded by lock
     private boolean closed; // guarded by lock
 
-    VirtioRng(RngOptions options, Random random, LongSupplier nanoClock, String threadName) {
+    VirtioRng(RngOptions options, EntropySource source, LongSupplier nanoClock, String threadName) {
         this.options = options;
-        this.random = random;
+        this.source = source;
         this.nanoClock = nanoClock;
         this.bucket = new TokenBucket(options.bytesPerSecond(), options.burstBytes(), nanoClock);
         this.threadName = threadName;
@@ -88,7 +87,7 @@ public final class VirtioRng implements VirtioDevice {
             if (queue == null || serving != null) {
                 return;
             }
-            serving = new Serving(new RngServer(queue, activation.interrupt(), bucket, random, counters),
+            serving = new Serving(new RngServer(queue, activation.interrupt(), bucket, source, counters),
                     activation);
             serving.start();
         }
@@ -132,6 +131,11 @@ public final class VirtioRng implements VirtioDevice {
         reset();
         synchronized (lock) {
             closed = true;
+        }
+        try {
+            source.close(); // the serving thread, its only reader, has ended
+        } catch (IOException e) {
+            LOG.debug("virtio-rng: closing its source: {}", e.toString());
         }
     }
 

@@ -39,7 +39,7 @@ class RngServerFuzzTest {
         QueueBed bed = new QueueBed(size);
         DeviceCounters<RngCounter> counters = new DeviceCounters<>(RngCounter.class);
         RngServer server = new RngServer(bed.queue, new RecordingVirtioInterrupt(),
-                new TokenBucket(rate, burst, () -> now[0]), new Random(7), counters);
+                new TokenBucket(rate, burst, () -> now[0]), new Random(7)::nextBytes, counters);
         Map<Integer, List<Buffer>> inFlight = new HashMap<>(); // head -> buffers, offered and not used yet
         List<Buffer> offeredBuffers = new ArrayList<>();
         Map<Long, Long> writtenUpTo = new HashMap<>(); // buffer address -> bytes the device may have written there

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -33,7 +34,7 @@ class RngServerTest {
 
     RngServer server(long bytesPerSecond, long burst) {
         return new RngServer(bed.queue, interrupt, new TokenBucket(bytesPerSecond, burst, () -> now),
-                new Random(SEED), counters);
+                new Random(SEED)::nextBytes, counters);
     }
 
     void assertStillServes(RngServer server) throws Exception {
@@ -112,6 +113,28 @@ class RngServerTest {
         assertEquals(List.of(new UsedElement(0, 0)), bed.driver.takeUsed());
         assertEquals(1, counters.invalidChains(InvalidChainException.Kind.LOOP));
         assertStillServes(server);
+    }
+
+    @Test
+    void aSourceThatFailsAnswersThatRequestWithNoBytesAndTheNextIsServed() throws Exception {
+        Random random = new Random(SEED);
+        boolean[] failed = { false };
+        EntropySource failingOnce = bytes -> {
+            if (!failed[0]) {
+                failed[0] = true;
+                throw new IOException("read error");
+            }
+            random.nextBytes(bytes);
+        };
+        RngServer server = new RngServer(bed.queue, interrupt,
+                new TokenBucket(RngOptions.DEFAULT_RATE, RngOptions.DEFAULT_BURST, () -> now), failingOnce, counters);
+        int head = bed.submit(bed.writable(64));
+        assertEquals(RngServer.IDLE, server.serve());
+        assertEquals(List.of(new UsedElement(head, 0)), bed.driver.takeUsed());
+        assertEquals(1, counters.get(RngCounter.SOURCE_ERRORS));
+        assertEquals(0, counters.get(RngCounter.REQUESTS));
+        assertStillServes(server);
+        assertEquals(1, counters.get(RngCounter.REQUESTS));
     }
 
     @Test

@@ -19,13 +19,33 @@ import dev.vmboot.testkit.RecordingVirtioInterrupt;
 class VirtioRngTest {
 
     @Test
-    void identifiesAsAnEntropyDeviceWithOneQueueAndNoFeaturesOrConfiguration() {
+    void identifiesAsAnEntropyDeviceWithOneQueueAndNoFeaturesOrConfiguration() throws Exception {
         try (VirtioRng rng = (VirtioRng) new RngFactory().create(Map.of())) {
             assertEquals(4, rng.deviceType());
             assertEquals(1, rng.queueMaxSizes().length);
             assertEquals(0, rng.deviceFeatures());
             assertEquals(0, rng.configSpace().length);
         }
+    }
+
+    @Test
+    void closingTheDeviceClosesItsSource() throws Exception {
+        boolean[] closed = { false };
+        EntropySource source = new EntropySource() {
+            @Override
+            public void fill(byte[] bytes) {
+                throw new AssertionError("no request was made");
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        VirtioRng rng = new VirtioRng(RngOptions.parse(Map.of()), source, System::nanoTime, "vmboot-virtio-rng-test");
+        assertFalse(closed[0]);
+        rng.close();
+        assertTrue(closed[0]);
     }
 
     @Test
