@@ -32,6 +32,8 @@
 # Needs KVM: where /dev/kvm is usable it runs directly; otherwise it runs itself inside the nested lab
 # (platforms/qemu/lab/run.sh, one L1 CPU as scripts/test-kvm), where KVM is itself nested under TCG: absolute times
 # are 10-50x real hardware and vary by +-40% between runs, so only the ratios of one run mean anything.
+# DISK_LAB_CPUS=2 gives the lab two CPUs (both VMMs alike; a fresh JVM's compiler then need not share the one CPU
+# with the guest's vCPU thread; wants two idle host cores).
 # The images are made on the host (make-disk.sh; the lab sees the host read-only) under target/bench-disk/, and copied
 # into a work dir under /tmp (in the lab: L1's tmpfs, so the VMMs do not read them over 9p).
 # Usage: bench/disk.sh [runs]        (build first: mvn -B -pl distribution -am package -DskipTests)
@@ -77,7 +79,7 @@ CFG
     fi
     echo "disk: no usable /dev/kvm here: running in the nested lab (KVM under TCG; compare ratios, not times)"
     # Per run: (a) ~30-60 s per side, (b) ~40-90 s QEMU and two boots for vmboot; (c) once. Failures are bounded.
-    exec platforms/qemu/lab/run.sh --cpus 1 --timeout $((900 + runs * 900)) -- "$0" --inner "$runs" "$guest" "$images" \
+    exec platforms/qemu/lab/run.sh --cpus "${DISK_LAB_CPUS:-1}" --timeout $((900 + runs * 900)) -- "$0" --inner "$runs" "$guest" "$images" \
         "$parts"
 fi
 
