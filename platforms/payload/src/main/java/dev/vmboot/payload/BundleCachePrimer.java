@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,9 +40,7 @@ record BundleCachePrimer(Path javaHome, String homeInPayload, long mtimeSeconds)
     /** The record of what the cache for a run with a terminal (vmboot --autoboot, the shell) was made from. */
     static final String SHELL_RECORD = CACHE_DIR + "/shell.bundles";
     /** A start under this builder takes about a second; a hung one (a JVM waiting on something) is not waited for. */
-    private static final long START_TIMEOUT_SECONDS = 300;
-    /** How much of a failed start's output the error quotes. */
-    private static final int OUTPUT_SHOWN = 2000;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
     BundleCachePrimer {
         Objects.requireNonNull(javaHome);
@@ -114,42 +113,14 @@ record BundleCachePrimer(Path javaHome, String homeInPayload, long mtimeSeconds)
         List<String> cmd = List.of("unshare", "--map-root-user", "--mount", "sh", "-c",
                 "mount --bind \"$1\" \"$2\" && exec \"$3\"", "sh",
                 root.resolve(top).toAbsolutePath().toString(), "/" + top, "/" + homeInPayload + "/bin/vmboot");
-        Path log = Files.createTempFile("vmboot-payload-cache", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("JAVA_HOME", javaHome.toAbsolutePath().toString());
-        env.put("VMBOOT_CDS", "off");
-        env.remove("VMBOOT_JAVA_OPTS");
+        // bin/vmboot reads VMBOOT_JAVA_OPTS when set; empty, it adds nothing, as at boot.
+        Map<String, String> env = Map.of("JAVA_HOME", javaHome.toAbsolutePath().toString(), "VMBOOT_CDS", "off",
+                "VMBOOT_JAVA_OPTS", "");
         try {
-            run(pb, what, log);
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static void run(ProcessBuilder pb, String what, Path log) throws IOException {
-        Process p;
-        try {
-            p = pb.start();
+            ExternalCommand.run(cmd, env, START_TIMEOUT);
         } catch (IOException e) {
-            throw new IOException("cannot run unshare (util-linux) for " + what + ": " + e.getMessage(), e);
-        }
-        try {
-            if (!p.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(what + ": vmboot did not end within " + START_TIMEOUT_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(what + ": interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            String text = Files.readString(log, StandardCharsets.ISO_8859_1).strip();
-            throw new IOException(what + " for the payload failed (status " + p.exitValue() + "; an unprivileged user"
-                    + " namespace, unshare -r, must be allowed): "
-                    + text.substring(Math.max(0, text.length() - OUTPUT_SHOWN)));
+            throw new IOException(what + " for the payload failed (an unprivileged user namespace, unshare -r, must be"
+                    + " allowed): " + e.getMessage(), e);
         }
     }
 }

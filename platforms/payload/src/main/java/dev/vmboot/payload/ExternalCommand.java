@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a program of the build machine (jlink, java) to its end within a time limit and returns its output. */
@@ -18,9 +19,19 @@ final class ExternalCommand {
 
     /** COMMAND's output; fails with one sentence when it cannot start, exceeds TIMEOUT or exits with a status. */
     static String run(List<String> command, Duration timeout) throws IOException {
+        return run(command, Map.of(), timeout);
+    }
+
+    /**
+     * COMMAND's output, run with ENVIRONMENT's variables set over the builder's own; its standard input is at end of
+     * file. Fails as {@link #run(List, Duration)}.
+     */
+    static String run(List<String> command, Map<String, String> environment, Duration timeout) throws IOException {
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(environment);
+            p = pb.start();
         } catch (IOException e) {
             throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }

@@ -63,6 +63,8 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
     static final String JRT_FS = "lib/jrt-fs.jar";
     /** jlink of a whole JRE (about 20 s of CPU) on a busy machine. */
     private static final Duration JLINK_TIMEOUT = Duration.ofMinutes(10);
+    /** strip of the JRE's native code (a second or two) on a busy machine. */
+    private static final Duration STRIP_TIMEOUT = Duration.ofMinutes(5);
     /** How many of the classes a trimmed JRE lacks the error names. */
     private static final int MISSING_SHOWN = 20;
 
@@ -332,21 +334,7 @@ public record PayloadBuilder(PlatformConfig platform, Path distribution, Path ke
             }
             cmd.add(f.toString());
         }
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("cannot run strip (binutils): " + e.getMessage(), e);
-        }
-        String out = new String(p.getInputStream().readNBytes(1 << 16), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException("strip " + how + " failed: " + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stripping", e);
-        }
+        ExternalCommand.run(cmd, STRIP_TIMEOUT);
     }
 
     private LZMA2Options lzma2() throws IOException {

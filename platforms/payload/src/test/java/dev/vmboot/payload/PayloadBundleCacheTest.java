@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +48,7 @@ class PayloadBundleCacheTest {
         String recorded = Files.readString(record, StandardCharsets.UTF_8);
         assertTrue(recorded.startsWith("home /" + InitScript.VMBOOT_DIR + "\n"), recorded);
         assertTrue(recorded.contains("\nbundle/"), recorded);
-        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE),
+        assertEquals(PosixFilePermissions.fromString("rwx------"),
                 Files.getPosixFilePermissions(tmp.resolve(InitScript.VMBOOT_DIR).resolve(BundleCachePrimer.CACHE_DIR)));
 
         BundleCachePrimer primer = new BundleCachePrimer(Path.of("/" + InitScript.JRE_DIR), InitScript.VMBOOT_DIR,
