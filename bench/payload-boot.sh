@@ -95,29 +95,32 @@ for ((n = 1; n <= runs; n++)); do
     echo "run $n: $(paste -sd' ' "$work/run-$n.ms") ms from power-on"
 done
 
-# phase I (from the mark before it, or power-on) for every run, then its median.
-printf '%-22s %10s   %s\n' "phase" "median ms" "runs"
-prev=""
-for i in "${!marks[@]}"; do
-    vals=()
-    for ((n = 1; n <= runs; n++)); do
-        at=$(sed -n "$((i + 1))p" "$work/run-$n.ms")
-        before=0; [ "$i" -gt 0 ] && before=$(sed -n "${i}p" "$work/run-$n.ms")
-        vals+=($((at - before)))
-    done
-    printf '%-22s %10s   %s\n' "${prev:-power-on} -> ${names[$i]}" "$(printf '%s\n' "${vals[@]}" | median)" "${vals[*]}"
-    prev=${names[$i]}
-done
-span() { # span FROM TO (mark indexes, -1 = power-on): median over runs
+# span FROM TO (mark indexes, -1 = power-on): the milliseconds between the two marks in every run, their median
+# first.
+span() {
     local n vals=() a b
     for ((n = 1; n <= runs; n++)); do
         a=0; [ "$1" -ge 0 ] && a=$(sed -n "$(($1 + 1))p" "$work/run-$n.ms")
         b=$(sed -n "$(($2 + 1))p" "$work/run-$n.ms")
         vals+=($((b - a)))
     done
-    printf '%s %s' "$(printf '%s\n' "${vals[@]}" | median)" "(${vals[*]})"
+    echo "$(printf '%s\n' "${vals[@]}" | median) ${vals[*]}"
 }
-echo "power-on -> menu:       $(span -1 3) ms"
-echo "boot -> firmware:       $(span 4 5) ms"
-echo "boot -> OS:             $(span 4 7) ms"
-echo "power-on -> OS:         $(span -1 7) ms (with the menu's countdown)"
+
+# Each phase, from the mark before it (or power-on): its median, then every run's.
+printf '%-22s %10s   %s\n' "phase" "median ms" "runs"
+prev=power-on
+for i in "${!marks[@]}"; do
+    read -r med vals <<<"$(span $((i - 1)) "$i")"
+    printf '%-22s %10s   %s\n' "$prev -> ${names[$i]}" "$med" "$vals"
+    prev=${names[$i]}
+done
+totals() { # LABEL FROM TO [NOTE]
+    local med vals
+    read -r med vals <<<"$(span "$2" "$3")"
+    printf '%-23s %s (%s) ms%s\n' "$1:" "$med" "$vals" "${4:+ $4}"
+}
+totals "power-on -> menu" -1 3
+totals "boot -> firmware" 4 5
+totals "boot -> OS" 4 7
+totals "power-on -> OS" -1 7 "(with the menu's countdown)"
