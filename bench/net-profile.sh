@@ -55,15 +55,9 @@ case ${1:-} in
     command -v perf >/dev/null || { echo "net-profile: no perf" >&2; exit 1; }
     work=$(mktemp -d /tmp/vmboot-net-profile.XXXXXX)
     trap 'ip link del "$tap" 2>/dev/null || true; rm -rf "$work"' EXIT
-    if [ ! -e /dev/net/tun ]; then # the lab's kernel has tun as a module, in its unpacked image (as bench/net.sh)
-        rel=$(uname -r)
-        busybox insmod "${VMBOOT_LAB_CACHE:-/var/cache/vmboot-lab}/$rel/image/lib/modules/$rel/kernel/drivers/net/tun.ko"
-        for _ in $(seq 50); do [ -e /dev/net/tun ] && break; sleep 0.1; done
-    fi
-    ip link del "$tap" 2>/dev/null || true
-    ip tuntap add dev "$tap" mode tap
-    ip addr add "$host_ip/24" dev "$tap"
-    ip link set "$tap" up
+    # shellcheck source=bench/lib/host-tap.sh
+    . bench/lib/host-tap.sh
+    host_tap "$tap" "$host_ip"
     cat /proc/kallsyms >"$dir/kallsyms"
     perf stat -a -e "$events" -o /dev/null true 2>/dev/null || events=context-switches
     qemu=(qemu-system-x86_64 -accel kvm -machine pc -cpu host -m 512 -smp 1 -nodefaults -no-user-config -display none

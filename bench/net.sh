@@ -45,15 +45,9 @@ work=$(mktemp -d /tmp/vmboot-bench-net.XXXXXX)
 # shellcheck source=bench/lib/process-timing.sh
 . bench/lib/process-timing.sh
 
-if [ ! -e /dev/net/tun ]; then
-    rel=$(uname -r)
-    busybox insmod "${VMBOOT_LAB_CACHE:-/var/cache/vmboot-lab}/$rel/image/lib/modules/$rel/kernel/drivers/net/tun.ko"
-    for _ in $(seq 50); do [ -e /dev/net/tun ] && break; sleep 0.1; done
-fi
-ip link del "$tap" 2>/dev/null || true
-ip tuntap add dev "$tap" mode tap
-ip addr add "$host_ip/24" dev "$tap"
-ip link set "$tap" up
+# shellcheck source=bench/lib/host-tap.sh
+. bench/lib/host-tap.sh
+host_tap "$tap" "$host_ip"
 trap 'ip link del "$tap" 2>/dev/null || true; cleanup' EXIT
 
 # receive NAME: in the background, accepts one connection on $port and reads exactly data_mib MiB, then closes;
