@@ -34,12 +34,20 @@
 # are 10-50x real hardware and vary by +-40% between runs, so only the ratios of one run mean anything.
 # DISK_LAB_CPUS=2 gives the lab two CPUs (both VMMs alike; a fresh JVM's compiler then need not share the one CPU
 # with the guest's vCPU thread; wants two idle host cores).
+# DISK_PAYLOAD=DIR (a built payload: DIR/initramfs.cpio.xz, e.g. platforms/payload/target/payload-x11sch-f) adds to
+# (c) vmboot as that payload runs it: its /opt (the jlinked JRE, for the X11SCH-F its purpose-built libjvm.so, and
+# the distribution with the bundle cache made at build time) unpacked from the initramfs and bound over /opt, started
+# as its /init starts it (JAVA_HOME=/opt/jre, VMBOOT_CDS=off), the same boot command.
 # The images are made on the host (make-disk.sh; the lab sees the host read-only) under target/bench-disk/, and copied
 # into a work dir under /tmp (in the lab: L1's tmpfs, so the VMMs do not read them over 9p).
 # Usage: bench/disk.sh [runs]        (build first: mvn -B -pl distribution -am package -DskipTests)
 #        bench/disk.sh --memory      (c) only
-#        bench/disk.sh --inner RUNS GUEST_DIR IMAGE_DIR [c]   (what the lab runs; c: (c) only)
+#        bench/disk.sh --inner RUNS GUEST_DIR IMAGE_DIR [abc|c [PAYLOAD_OPT]]   (what the lab runs; c: (c) only;
+#            PAYLOAD_OPT: the payload's /opt unpacked)
 set -euo pipefail
+if [ -n "${DISK_PAYLOAD:-}" ] && [ "${1:-}" != --inner ]; then
+    DISK_PAYLOAD=$(cd "$DISK_PAYLOAD" && pwd) || { echo "disk: DISK_PAYLOAD: no directory $DISK_PAYLOAD" >&2; exit 2; }
+fi
 cd "$(dirname "$0")/.."
 root=$(pwd)
 bin=$root/distribution/target/vmboot/bin/vmboot
@@ -72,18 +80,34 @@ CFG
             EFI/debian/initrd.img="$guest/initramfs.cpio.gz"
         touch "$images/$key.done"
     fi
+    payload_opt=""
+    if [ -n "${DISK_PAYLOAD:-}" ]; then
+        cpio_xz=$DISK_PAYLOAD/initramfs.cpio.xz
+        [ -f "$cpio_xz" ] || { echo "disk: DISK_PAYLOAD: no $cpio_xz (build the payload first)" >&2; exit 2; }
+        payload_opt=$images/payload-$(sha256sum <"$cpio_xz" | cut -c1-12)
+        if [ ! -d "$payload_opt/opt" ]; then
+            rm -rf "$images"/payload-*
+            mkdir -p "$payload_opt.part"
+            # -m: the files' times as the payload has them (the launcher checks the bundle cache's jars by them)
+            (cd "$payload_opt.part" && xz -dc "$cpio_xz" | cpio -idm --quiet 'opt/*')
+            [ -x "$payload_opt.part/opt/vmboot/bin/vmboot" ] && [ -x "$payload_opt.part/opt/jre/bin/java" ] ||
+                { echo "disk: $cpio_xz holds no opt/vmboot/bin/vmboot and opt/jre/bin/java" >&2; exit 2; }
+            basename "$DISK_PAYLOAD" >"$payload_opt.part/name"   # the label of its line
+            mv "$payload_opt.part" "$payload_opt"
+        fi
+    fi
     # shellcheck source=scripts/kvm-usable.sh
     . scripts/kvm-usable.sh
     if kvm_usable; then
-        exec "$0" --inner "$runs" "$guest" "$images" "$parts"
+        exec "$0" --inner "$runs" "$guest" "$images" "$parts" "$payload_opt"
     fi
     echo "disk: no usable /dev/kvm here: running in the nested lab (KVM under TCG; compare ratios, not times)"
     # Per run: (a) ~30-60 s per side, (b) ~40-90 s QEMU and two boots for vmboot; (c) once. Failures are bounded.
     exec platforms/qemu/lab/run.sh --cpus "${DISK_LAB_CPUS:-1}" --timeout $((900 + runs * 900)) -- "$0" --inner "$runs" "$guest" "$images" \
-        "$parts"
+        "$parts" "$payload_opt"
 fi
 
-runs=$2 guest=$3 images=$4 parts=${5:-abc}
+runs=$2 guest=$3 images=$4 parts=${5:-abc} payload_opt=${6:-}
 [ -c /dev/kvm ] || { echo "disk: no /dev/kvm" >&2; exit 1; }
 work=$(mktemp -d /tmp/vmboot-bench-disk.XXXXXX)
 # shellcheck source=bench/lib/process-timing.sh
@@ -111,6 +135,15 @@ qdisk() { # PATH [ro]: QEMU's arguments for one virtio-blk PCI disk
 }
 vmboot_cmd=(env VMBOOT_LOG_LEVEL=info "$bin")
 have_vmboot() { [ -x "$bin" ]; }
+payload_cmd=()
+if [ -n "$payload_opt" ]; then
+    # The copy is writable, as the payload's /opt is (an initramfs); cp -a keeps the times. Bound over /opt in a mount
+    # namespace of its own, where the payload's bundle cache was made for.
+    cp -a "$payload_opt/opt" "$work/payload-opt"
+    # shellcheck disable=SC2016 # expanded by that sh
+    payload_cmd=(unshare -m sh -c 'mount --bind "$0" /opt && exec env JAVA_HOME=/opt/jre VMBOOT_CDS=off \
+        VMBOOT_LOG_LEVEL=info /opt/vmboot/bin/vmboot "$@"' "$work/payload-opt")
+fi
 
 echo "disk: $runs runs per side, alternating; host $(uname -r), $(nproc) CPUs," \
     "$(qemu-system-x86_64 --version | head -1)"
@@ -230,6 +263,12 @@ for thp in "$thp_host" madvise; do
         report_memory "vmboot, $label" "mem-vmboot-$thp" "$r" 64
     else
         echo "memory: vmboot, $label: cannot measure: not built ($bin missing)"
+    fi
+    if [ ${#payload_cmd[@]} -gt 0 ]; then
+        r=$(KEEP=1 time_between "mem-payload-$thp" 300 "" 'VMBOOT-GUEST-READY' "${payload_cmd[@]}" boot -p linux \
+            -m "${guest_mib}M" -c 1 -i "$guest/initramfs.cpio.gz" -a "$append" --disk "$data,ro" "$guest/vmlinuz")
+        report_memory "vmboot as in $(cat "$payload_opt/name") (its JRE, no archive), $label" \
+            "mem-payload-$thp" "$r" 64
     fi
 done
 echo "$thp_host" >"$thp_file" 2>/dev/null || true
