@@ -66,47 +66,41 @@ final class BufferSequence {
 
     /** Copies {@code dst.remaining()} bytes from {@code offset} into {@code dst}, advancing its position. */
     void read(long offset, ByteBuffer dst) {
-        int remaining = dst.remaining();
-        Objects.checkFromIndexSize(offset, remaining, bytes);
-        if (remaining == 0) {
-            return;
-        }
-        int limit = dst.limit();
-        try {
-            long found = bufferAt(offset);
-            int i = (int) (found >>> 32);
-            long skip = offset - (found & 0xFFFF_FFFFL);
-            for (long left = remaining; left > 0; i++, skip = 0) {
-                long piece = Math.min(left, length(i) - skip);
-                dst.limit(dst.position() + (int) piece); // at most dst.remaining()
-                memory.read(addresses[i] + skip, dst);
-                left -= piece;
-            }
-        } finally {
-            dst.limit(limit);
-        }
+        copy(offset, dst, false);
     }
 
     /** Copies {@code src.remaining()} bytes to {@code offset}, advancing the position of {@code src}. */
     void write(long offset, ByteBuffer src) {
-        int remaining = src.remaining();
+        copy(offset, src, true);
+    }
+
+    /**
+     * Copies {@code host.remaining()} bytes between {@code host} and the sequence from {@code offset}, buffer by
+     * buffer, advancing the position of {@code host}: into guest memory if {@code toGuest}, else out of it.
+     */
+    private void copy(long offset, ByteBuffer host, boolean toGuest) {
+        int remaining = host.remaining();
         Objects.checkFromIndexSize(offset, remaining, bytes);
         if (remaining == 0) {
             return;
         }
-        int limit = src.limit();
+        int limit = host.limit();
         try {
             long found = bufferAt(offset);
             int i = (int) (found >>> 32);
             long skip = offset - (found & 0xFFFF_FFFFL);
             for (long left = remaining; left > 0; i++, skip = 0) {
                 long piece = Math.min(left, length(i) - skip);
-                src.limit(src.position() + (int) piece); // at most src.remaining()
-                memory.write(addresses[i] + skip, src);
+                host.limit(host.position() + (int) piece); // at most host.remaining()
+                if (toGuest) {
+                    memory.write(addresses[i] + skip, host);
+                } else {
+                    memory.read(addresses[i] + skip, host);
+                }
                 left -= piece;
             }
         } finally {
-            src.limit(limit);
+            host.limit(limit);
         }
     }
 
