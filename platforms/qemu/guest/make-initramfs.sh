@@ -7,10 +7,12 @@
 # console and prints "VMBOOT-GUEST-ECHO <line>" (tests that the VMM feeds its input to the guest UART; after the disk
 # actions below, when there are any).
 # If it holds vmboot.powerbutton=obey or =ignore, /init then prints "VMBOOT-GUEST-AWAITING-POWER-BUTTON" and waits
-# (tests of vmboot:stop): obey loads the ACPI button driver (button.ko, with MODULES_DIR), polls the fixed power button
-# event counter /sys/firmware/acpi/interrupts/ff_pwr_btn and, on the first press, prints "VMBOOT-GUEST-POWER-BUTTON"
-# and powers off as below (what acpid or systemd-logind do on a real system); ignore never acts on it. Without the
-# driver or the counter it prints "VMBOOT-GUEST-NO-POWER-BUTTON <why>" and waits like ignore.
+# (tests of vmboot:stop): obey loads the ACPI button driver (button.ko, and evdev.ko, with MODULES_DIR) and waits for
+# the first press, then prints "VMBOOT-GUEST-POWER-BUTTON" and powers off as below (what acpid or systemd-logind do on
+# a real system): where the DSDT has a control-method power button (PNP0C0C, the hardware-reduced platform's, raised
+# through its Generic Event Device) by reading one key event from its input device, else by polling the fixed power
+# button's event counter /sys/firmware/acpi/interrupts/ff_pwr_btn. ignore never acts on it. Without the driver or
+# either button it prints "VMBOOT-GUEST-NO-POWER-BUTTON <why>" and waits like ignore.
 # Debian's amd64 kernel needs no modules for this with console=ttyS0 (8250 console and devtmpfs are built in).
 #
 # Console and entropy checks (virtio-console, virtio-rng; the modules as for the disk checks below):
@@ -121,6 +123,7 @@ if [ -n "$modules" ]; then
     place virtio_rng
     place virtio_net
     place button
+    place evdev
     basename "$modules" >"$stage/lib/modules/release"
 fi
 
@@ -370,16 +373,30 @@ case " $cmdline " in
         echo "VMBOOT-GUEST-ECHO $line" ;;
 esac
 
+# control_method_button_events: /dev/input/eventN of the control-method power button (PNP0C0C), or nothing
+control_method_button_events() {
+    local input e
+    for input in /sys/class/input/input*; do
+        [ "$($bb cat "$input/phys" 2>/dev/null)" = PNP0C0C/button/input0 ] || continue
+        for e in "$input"/event*; do [ -e "$e" ] && echo "/dev/input/${e##*/}" && return; done
+    done
+}
 await_power_button() { # obey|ignore
-    local counter=/sys/firmware/acpi/interrupts/ff_pwr_btn why=""
+    local counter=/sys/firmware/acpi/interrupts/ff_pwr_btn why="" events=""
     if [ "$1" = obey ]; then
         load_modules >/dev/null || why="no button driver (made without MODULES_DIR)"
         [ -z "$why" ] && [ ! -d /sys/module/button ] && why="button.ko did not load"
-        [ -z "$why" ] && [ ! -f $counter ] && why="no $counter"
+        [ -z "$why" ] && events=$(control_method_button_events)
+        [ -z "$why" ] && [ -z "$events" ] && [ ! -f $counter ] && why="no PNP0C0C button and no $counter"
     fi
     echo "VMBOOT-GUEST-AWAITING-POWER-BUTTON"
     if [ "$1" = obey ] && [ -z "$why" ]; then
-        while [ "$($bb awk '{print $1}' $counter)" = 0 ]; do $bb sleep 0.2; done
+        if [ -n "$events" ]; then
+            # one struct input_event (24 bytes on x86-64): the key press; the read blocks until it comes
+            $bb dd if="$events" of=/dev/null bs=24 count=1 2>/dev/null
+        else
+            while [ "$($bb awk '{print $1}' $counter)" = 0 ]; do $bb sleep 0.2; done
+        fi
         echo "VMBOOT-GUEST-POWER-BUTTON"
         return
     fi

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A small encoder for the ACPI Machine Language (ACPI 6.5, chapter 20 "ACPI Machine Language (AML) Specification").
  * Each method returns the bytes of one term; terms nest by passing those bytes to the enclosing object. Only what
- * vmboot's DSDT needs: names, integers, strings, EISA IDs, buffers, packages, Scope/Device/Method/Name/Return.
+ * vmboot's DSDT needs: names, integers, strings, EISA IDs, buffers, packages, Scope/Device/Method/Name/Return, and for
+ * the Generic Event Device an operation region with a field, Store, And, If and Notify.
  */
 public final class Aml {
 
@@ -27,7 +28,20 @@ public final class Aml {
     static final int METHOD_OP = 0x14;
     static final int RETURN_OP = 0xA4;
     static final int EXT_OP_PREFIX = 0x5B;
+    static final int OP_REGION_OP = 0x80; // after ExtOpPrefix
+    static final int FIELD_OP = 0x81; // after ExtOpPrefix
     static final int DEVICE_OP = 0x82; // after ExtOpPrefix
+    // 20.2.5.3 Statement Opcodes Encoding, 20.2.5.4 Expression Opcodes Encoding
+    static final int STORE_OP = 0x70;
+    static final int AND_OP = 0x7B;
+    static final int NOTIFY_OP = 0x86;
+    static final int IF_OP = 0xA0;
+    // 20.2.6.2 Local Objects Encoding
+    static final int LOCAL0_OP = 0x60;
+    /** 19.6.100 OperationRegion: RegionSpace SystemMemory. */
+    public static final int REGION_SYSTEM_MEMORY = 0x00;
+    /** 20.2.5.2 FieldFlags: AccessType ByteAcc (bits 3:0), LockRule NoLock (bit 4), UpdateRule WriteAsZeros (6:5). */
+    public static final int FIELD_BYTE_ACCESS_NO_LOCK_WRITE_AS_ZEROS = 0x01 | 0x2 << 5;
     // 20.2.2 Name Objects Encoding
     static final int ROOT_CHAR = '\\';
     static final int PARENT_PREFIX_CHAR = '^';
@@ -165,8 +179,16 @@ public final class Aml {
      * 3:0 the low nibble.
      */
     public static byte[] pkgLength(int contentLength) {
+        return lengthEncoding(contentLength, true);
+    }
+
+    /**
+     * {@code value} in the PkgLength encoding (20.2.4), counting the encoding's own bytes if {@code selfInclusive} (a
+     * package's length) or not (a field's width in bits, 20.2.5.2 NamedField).
+     */
+    private static byte[] lengthEncoding(int value, boolean selfInclusive) {
         for (int n = 1; n <= 4; n++) {
-            long total = (long) contentLength + n;
+            long total = (long) value + (selfInclusive ? n : 0);
             long limit = n == 1 ? 0x3F : (1L << (4 + 8 * (n - 1))) - 1;
             if (total <= limit) {
                 byte[] b = new byte[n];
@@ -181,7 +203,7 @@ public final class Aml {
                 return b;
             }
         }
-        throw new IllegalArgumentException("AML package too long: " + contentLength);
+        throw new IllegalArgumentException("AML length too large: " + value);
     }
 
     /** DefName: {@code Name(name, value)}. */
@@ -209,6 +231,67 @@ public final class Aml {
         }
         byte flags = (byte) (argCount | (serialized ? 0x08 : 0));
         return withPkgLength(new byte[] {METHOD_OP}, concat(nameString(name), new byte[] {flags}, concat(terms)));
+    }
+
+    /** Local0 (20.2.6.2), as a SuperName or a TermArg. */
+    public static byte[] local0() {
+        return new byte[] {LOCAL0_OP};
+    }
+
+    /**
+     * DefOpRegion: {@code OperationRegion(name, space, offset, length)}.
+     *
+     * @param space RegionSpace, e.g. {@link #REGION_SYSTEM_MEMORY}
+     */
+    public static byte[] operationRegion(String name, int space, long offset, long length) {
+        return concat(new byte[] {EXT_OP_PREFIX, (byte) OP_REGION_OP}, nameString(name), new byte[] {(byte) space},
+                integer(offset), integer(length));
+    }
+
+    /**
+     * DefField: {@code Field(region, flags) { name, bits ... }}: NamedFields (20.2.5.2), each a NameSeg and its width in
+     * bits encoded as a PkgLength, laid out from bit 0 of the region.
+     *
+     * @param namesAndBits alternately a 4-character name and its width in bits, e.g. {@code "GDAT", 8}
+     */
+    public static byte[] field(String region, int flags, Object... namesAndBits) {
+        if (namesAndBits.length == 0 || namesAndBits.length % 2 != 0) {
+            throw new IllegalArgumentException("a Field lists names and widths in pairs");
+        }
+        byte[][] fields = new byte[namesAndBits.length / 2][];
+        for (int i = 0; i < fields.length; i++) {
+            String name = (String) namesAndBits[2 * i];
+            int bits = (Integer) namesAndBits[2 * i + 1];
+            if (!name.matches("[A-Z_][A-Z0-9_]{3}")) {
+                throw new IllegalArgumentException("a field is named by one 4-character NameSeg, not " + name);
+            }
+            if (bits <= 0) {
+                throw new IllegalArgumentException("field " + name + " of " + bits + " bits");
+            }
+            fields[i] = concat(nameString(name), lengthEncoding(bits, false));
+        }
+        return withPkgLength(new byte[] {EXT_OP_PREFIX, (byte) FIELD_OP},
+                concat(nameString(region), new byte[] {(byte) flags}, concat(fields)));
+    }
+
+    /** DefStore: {@code Store(value, target)}; target a SuperName such as {@link #local0()}. */
+    public static byte[] store(byte[] value, byte[] target) {
+        return concat(new byte[] {STORE_OP}, value, target);
+    }
+
+    /** DefAnd: {@code And(a, b)}, its result not stored (Target NullName). */
+    public static byte[] and(byte[] a, byte[] b) {
+        return concat(new byte[] {AND_OP}, a, b, new byte[] {NULL_NAME});
+    }
+
+    /** DefIfElse without Else: {@code If(predicate) { terms }}. */
+    public static byte[] ifThen(byte[] predicate, byte[]... terms) {
+        return withPkgLength(new byte[] {(byte) IF_OP}, concat(predicate, concat(terms)));
+    }
+
+    /** DefNotify: {@code Notify(object, value)}, the object by its path. */
+    public static byte[] notify(String object, int value) {
+        return concat(new byte[] {(byte) NOTIFY_OP}, nameString(object), integer(value));
     }
 
     /** DefReturn: {@code Return(value)}. */

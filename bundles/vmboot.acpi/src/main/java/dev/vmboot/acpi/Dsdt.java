@@ -17,7 +17,11 @@ import java.util.List;
  * <li>{@code \_SB.COM1}: the 16550 UART (PNP0501) with its 8 ports and ISA IRQ;</li>
  * <li>{@code \_SB.MRES}: motherboard resources (PNP0C02) reserving the ECAM window, which Linux checks MCFG
  * against (only with ECAM);</li>
- * <li>{@code \_SB.Cnnn}: one processor device (ACPI0007, 8.4) per vCPU with {@code _UID} = MADT processor UID.</li>
+ * <li>{@code \_SB.Cnnn}: one processor device (ACPI0007, 8.4) per vCPU with {@code _UID} = MADT processor UID;</li>
+ * <li>on a hardware-reduced platform, {@code \_SB.GED0}: the Generic Event Device (ACPI0013, 5.6.9) with its
+ * interrupt in {@code _CRS} and an {@code _EVT} method that reads its event register and notifies
+ * {@code \_SB.PWRB}, the control-method power button (PNP0C0C, 4.8.2.2.1.2), with 0x80 (5.6.6: "S0 Power Button
+ * Pressed") when the power-button bit is set.</li>
  * </ul>
  */
 public final class Dsdt {
@@ -32,6 +36,8 @@ public final class Dsdt {
     private static final int SERIAL_PORTS = 8;
     /** _STA (6.3.7): present, enabled, shown in UI, functioning. */
     private static final int STA_PRESENT_AND_WORKING = 0x0F;
+    /** 5.6.6 Table 5.185, power button device notification: "S0 Power Button Pressed". */
+    private static final int POWER_BUTTON_PRESSED = 0x80;
     private Dsdt() {
     }
 
@@ -48,6 +54,9 @@ public final class Dsdt {
         sb.add(serialPort(p));
         if (p.pciExpress()) {
             sb.add(motherboardResources(p));
+        }
+        if (p.power() instanceof PowerManagement.HardwareReduced hw) {
+            sb.addAll(powerButtonByGed(hw));
         }
         for (int cpu = 0; cpu < p.vcpus(); cpu++) {
             sb.add(Aml.device(String.format("C%03X", cpu),
@@ -102,6 +111,27 @@ public final class Dsdt {
                         .io(true, p.serialPort(), p.serialPort(), 1, SERIAL_PORTS)
                         .irqNoFlags(p.serialIrq())
                         .toAml()));
+    }
+
+    private static List<byte[]> powerButtonByGed(PowerManagement.HardwareReduced hw) {
+        byte[] ged = Aml.device("GED0",
+                Aml.name("_HID", Aml.string("ACPI0013")),
+                Aml.name("_UID", Aml.integer(0)),
+                Aml.name("_CRS", new ResourceTemplate().interrupt(true, false, false, hw.gedIrq()).toAml()),
+                Aml.operationRegion("GDST", Aml.REGION_SYSTEM_MEMORY, hw.gedAddress(),
+                        PowerManagement.HardwareReduced.GED_LENGTH),
+                Aml.field("GDST", Aml.FIELD_BYTE_ACCESS_NO_LOCK_WRITE_AS_ZEROS, "GDAT",
+                        PowerManagement.HardwareReduced.GED_LENGTH * 8),
+                // 5.6.9.3: OSPM evaluates _EVT with the interrupt number; one interrupt, so Arg0 is not looked at.
+                // The register is read once (reading clears it), then each event bit is looked at.
+                Aml.method("_EVT", 1, true,
+                        Aml.store(Aml.nameString("GDAT"), Aml.local0()),
+                        Aml.ifThen(Aml.and(Aml.local0(), Aml.integer(PowerManagement.HardwareReduced.GED_POWER_BUTTON)),
+                                Aml.notify("\\_SB.PWRB", POWER_BUTTON_PRESSED))));
+        byte[] button = Aml.device("PWRB",
+                Aml.name("_HID", Aml.eisaId("PNP0C0C")),
+                Aml.name("_UID", Aml.integer(0)));
+        return List.of(ged, button);
     }
 
     private static byte[] motherboardResources(PlatformDescription p) {

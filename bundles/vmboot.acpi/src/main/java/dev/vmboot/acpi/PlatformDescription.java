@@ -50,6 +50,14 @@ public record PlatformDescription(int vcpus, long localApicAddress, int ioApicId
     /** CloudHv.h: CLOUDHV_ACPI_SHUTDOWN_IO_ADDRESS; cloud-hypervisor's ACPI shutdown device. */
     public static final int SLEEP_CONTROL_PORT = 0x600;
     public static final int RESET_VALUE = 1;
+    /**
+     * The Generic Event Device's event register (vmboot's choice: cloud-hypervisor allocates its GED from its own
+     * platform MMIO area): in the 32-bit hole past KVM's TSS and identity-map pages, below the IOAPIC, outside the PCI
+     * windows and ECAM.
+     */
+    public static final long GED_ADDRESS = 0xFEB0_0000L;
+    /** The GED's interrupt: an ISA IRQ no other device of the platform uses (COM1 4, i8042 1 and 12, RTC 8, PIT 0). */
+    public static final int GED_IRQ = 5;
     /** PIIX4: the SCI is wired to ISA IRQ 9 (82371AB datasheet 7.1; QEMU's MADT overrides IRQ 9 as level, high). */
     public static final int PIIX4_SCI_IRQ = 9;
     /** MPS INTI flags (ACPI 6.5 Table 5.26): active high (01), level-triggered (11 << 2). */
@@ -115,7 +123,8 @@ public record PlatformDescription(int vcpus, long localApicAddress, int ioApicId
         long mmio64Size = mmio64Base + MMIO64_SIZE <= MMIO64_CEILING ? MMIO64_SIZE : 0;
         return new PlatformDescription(vcpus, LOCAL_APIC_ADDRESS, 0, IO_APIC_ADDRESS, true, List.of(), ECAM_BASE,
                 LAST_BUS,
-                new PowerManagement.HardwareReduced(PM_TIMER_PORT, SLEEP_CONTROL_PORT, RESET_VALUE), COM1_PORT,
+                new PowerManagement.HardwareReduced(PM_TIMER_PORT, SLEEP_CONTROL_PORT, RESET_VALUE, GED_ADDRESS, GED_IRQ),
+                COM1_PORT,
                 COM1_IRQ, MMIO32_BASE, MMIO32_LIMIT, mmio64Size == 0 ? 0 : mmio64Base, mmio64Size,
                 PCI_INTERRUPT_GSI_BASE);
     }

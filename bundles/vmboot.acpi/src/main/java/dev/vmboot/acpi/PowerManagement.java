@@ -14,15 +14,35 @@ public sealed interface PowerManagement permits PowerManagement.HardwareReduced,
     int s5SleepType();
 
     /**
-     * Hardware-reduced ACPI (4.1): sleep control/status register, also the reset register.
+     * Hardware-reduced ACPI (4.1): sleep control/status register, also the reset register, and a Generic Event Device
+     * (5.6.9, ACPI0013) that raises the control-method power button (PNP0C0C; 4.8.2.2.1.2), since a hardware-reduced
+     * platform has no fixed power button.
      *
      * @param pmTimerPort      32-bit PM timer port
      * @param sleepControlPort the sleep control/status register (7.4.2.5 writes SLP_TYP | SLP_EN to it)
      * @param resetValue       value the OS writes to the reset register (the same port) to reset the machine
+     * @param gedAddress       the GED's one-byte event register in memory space: reading it returns the pending
+     *                         events and clears them; {@link #GED_POWER_BUTTON} is the power button
+     * @param gedIrq           the ISA IRQ the GED raises, edge-triggered, active high
      */
-    record HardwareReduced(int pmTimerPort, int sleepControlPort, int resetValue) implements PowerManagement {
+    record HardwareReduced(int pmTimerPort, int sleepControlPort, int resetValue, long gedAddress, int gedIrq)
+            implements PowerManagement {
         /** \_S5 SLP_TYP 5, as cloud-hypervisor's sleep device and EDK2 CloudHv use it. */
         public static final int S5_SLEEP_TYPE = 5;
+        /** The GED event register's power-button bit (vmboot's register, cloud-hypervisor's bit value). */
+        public static final int GED_POWER_BUTTON = 0x08;
+        /** The GED event register's size in bytes. */
+        public static final int GED_LENGTH = 1;
+
+        public HardwareReduced {
+            if (gedIrq < 0 || gedIrq > 15) {
+                throw new IllegalArgumentException("the GED's interrupt is an ISA IRQ (0-15), not " + gedIrq);
+            }
+            if (gedAddress <= 0 || gedAddress + GED_LENGTH > 1L << 32) {
+                throw new IllegalArgumentException("the GED's register must lie below 4 GiB, not at 0x"
+                        + Long.toHexString(gedAddress));
+            }
+        }
 
         @Override
         public int s5SleepType() {

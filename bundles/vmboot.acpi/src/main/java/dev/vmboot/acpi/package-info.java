@@ -3,7 +3,7 @@
  * DSDT written with a small AML encoder, laid out together by {@link dev.vmboot.acpi.AcpiTables}.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.vmboot.acpi;
 
 import org.osgi.annotation.bundle.Export;

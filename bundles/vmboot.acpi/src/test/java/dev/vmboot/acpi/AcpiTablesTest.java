@@ -297,6 +297,21 @@ class AcpiTablesTest {
         assertTrue(dsl.matches("(?s).*0x001FFFFF, \\s*0x03, \\s*Zero, \\s*0x12\\s*}.*"), dsl); // slot 31 INTD: 16 + 34 % 4
     }
 
+    @Test
+    void iaslDecompilesTheGenericEventDeviceAndItsPowerButton() throws Exception {
+        String dsl = Iasl.disassemble(dir, "dsdt", tables(1, 1L << 30).table("DSDT").bytes()).dsl();
+        String ged = dsl.substring(dsl.indexOf("Device (GED0)"), dsl.indexOf("Device (C000)"));
+        assertTrue(ged.contains("Name (_HID, \"ACPI0013\" /* Generic Event Device */)"), ged);
+        assertTrue(ged.matches("(?s).*Interrupt \\(ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, \\)\\s*\\{\\s*"
+                + "0x00000005,\\s*}.*"), ged);
+        assertTrue(ged.contains("OperationRegion (GDST, SystemMemory, 0xFEB00000, One)"), ged);
+        assertTrue(ged.matches("(?s).*Field \\(GDST, ByteAcc, NoLock, WriteAsZeros\\)\\s*\\{\\s*GDAT,\\s+8\\s*}.*"), ged);
+        assertTrue(ged.contains("Method (_EVT, 1, Serialized)"), ged);
+        assertTrue(ged.matches("(?s).*Local0 = GDAT [^\n]*\\s*If \\(\\(Local0 & 0x08\\)\\)\\s*\\{\\s*"
+                + "Notify \\(\\\\_SB\\.PWRB, 0x80\\).*"), ged);
+        assertTrue(ged.matches("(?s).*Device \\(PWRB\\)\\s*\\{\\s*Name \\(_HID, EisaId \\(\"PNP0C0C\"\\).*"), ged);
+    }
+
     private static int count(String s, String needle) {
         int n = 0;
         for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {

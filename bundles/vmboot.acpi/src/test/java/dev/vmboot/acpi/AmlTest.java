@@ -34,6 +34,28 @@ class AmlTest {
     }
 
     @Test
+    void fieldWidthsUseTheLengthEncodingWithoutCountingThemselves() {
+        // FieldOp, PkgLength, region name, flags, then each NameSeg with its width in bits (20.2.5.2)
+        assertArrayEquals(hex("5B 81 0B 47 44 53 54 41 47 44 41 54 08"),
+                Aml.field("GDST", Aml.FIELD_BYTE_ACCESS_NO_LOCK_WRITE_AS_ZEROS, "GDAT", 8));
+        assertArrayEquals(hex("5B 81 11 52 45 47 30 01 41 41 41 41 3F 42 42 42 42 40 04"),
+                Aml.field("REG0", 0x01, "AAAA", 63, "BBBB", 64));
+        assertThrows(IllegalArgumentException.class, () -> Aml.field("GDST", 0x01, "GDAT.X", 8));
+        assertThrows(IllegalArgumentException.class, () -> Aml.field("GDST", 0x01, "GDAT", 0));
+        assertThrows(IllegalArgumentException.class, () -> Aml.field("GDST", 0x01, "GDAT"));
+    }
+
+    @Test
+    void statementsOfTheEventMethod() {
+        assertArrayEquals(hex("5B 80 47 44 53 54 00 0C 00 00 B0 FE 01"),
+                Aml.operationRegion("GDST", Aml.REGION_SYSTEM_MEMORY, 0xFEB0_0000L, 1));
+        assertArrayEquals(hex("70 47 44 41 54 60"), Aml.store(Aml.nameString("GDAT"), Aml.local0()));
+        assertArrayEquals(hex("7B 60 0A 08 00"), Aml.and(Aml.local0(), Aml.integer(8)));
+        assertArrayEquals(hex("86 5C 2E 5F 53 42 5F 50 57 52 42 0A 80"), Aml.notify("\\_SB.PWRB", 0x80));
+        assertArrayEquals(hex("A0 05 60 86 41 42"), Aml.ifThen(Aml.local0(), hex("86 41 42")));
+    }
+
+    @Test
     void namesAreFourCharacterSegmentsWithPrefixes() {
         assertArrayEquals("_HID".getBytes(), Aml.nameString("_HID"));
         assertArrayEquals("_S5_".getBytes(), Aml.nameString("_S5"));

@@ -140,6 +140,7 @@ class PcAcpiTablesTest {
         assertTrue(dsl.contains("EisaId (\"PNP0A03\")"), dsl);
         assertFalse(dsl.contains("PNP0A08"), "conventional PCI, no PCI Express host bridge: " + dsl);
         assertFalse(dsl.contains("PNP0C02"), "no ECAM to reserve: " + dsl);
+        assertFalse(dsl.contains("GED0") || dsl.contains("PNP0C0C"), "the PC's power button is the fixed one: " + dsl);
         assertTrue(dsl.matches("(?s).*Name \\(\\\\_S5, Package \\(0x04\\)[^{]*\\{\\s*Zero,.*"), "SLP_TYP 0: " + dsl);
         // OVMF's i440FX aperture starts at 2 GiB for a machine with less low RAM, and the window reaches the IOAPIC
         assertTrue(dsl.matches("(?s).*0x80000000,\\s*// Range Minimum\\s*0xFEBFFFFF,\\s*// Range Maximum.*"), dsl);

@@ -15,7 +15,8 @@ import dev.vmboot.api.vm.Personality;
  * <p>
  * Both personalities: COM1 0x3F8 (IRQ 4), CMOS/RTC 0x70, i8042 0x60/0x64 (IRQ 1), port 0x92, POST 0x80, debug 0x402,
  * PCI mechanism #1 0xCF8–0xCFF with the reset control register at 0xCF9, host bridge 00:00.0. CLOUD_HV adds the ACPI
- * sleep/reset register 0x600, a 32-bit PM timer at 0x608 and ECAM at 0xE800_0000 (cloud-hypervisor's layout). I440FX
+ * sleep/reset register 0x600, a 32-bit PM timer at 0x608 and ECAM at 0xE800_0000 (cloud-hypervisor's layout), and the
+ * Generic Event Device's register at 0xFEB0_0000 with ISA IRQ 5 for its power button. I440FX
  * adds PIIX ISA 00:01.0 and PIIX4 PM 00:01.3, whose 64-port PM block (24-bit timer at +8, PM1a control at +4) appears
  * where firmware programs PMBA.
  */
@@ -36,6 +37,7 @@ public final class PlatformDevices {
     private final AcpiPmTimer pmTimer;
     private final Piix4PowerManagement piix4PowerManagement;
     private final Piix4PmRegisters pmBlock;
+    private final GenericEventDevice genericEventDevice;
     private final List<PortIoRange> portIoRanges = new ArrayList<>();
     private final List<MmioRange> mmioRanges = new ArrayList<>();
 
@@ -65,11 +67,16 @@ public final class PlatformDevices {
             pmTimer = new AcpiPmTimer(true);
             piix4PowerManagement = null;
             pmBlock = null;
+            genericEventDevice = new GenericEventDevice(
+                    config.interruptLines().apply(GenericEventDevice.CLOUD_HV_IRQ));
             addPort("acpi-sleep", AcpiSleepControl.CLOUD_HV_PORT, AcpiSleepControl.LENGTH,
                     new AcpiSleepControl(power, guestLog));
             addPort("pm-timer", AcpiPmTimer.CLOUD_HV_PORT, AcpiPmTimer.LENGTH, pmTimer);
             mmioRanges.add(new MmioRange("pci-ecam", PciEcam.CLOUD_HV_BASE, PciEcam.FULL_SIZE, new PciEcam(pciBus)));
+            mmioRanges.add(new MmioRange("acpi-ged", GenericEventDevice.CLOUD_HV_ADDRESS, GenericEventDevice.LENGTH,
+                    genericEventDevice));
         } else {
+            genericEventDevice = null;
             pmTimer = new AcpiPmTimer(false); // PIIX4: 24-bit timer, FADT without TMR_VAL_EXT
             pmBlock = new Piix4PmRegisters(pmTimer, power, config.interruptLines().apply(PIIX4_SCI_IRQ), guestLog);
             PortIoRangeListener moves = config.pmBlockMoves();
@@ -137,16 +144,15 @@ public final class PlatformDevices {
     }
 
     /**
-     * Presses the ACPI power button (I440FX: the PIIX4 PM block's fixed power button).
-     *
-     * @return false on CLOUD_HV, whose hardware-reduced ACPI has no fixed power button
+     * Presses the ACPI power button: on I440FX the PIIX4 PM block's fixed power button, on CLOUD_HV (hardware-reduced,
+     * no fixed one) the control-method power button through the Generic Event Device.
      */
-    public boolean pressPowerButton() {
-        if (pmBlock == null) {
-            return false;
+    public void pressPowerButton() {
+        if (pmBlock != null) {
+            pmBlock.pressPowerButton();
+        } else {
+            genericEventDevice.pressPowerButton();
         }
-        pmBlock.pressPowerButton();
-        return true;
     }
 
     private void addPort(String name, int base, int length, PortIoDevice device) {

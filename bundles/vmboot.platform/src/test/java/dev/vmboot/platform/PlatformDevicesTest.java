@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vmboot.api.device.MmioDevice;
 import dev.vmboot.api.device.PortIoDevice;
 import dev.vmboot.api.vm.Personality;
 
@@ -68,9 +69,11 @@ class PlatformDevicesTest {
         portAt(devices, 0xCF8).write(0, 4, 0x8000_0000);
         assertEquals(0x0D57_8086, portAt(devices, 0xCFC).read(0, 4));
         assertEquals(0xFFFF_FFFF, devices.pciBus().readConfig(0, 1, 0, 0, 4), "no PIIX on CloudHv");
-        assertEquals(1, devices.mmioRanges().size());
+        assertEquals(2, devices.mmioRanges().size());
         assertEquals(0xE800_0000L, devices.mmioRanges().get(0).base());
         assertEquals(0x0D57_8086L, devices.mmioRanges().get(0).device().read(0, 4));
+        assertEquals(new MmioRange("acpi-ged", 0xFEB0_0000L, 1, devices.mmioRanges().get(1).device()),
+                devices.mmioRanges().get(1));
         portAt(devices, 0x600).write(0, 1, 0x34);
         assertEquals(1, power.powerOffs);
         assertTrue(portAt(devices, 0x608) != null);
@@ -117,14 +120,32 @@ class PlatformDevicesTest {
     }
 
     @Test
-    void onlyThePcHasAPowerButtonAndItRaisesIrqNineOnceTheGuestEnabledIt() {
-        assertFalse(create(Personality.CLOUD_HV).pressPowerButton(), "hardware-reduced ACPI: no fixed power button");
+    void thePcsFixedPowerButtonRaisesIrqNineOnceTheGuestEnabledIt() {
         PlatformDevices pc = create(Personality.I440FX);
         pc.pciBus().writeConfig(0, 1, 3, Piix4PowerManagement.PMBA, 4, 0xB000);
         pc.pciBus().writeConfig(0, 1, 3, Piix4PowerManagement.PMREGMISC, 1, 1);
         PortIoDevice pm = pmMoves.get(pmMoves.size() - 1)[1].device();
         pm.write(Piix4PmRegisters.PM1_ENABLE, 2, Piix4PmRegisters.PWRBTN);
-        assertTrue(pc.pressPowerButton());
+        pc.pressPowerButton();
         assertTrue(lines.get(9).asserted(), "the SCI, ISA IRQ 9");
+        assertNull(lines.get(GenericEventDevice.CLOUD_HV_IRQ), "no GED on the PC");
+    }
+
+    @Test
+    void cloudHvsPowerButtonIsAnEdgeOnIrqFiveAndAnEventReadOnceFromTheGed() {
+        PlatformDevices cloudHv = create(Personality.CLOUD_HV);
+        MmioDevice ged = cloudHv.mmioRanges().stream().filter(r -> r.name().equals("acpi-ged")).findFirst()
+                .orElseThrow().device();
+        assertEquals(0, ged.read(0, 1), "nothing pending before the press");
+        cloudHv.pressPowerButton();
+        assertEquals(List.of(true, false), lines.get(5).levels, "one edge on ISA IRQ 5");
+        ged.write(0, 1, 0); // ignored: reading clears
+        assertEquals(0x08, ged.read(0, 1), "the power-button event");
+        assertEquals(0, ged.read(0, 1), "cleared by the read");
+        cloudHv.pressPowerButton();
+        cloudHv.pressPowerButton();
+        assertEquals(0, ged.read(1, 1), "past the register");
+        assertEquals(0x08, ged.read(0, 1), "two presses before the read: one pending event");
+        assertEquals(List.of(true, false, true, false, true, false), lines.get(5).levels);
     }
 }

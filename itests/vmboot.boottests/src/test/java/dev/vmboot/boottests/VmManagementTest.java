@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * VM management in the interactive shell ({@code bin/vmboot} with no arguments, typed into as an operator would) with
  * Debian's kernel and the busybox initramfs: {@code boot --detach}, {@code list}, {@code counters}, {@code console}
- * with its backlog and Ctrl-], and {@code stop}: at once on the cloud-hypervisor platform, which has no power button;
- * on the PC platform (OVMF booting the kernel) the ACPI power button, which a guest that handles it answers by
- * powering off, and a guest that ignores it is stopped after the timeout.
+ * with its backlog and Ctrl-], and {@code stop}: the ACPI power button, which a guest that handles it answers by
+ * powering off, on the cloud-hypervisor platform (the control-method button through its Generic Event Device) and on
+ * the PC platform (OVMF booting the kernel; the fixed button), and a guest that ignores it is stopped after the
+ * timeout.
  */
 @Tag("kvm")
 class VmManagementTest {
@@ -99,9 +100,15 @@ class VmManagementTest {
                     TO_COMMAND);
             command(shell, "list", "no virtual machines", TO_COMMAND);
 
+            // The cloud-hypervisor platform's power button: the control-method one, raised through its GED.
             command(shell, linuxBoot("console=ttyS0 quiet vmboot.powerbutton=obey"), "started VM 2", TO_COMMAND);
-            command(shell, "stop 2", "VM 2 has no ACPI power button (a hardware-reduced platform) or has just ended: "
-                    + "stopped", TO_COMMAND);
+            awaitOnConsole(shell, 2, "VMBOOT-GUEST-AWAITING-POWER-BUTTON");
+            assertFalse(shell.output().contains("VMBOOT-GUEST-NO-POWER-BUTTON"), shell.diagnostics());
+            String stopped = command(shell, "stop --timeout " + POWER_BUTTON_TIMEOUT_S + " 2", "VM 2 ended: ",
+                    Duration.ofSeconds(POWER_BUTTON_TIMEOUT_S + 60));
+            assertTrue(stopped.contains("VM 2: power button pressed; waiting up to " + POWER_BUTTON_TIMEOUT_S + " s"),
+                    stopped + shell.diagnostics());
+            shell.awaitOutput("VM 2 ended: powered_off (the guest powered off)", TO_COMMAND);
             command(shell, "exit", "gosh: stopping framework", TO_COMMAND);
             assertEquals(0, shell.awaitExit(TO_COMMAND), shell.diagnostics());
         }

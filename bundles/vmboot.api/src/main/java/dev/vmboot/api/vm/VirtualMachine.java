@@ -60,11 +60,12 @@ public interface VirtualMachine extends AutoCloseable {
     void start();
 
     /**
-     * Presses the platform's ACPI power button (ACPI 6.5, 4.8.2.2.1.1 fixed power button: PWRBTN_STS set, an SCI when
-     * the guest enabled it), asking the guest OS to shut down; returns at once. A guest that ignores it keeps running.
+     * Presses the platform's ACPI power button, asking the guest OS to shut down; returns at once. A guest that ignores
+     * it keeps running. The PC personality has the fixed power button (ACPI 6.5, 4.8.2.2.1.1: PWRBTN_STS set, an SCI
+     * when the guest enabled it); the hardware-reduced cloud-hypervisor personality the control-method one (4.8.2.2.1.2,
+     * PNP0C0C), notified through a Generic Event Device (5.6.9).
      *
-     * @return false when the machine is not running or its platform has no power button (the hardware-reduced
-     *         cloud-hypervisor personality): nothing was done
+     * @return false when the machine is not running: nothing was done
      */
     boolean pressPowerButton();
 

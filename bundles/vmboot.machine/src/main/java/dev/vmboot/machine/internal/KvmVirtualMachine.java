@@ -693,9 +693,9 @@ final class KvmVirtualMachine implements VirtualMachine, PluginBuiltMachine {
                 return false;
             }
         }
-        boolean pressed = platform.pressPowerButton();
-        LOG.info("VM {}: {}", spec.name(), pressed ? "power button pressed" : "no power button on this platform");
-        return pressed;
+        platform.pressPowerButton();
+        LOG.info("VM {}: power button pressed", spec.name());
+        return true;
     }
 
     @Override

@@ -79,7 +79,7 @@ record CommandSyntax(String command, List<Option> options, int minOperands, int 
                     "usage: stop [--force] [--timeout SECONDS] ID",
                     "  ID             a virtual machine's number, as vmboot:list shows it",
                     "                 presses the VM's ACPI power button and waits for the guest to power off;",
-                    "                 stops it after the timeout, or at once if its platform has no power button",
+                    "                 stops it after the timeout",
                     "  -f, --force    stop it at once, without asking the guest",
                     "  -t, --timeout SECONDS",
                     "                 how long to wait for the guest, 1-" + StopTimeout.MAX_SECONDS + " (default "

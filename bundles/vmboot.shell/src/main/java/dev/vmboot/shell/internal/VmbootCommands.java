@@ -551,7 +551,7 @@ public class VmbootCommands {
                 }
                 how = "did not power off within " + timeout.toSeconds() + " s of the power button: stopped";
             } else {
-                how = "has no ACPI power button (a hardware-reduced platform) or has just ended: stopped";
+                how = "ended before its power button was pressed: stopped";
             }
         }
         machine.session().stop();

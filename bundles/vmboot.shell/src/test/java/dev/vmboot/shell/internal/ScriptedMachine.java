@@ -24,11 +24,14 @@ import dev.vmboot.api.vm.VmState;
  * obeyed (the guest powers off) or ignored, as told.
  */
 final class ScriptedMachine implements VirtualMachine {
-    /** What pressing the power button does. */
-    enum PowerButton { ABSENT, OBEYED, IGNORED }
+    /**
+     * What pressing the power button does: REFUSED answers false, as a machine that ended just before the press does;
+     * OBEYED powers off; IGNORED keeps running.
+     */
+    enum PowerButton { REFUSED, OBEYED, IGNORED }
 
     final VmExit ending;
-    volatile PowerButton powerButton = PowerButton.ABSENT;
+    volatile PowerButton powerButton = PowerButton.REFUSED;
     volatile int presses;
     final CountDownLatch ended = new CountDownLatch(1);
     volatile VmExit exit;
@@ -77,7 +80,7 @@ final class ScriptedMachine implements VirtualMachine {
 
     @Override
     public boolean pressPowerButton() {
-        if (powerButton == PowerButton.ABSENT || exit != null) {
+        if (powerButton == PowerButton.REFUSED || exit != null) {
             return false;
         }
         presses++;

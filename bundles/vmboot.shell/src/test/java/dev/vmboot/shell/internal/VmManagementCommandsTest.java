@@ -89,16 +89,16 @@ class VmManagementCommandsTest {
     }
 
     @Test
-    void withoutAPowerButtonOrWithForceTheMachineIsStoppedAtOnce() throws Exception {
-        ScriptedMachine cloudHv = running(ScriptedMachine.PowerButton.ABSENT);
+    void aMachineThatRefusesThePressOrStopWithForceIsStoppedAtOnce() throws Exception {
+        ScriptedMachine refusing = running(ScriptedMachine.PowerButton.REFUSED);
         ScriptedMachine obeying = running(ScriptedMachine.PowerButton.OBEYED);
-        started(cloudHv, "vmlinux");
+        started(refusing, "vmlinux");
         started(obeying, "OVMF.fd");
-        assertEquals(new OneShotShell.Result(0, "VM 1 has no ACPI power button (a hardware-reduced platform) or has "
-                + "just ended: stopped\n", ""), shell.command("vmboot:stop", "1"));
+        assertEquals(new OneShotShell.Result(0, "VM 1 ended before its power button was pressed: stopped\n", ""),
+                shell.command("vmboot:stop", "1"));
         assertEquals(new OneShotShell.Result(0, "VM 2 stopped\n", ""), shell.command("vmboot:stop", "--force", "2"));
         assertEquals(0, obeying.presses, "--force does not ask the guest");
-        assertEquals(VmState.STOPPED, cloudHv.exit.state());
+        assertEquals(VmState.STOPPED, refusing.exit.state());
         assertEquals(VmState.STOPPED, obeying.exit.state());
     }
 
@@ -107,7 +107,7 @@ class VmManagementCommandsTest {
         RunningMachine ended = started(new ScriptedMachine(OFF, new MachineSpec("OVMF.fd", 1L << 30, 1, null)),
                 "/usr/share/ovmf/OVMF.fd");
         ended.ended().get(10, TimeUnit.SECONDS);
-        started(running(ScriptedMachine.PowerButton.ABSENT), "disk.img:2:/boot/" + "x".repeat(60) + "/vmlinux");
+        started(running(ScriptedMachine.PowerButton.REFUSED), "disk.img:2:/boot/" + "x".repeat(60) + "/vmlinux");
         String[] lines = shell.command("vmboot:list").out().split("\n");
         assertEquals(3, lines.length, String.join("\n", lines));
         assertTrue(lines[0].matches("ID +IMAGE +PROTOCOL +MEMORY +CPUS +UPTIME +STATE"), lines[0]);
@@ -122,7 +122,7 @@ class VmManagementCommandsTest {
 
     @Test
     void theConsoleOfAnEndedMachineShowsItsLastOutput() throws Exception {
-        RunningMachine m = started(running(ScriptedMachine.PowerButton.ABSENT), "vmlinux");
+        RunningMachine m = started(running(ScriptedMachine.PowerButton.REFUSED), "vmlinux");
         m.console().console().output().write("Linux version 6.1\nreboot: Power down\n".getBytes(
                 StandardCharsets.US_ASCII));
         m.session().stop();
@@ -133,7 +133,7 @@ class VmManagementCommandsTest {
 
     @Test
     void theConsoleFollowsARunningMachineAndIsOneAtATime() throws Exception {
-        RunningMachine m = started(running(ScriptedMachine.PowerButton.ABSENT), "vmlinux");
+        RunningMachine m = started(running(ScriptedMachine.PowerButton.REFUSED), "vmlinux");
         m.console().console().output().write("before\n".getBytes(StandardCharsets.US_ASCII));
         CompletableFuture<OneShotShell.Result> attached = CompletableFuture.supplyAsync(
                 () -> shell.command("vmboot:console", "1"));
@@ -157,7 +157,7 @@ class VmManagementCommandsTest {
      */
     @Test
     void anEndedMachinesTerminalIsDetachedBeforeItClosesAndTheConsoleReturnsAfter() throws Exception {
-        ScriptedMachine vm = running(ScriptedMachine.PowerButton.ABSENT);
+        ScriptedMachine vm = running(ScriptedMachine.PowerButton.REFUSED);
         AtomicBoolean attachedAtClose = new AtomicBoolean(true);
         RunningMachine[] m = new RunningMachine[1];
         vm.atClose = () -> attachedAtClose.set(m[0].console().isAttached());
