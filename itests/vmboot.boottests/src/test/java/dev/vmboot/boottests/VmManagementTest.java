@@ -60,6 +60,20 @@ class VmManagementTest {
                 + cmdline + "' " + OVMF;
     }
 
+    /**
+     * VM ID's guest, booted with vmboot.powerbutton=obey, waits for the power button; {@code stop} presses it and the
+     * guest powers off.
+     */
+    private static void stopAGuestThatObeysThePowerButton(VmbootProcess shell, int id) throws Exception {
+        awaitOnConsole(shell, id, "VMBOOT-GUEST-AWAITING-POWER-BUTTON");
+        assertFalse(shell.output().contains("VMBOOT-GUEST-NO-POWER-BUTTON"), shell.diagnostics());
+        String stopped = command(shell, "stop --timeout " + POWER_BUTTON_TIMEOUT_S + " " + id, "VM " + id + " ended: ",
+                Duration.ofSeconds(POWER_BUTTON_TIMEOUT_S + 60));
+        assertTrue(stopped.contains("VM " + id + ": power button pressed; waiting up to " + POWER_BUTTON_TIMEOUT_S
+                + " s"), stopped + shell.diagnostics());
+        shell.awaitOutput("VM " + id + " ended: powered_off (the guest powered off)", TO_COMMAND);
+    }
+
     /** Attaches to VM ID, waits for TEXT from its guest, detaches with Ctrl-]. */
     private static void awaitOnConsole(VmbootProcess shell, int id, String text) throws Exception {
         int from = shell.output().length();
@@ -102,13 +116,7 @@ class VmManagementTest {
 
             // The cloud-hypervisor platform's power button: the control-method one, raised through its GED.
             command(shell, linuxBoot("console=ttyS0 quiet vmboot.powerbutton=obey"), "started VM 2", TO_COMMAND);
-            awaitOnConsole(shell, 2, "VMBOOT-GUEST-AWAITING-POWER-BUTTON");
-            assertFalse(shell.output().contains("VMBOOT-GUEST-NO-POWER-BUTTON"), shell.diagnostics());
-            String stopped = command(shell, "stop --timeout " + POWER_BUTTON_TIMEOUT_S + " 2", "VM 2 ended: ",
-                    Duration.ofSeconds(POWER_BUTTON_TIMEOUT_S + 60));
-            assertTrue(stopped.contains("VM 2: power button pressed; waiting up to " + POWER_BUTTON_TIMEOUT_S + " s"),
-                    stopped + shell.diagnostics());
-            shell.awaitOutput("VM 2 ended: powered_off (the guest powered off)", TO_COMMAND);
+            stopAGuestThatObeysThePowerButton(shell, 2);
             command(shell, "exit", "gosh: stopping framework", TO_COMMAND);
             assertEquals(0, shell.awaitExit(TO_COMMAND), shell.diagnostics());
         }
@@ -120,13 +128,7 @@ class VmManagementTest {
                 List.of())) {
             shell.awaitOutput("vmboot> ", TO_COMMAND);
             command(shell, ovmfBoot("console=ttyS0 quiet vmboot.powerbutton=obey"), "started VM 1", TO_COMMAND);
-            awaitOnConsole(shell, 1, "VMBOOT-GUEST-AWAITING-POWER-BUTTON");
-            assertFalse(shell.output().contains("VMBOOT-GUEST-NO-POWER-BUTTON"), shell.diagnostics());
-            String stopped = command(shell, "stop --timeout " + POWER_BUTTON_TIMEOUT_S + " 1", "VM 1 ended: ",
-                    Duration.ofSeconds(POWER_BUTTON_TIMEOUT_S + 60));
-            assertTrue(stopped.contains("VM 1: power button pressed; waiting up to " + POWER_BUTTON_TIMEOUT_S + " s"),
-                    stopped + shell.diagnostics());
-            shell.awaitOutput("VM 1 ended: powered_off (the guest powered off)", TO_COMMAND);
+            stopAGuestThatObeysThePowerButton(shell, 1);
 
             command(shell, ovmfBoot("console=ttyS0 quiet vmboot.powerbutton=ignore"), "started VM 2", TO_COMMAND);
             awaitOnConsole(shell, 2, "VMBOOT-GUEST-AWAITING-POWER-BUTTON");
