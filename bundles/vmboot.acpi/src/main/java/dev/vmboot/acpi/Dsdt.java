@@ -123,7 +123,7 @@ public final class Dsdt {
                 Aml.field("GDST", Aml.FIELD_BYTE_ACCESS_NO_LOCK_WRITE_AS_ZEROS, "GDAT",
                         PowerManagement.HardwareReduced.GED_LENGTH * 8),
                 // 5.6.9.3: OSPM evaluates _EVT with the interrupt number; one interrupt, so Arg0 is not looked at.
-                // The register is read once (reading clears it), then each event bit is looked at.
+                // The register is read once (reading clears it), then its power-button bit is tested.
                 Aml.method("_EVT", 1, true,
                         Aml.store(Aml.nameString("GDAT"), Aml.local0()),
                         Aml.ifThen(Aml.and(Aml.local0(), Aml.integer(PowerManagement.HardwareReduced.GED_POWER_BUTTON)),
