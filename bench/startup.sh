@@ -16,6 +16,11 @@
 #   scan, fewer        the same with only the 24 bundles scan uses (no VMM, devices, boot protocols, FileInstall)
 #   devices, jlink     a jlinked runtime (the 6 modules the bundles import, with its own CDS archives)
 #   devices, Atomos    Apache Felix Atomos: the bundles on the class path, connected to Felix (bench/lib/AtomosDevices)
+#   floor: ...         what vmboot is built on, with no vmboot bundle and no command (bench/lib/FrameworkFloor: start
+#                      and stop Felix with a kept bundle cache and a dynamic CDS archive of its own, as the launcher):
+#                      "Felix" alone; "+ DS, gogo" (Declarative Services, the gogo runtime and the OSGi libraries
+#                      they need: the design's minimum); "+ CM, Metatype, Log" (also Configuration Admin, Metatype, the
+#                      log service and SLF4J, which the distribution starts as well)
 # A candidate that cannot be prepared here (no jlink, Atomos not in the local Maven repository) is skipped with a line
 # saying why. Usage: bench/startup.sh [rounds]   (build first: mvn -B install -DskipTests)
 set -euo pipefail
@@ -29,7 +34,7 @@ work=${VMBOOT_BENCH_DIR:-$root/bench/results/startup}
 if [ -n "${JAVA_HOME:-}" ]; then java=$JAVA_HOME/bin/java; else java=java; fi
 repo=${VMBOOT_MAVEN_REPO:-$HOME/.m2/repository}
 atomos_jar=$repo/org/apache/felix/org.apache.felix.atomos/1.0.0/org.apache.felix.atomos-1.0.0.jar
-rm -rf "$work/moved" "$work/unpacked" "$work/menu" "$work/fewer" "$work/jlinked" "$work/atomos"
+rm -rf "$work/moved" "$work/unpacked" "$work/menu" "$work/fewer" "$work/jlinked" "$work/atomos" "$work/floor"
 mkdir -p "$work"
 
 # The 4-partition image, made by bench/scan.sh (which also runs its warm scans once).
@@ -94,6 +99,33 @@ else
 fi
 
 # name|goal (ratio, or -)|command run by bash -c, its standard output thrown away
+# The floor candidates: each with its bundle cache, made by a first run, and its archive, made by a second.
+floor_names=() floor_cmds=()
+if command -v javac >/dev/null; then
+    fl=$work/floor
+    mkdir -p "$fl/classes"
+    javac -d "$fl/classes" -cp "$dist/lib/felix.jar" bench/lib/FrameworkFloor.java
+    jar cf "$fl/floor.jar" -C "$fl/classes" .
+    b=$dist/bundle
+    ds_gogo=$(ls "$b"/org.osgi.util.function-*.jar "$b"/org.osgi.util.promise-*.jar \
+        "$b"/org.osgi.service.component-*.jar "$b"/org.apache.felix.scr-*.jar "$b"/org.apache.felix.gogo.runtime-*.jar |
+        tr '\n' ' ')
+    services=$(ls "$b"/org.apache.felix.configadmin-*.jar "$b"/org.apache.felix.metatype-*.jar \
+        "$b"/org.apache.felix.log-*.jar "$b"/slf4j-api-*.jar "$b"/slf4j-simple-*.jar | tr '\n' ' ')
+    i=0
+    for f in "Felix|" "+ DS, gogo|$ds_gogo" "+ CM, Metatype, Log|$ds_gogo $services"; do
+        IFS='|' read -r name jars <<<"$f"
+        i=$((i + 1))
+        cmd="'$java' ${jvm_opts[*]} -cp '$fl/floor.jar:$dist/lib/felix.jar' FrameworkFloor '$fl/cache-$i' $jars"
+        bash -c "$cmd" >/dev/null
+        bash -c "${cmd/FrameworkFloor/-XX:ArchiveClassesAtExit=$fl/floor-$i.jsa FrameworkFloor}" >/dev/null 2>&1
+        floor_names+=("floor: $name")
+        floor_cmds+=("${cmd/FrameworkFloor/-XX:SharedArchiveFile=$fl/floor-$i.jsa -Xshare:auto FrameworkFloor}")
+    done
+else
+    skipped+=("floor: no javac")
+fi
+
 candidates=(
     "java -version|-|'$java' -version 2>/dev/null"
     "devices|6|'$dist/bin/vmboot' devices"
@@ -107,6 +139,7 @@ candidates=(
     "scan, fewer bundles|-|'$work/fewer/bin/vmboot' scan '$img'"
 )
 [ -d "$work/jlinked" ] && candidates+=("devices, jlink|-|JAVA_HOME='$jre' '$work/jlinked/bin/vmboot' devices")
+for i in "${!floor_names[@]}"; do candidates+=("${floor_names[$i]}|-|${floor_cmds[$i]}"); done
 [ -d "$work/atomos" ] && candidates+=("devices, Atomos|-|${atomos_cmd/AtomosDevices/-XX:SharedArchiveFile=$at/lib/atomos.jsa -Xshare:auto AtomosDevices}")
 
 # One untimed run of each: it must succeed (a candidate that fails fast would look fast), and it warms the page cache
@@ -139,7 +172,7 @@ base=$(median <<<"${times[java -version]}")
 base_cpu=$(median <<<"${cpu[java -version]}")
 echo "startup: medians of $rounds interleaved runs; ratio = median / median of \`java -version\` in this run" \
     "($base ms wall, $base_cpu ms CPU); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '  %-22s %9s %7s  %-14s %9s %7s  %s\n' candidate wall ratio goal CPU ratio "wall of each run (ms)"
+printf '  %-28s %9s %7s  %-14s %9s %7s  %s\n' candidate wall ratio goal CPU ratio "wall of each run (ms)"
 for c in "${candidates[@]}"; do
     IFS='|' read -r name goal _ <<<"$c"
     m=$(median <<<"${times[$name]}")
@@ -150,7 +183,7 @@ for c in "${candidates[@]}"; do
     if [ "$goal" != - ]; then
         verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN {print (r <= g ? "<= " g " met" : "<= " g " MISSED")}')
     fi
-    printf '  %-22s %6s ms %6sx  %-14s %6s ms %6sx  %s\n' "$name" "$m" "$ratio" "$verdict" "$mc" "$ratio_cpu" \
+    printf '  %-28s %6s ms %6sx  %-14s %6s ms %6sx  %s\n' "$name" "$m" "$ratio" "$verdict" "$mc" "$ratio_cpu" \
         "${times[$name]}"
 done
 for s in "${skipped[@]}"; do echo "  skipped: $s"; done
