@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The longer fuzzing run (CI only replays the committed inputs): every Jazzer @FuzzTest, of the parsers (GPT, MBR,
 # XFS, ext4, FAT, ISO9660, PVH ELF, bzImage setup header) and of the devices a guest drives (UART, CMOS/RTC, PCI
-# configuration, PIIX4 PM, fw_cfg, virtqueue, virtio-blk, the virtio-pci transport), fuzzed in turn for its
-# maxDuration (60 s each), one JVM per target (Jazzer fuzzes one test per run). Prints the executions each target reached and any finding; a finding
-# leaves its reproducer (crash-*) in the module directory, to be copied into src/test/resources/<Test>Inputs/ by hand
-# once fixed. Exit status: 0 without findings, 1 with.
+# configuration, PIIX4 PM, fw_cfg, virtqueue, virtio-blk, virtio-net, virtio-console, virtio-rng, the virtio-pci
+# transport), fuzzed in turn for its maxDuration (60 s each), one JVM per target (Jazzer fuzzes one test per run).
+# Prints the executions each target reached and any finding; a finding leaves its reproducer (crash-*) in the module
+# directory, to be copied into src/test/resources/<Test>Inputs/ by hand once fixed.
+# Exit status: 0 without findings, 1 with.
 # Usage: bench/fuzz.sh [MODULE_FILTER]     (build first: mvn -B install -DskipTests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
