@@ -12,8 +12,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.testkit.HostileDriverMoves;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
-import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
 import dev.vmboot.virtio.DeviceCounters;
 
@@ -63,21 +63,13 @@ class ConsoleReceiveFuzzTest {
                     }
                     inFlight.put(bed.rxDriver.addChain(chain), chain);
                     free -= chain.size();
-                    if (rarely(data)) {
+                    if (HostileDriverMoves.afterChain(data, bed.rxDriver)) {
                         rules = false;
-                        bed.rxDriver.writeDescriptor(data.consumeInt(0, size - 1), new RawDescriptor(
-                                data.consumeLong(), data.consumeInt(), data.consumeInt(0, 0xFFFF),
-                                data.consumeInt(0, 0xFFFF)));
-                    }
-                    if (rarely(data)) {
-                        rules = false;
-                        bed.rxDriver.offer(data.consumeInt(0, 0xFFFF));
                     }
                 }
                 bed.rxDriver.publish();
-                if (rarely(data)) {
+                if (HostileDriverMoves.afterPublish(data, bed.rxDriver)) {
                     rules = false;
-                    bed.rxDriver.setAvailIndex(data.consumeInt(0, 0xFFFF));
                 }
                 byte[] burst = new byte[data.consumeInt(0, 600)];
                 for (int k = 0; k < burst.length; k++) {
@@ -143,9 +135,5 @@ class ConsoleReceiveFuzzTest {
             left -= written;
         }
         return content.toByteArray();
-    }
-
-    private static boolean rarely(FuzzedDataProvider data) {
-        return data.consumeInt(0, 15) == 0;
     }
 }

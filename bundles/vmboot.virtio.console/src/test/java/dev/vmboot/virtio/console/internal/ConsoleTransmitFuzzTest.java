@@ -10,8 +10,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.testkit.HostileDriverMoves;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
-import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
 import dev.vmboot.virtio.DeviceCounters;
 
@@ -70,21 +70,13 @@ class ConsoleTransmitFuzzTest {
                     if (!writable && bytes.size() > 0 && bytes.size() <= ConsoleTransmitter.MAX_CHAIN_BYTES) {
                         bytes.writeTo(expected);
                     }
-                    if (rarely(data)) {
+                    if (HostileDriverMoves.afterChain(data, bed.txDriver)) {
                         rules = false;
-                        bed.txDriver.writeDescriptor(data.consumeInt(0, size - 1), new RawDescriptor(
-                                data.consumeLong(), data.consumeInt(), data.consumeInt(0, 0xFFFF),
-                                data.consumeInt(0, 0xFFFF)));
-                    }
-                    if (rarely(data)) {
-                        rules = false;
-                        bed.txDriver.offer(data.consumeInt(0, 0xFFFF));
                     }
                 }
                 bed.txDriver.publish();
-                if (rarely(data)) {
+                if (HostileDriverMoves.afterPublish(data, bed.txDriver)) {
                     rules = false;
-                    bed.txDriver.setAvailIndex(data.consumeInt(0, 0xFFFF));
                 }
                 for (int call = 0; call < 4 && transmitter.drain(); call++) {
                     // a queue size per pass; the ring holds no more than that, so four passes end it
@@ -108,9 +100,5 @@ class ConsoleTransmitFuzzTest {
             throw new AssertionError("the console got " + console.size() + " bytes, the chains taken held "
                     + expected.size());
         }
-    }
-
-    private static boolean rarely(FuzzedDataProvider data) {
-        return data.consumeInt(0, 15) == 0;
     }
 }

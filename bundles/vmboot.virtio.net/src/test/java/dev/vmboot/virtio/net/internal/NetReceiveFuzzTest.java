@@ -17,9 +17,9 @@ import dev.vmboot.api.memory.MemoryRegion;
 import dev.vmboot.api.virtio.VirtioActivation;
 import dev.vmboot.api.virtio.VirtioFeatures;
 import dev.vmboot.memory.RegionGuestMemory;
+import dev.vmboot.testkit.HostileDriverMoves;
 import dev.vmboot.testkit.MockDriverQueue;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
-import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
 import dev.vmboot.testkit.RecordingVirtioInterrupt;
 import dev.vmboot.virtio.DeviceCounters;
@@ -135,20 +135,13 @@ class NetReceiveFuzzTest {
             }
             descriptors += chain.size();
             chains.put(rx.addChain(chain), chain);
-            if (rarely(data)) {
+            if (HostileDriverMoves.afterChain(data, rx)) {
                 rules = false;
-                rx.writeDescriptor(data.consumeInt(0, size - 1), new RawDescriptor(data.consumeLong(),
-                        data.consumeInt(), data.consumeInt(0, 0xFFFF), data.consumeInt(0, 0xFFFF)));
-            }
-            if (rarely(data)) {
-                rules = false;
-                rx.offer(data.consumeInt(0, 0xFFFF));
             }
         }
         rx.publish();
-        if (rarely(data)) {
+        if (HostileDriverMoves.afterPublish(data, rx)) {
             rules = false;
-            rx.setAvailIndex(data.consumeInt(0, 0xFFFF));
         }
         return new Driver(chains, rules);
     }
@@ -249,9 +242,5 @@ class NetReceiveFuzzTest {
         } catch (InvalidQueueLayoutException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static boolean rarely(FuzzedDataProvider data) {
-        return data.consumeInt(0, 15) == 0;
     }
 }

@@ -10,8 +10,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.vmboot.api.virtio.VirtqueueBrokenException;
+import dev.vmboot.testkit.HostileDriverMoves;
 import dev.vmboot.testkit.MockDriverQueue.Buffer;
-import dev.vmboot.testkit.MockDriverQueue.RawDescriptor;
 import dev.vmboot.testkit.MockDriverQueue.UsedElement;
 import dev.vmboot.testkit.RecordingVirtioInterrupt;
 import dev.vmboot.virtio.DeviceCounters;
@@ -67,20 +67,13 @@ class RngServerFuzzTest {
                     inFlight.put(bed.driver.addChain(chain), chain);
                     offeredBuffers.addAll(chain);
                     free -= chain.size();
-                    if (rarely(data)) {
+                    if (HostileDriverMoves.afterChain(data, bed.driver)) {
                         rules = false;
-                        bed.driver.writeDescriptor(data.consumeInt(0, size - 1), new RawDescriptor(data.consumeLong(),
-                                data.consumeInt(), data.consumeInt(0, 0xFFFF), data.consumeInt(0, 0xFFFF)));
-                    }
-                    if (rarely(data)) {
-                        rules = false;
-                        bed.driver.offer(data.consumeInt(0, 0xFFFF));
                     }
                 }
                 bed.driver.publish();
-                if (rarely(data)) {
+                if (HostileDriverMoves.afterPublish(data, bed.driver)) {
                     rules = false;
-                    bed.driver.setAvailIndex(data.consumeInt(0, 0xFFFF));
                 }
                 for (int call = data.consumeInt(1, 3); call > 0; call--) {
                     server.serve();
@@ -140,9 +133,5 @@ class RngServerFuzzTest {
                 }
             }
         }
-    }
-
-    private static boolean rarely(FuzzedDataProvider data) {
-        return data.consumeInt(0, 15) == 0;
     }
 }
