@@ -98,9 +98,8 @@ else
     skipped+=("devices, Atomos: org.apache.felix:org.apache.felix.atomos:1.0.0 is not in $repo (or no javac)")
 fi
 
-# name|goal (ratio, or -)|command run by bash -c, its standard output thrown away
 # The floor candidates: each with its bundle cache, made by a first run, and its archive, made by a second.
-floor_names=() floor_cmds=()
+floor_candidates=()
 if command -v javac >/dev/null; then
     fl=$work/floor
     mkdir -p "$fl/classes"
@@ -119,13 +118,14 @@ if command -v javac >/dev/null; then
         cmd="'$java' ${jvm_opts[*]} -cp '$fl/floor.jar:$dist/lib/felix.jar' FrameworkFloor '$fl/cache-$i' $jars"
         bash -c "$cmd" >/dev/null
         bash -c "${cmd/FrameworkFloor/-XX:ArchiveClassesAtExit=$fl/floor-$i.jsa FrameworkFloor}" >/dev/null 2>&1
-        floor_names+=("floor: $name")
-        floor_cmds+=("${cmd/FrameworkFloor/-XX:SharedArchiveFile=$fl/floor-$i.jsa -Xshare:auto FrameworkFloor}")
+        archived=${cmd/FrameworkFloor/-XX:SharedArchiveFile=$fl/floor-$i.jsa -Xshare:auto FrameworkFloor}
+        floor_candidates+=("floor: $name|-|$archived")
     done
 else
     skipped+=("floor: no javac")
 fi
 
+# name|goal (ratio, or -)|command run by bash -c, its standard output thrown away
 candidates=(
     "java -version|-|'$java' -version 2>/dev/null"
     "devices|6|'$dist/bin/vmboot' devices"
@@ -139,7 +139,7 @@ candidates=(
     "scan, fewer bundles|-|'$work/fewer/bin/vmboot' scan '$img'"
 )
 [ -d "$work/jlinked" ] && candidates+=("devices, jlink|-|JAVA_HOME='$jre' '$work/jlinked/bin/vmboot' devices")
-for i in "${!floor_names[@]}"; do candidates+=("${floor_names[$i]}|-|${floor_cmds[$i]}"); done
+candidates+=("${floor_candidates[@]}")
 [ -d "$work/atomos" ] && candidates+=("devices, Atomos|-|${atomos_cmd/AtomosDevices/-XX:SharedArchiveFile=$at/lib/atomos.jsa -Xshare:auto AtomosDevices}")
 
 # One untimed run of each: it must succeed (a candidate that fails fast would look fast), and it warms the page cache

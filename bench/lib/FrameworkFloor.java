@@ -33,22 +33,23 @@ public final class FrameworkFloor {
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                 .newFramework(config);
         framework.init();
-        List<Bundle> bundles = new ArrayList<>();
+        List<Bundle> startable = new ArrayList<>(); // fragments are not started
         for (int i = 1; i < args.length; i++) {
             Path jar = Path.of(args[i]);
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no bundle jar " + jar);
             }
-            bundles.add(framework.getBundleContext().installBundle("reference:" + jar.toUri()));
-        }
-        for (Bundle b : bundles) {
+            Bundle b = framework.getBundleContext().installBundle("reference:" + jar.toUri());
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                b.start();
+                startable.add(b);
             }
         }
+        for (Bundle b : startable) {
+            b.start();
+        }
         framework.start();
-        for (Bundle b : bundles) {
-            if (b.getState() != Bundle.ACTIVE && b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+        for (Bundle b : startable) {
+            if (b.getState() != Bundle.ACTIVE) {
                 throw new BundleException(b.getSymbolicName() + " did not start");
             }
         }
